@@ -1,0 +1,18 @@
+# strata_find_pqxx(<out-var>): sets <out-var> to a target for libpqxx, or to "" when not found.
+# Prefers libpqxx's own CMake package; Debian ships only pkg-config.
+function(strata_find_pqxx out)
+  find_package(libpqxx CONFIG QUIET)
+  if(TARGET libpqxx::pqxx)
+    set(${out} libpqxx::pqxx PARENT_SCOPE)
+    return()
+  endif()
+  find_package(PkgConfig QUIET)
+  if(PKG_CONFIG_FOUND)
+    pkg_check_modules(STRATA_PQXX QUIET IMPORTED_TARGET GLOBAL libpqxx)
+    if(TARGET PkgConfig::STRATA_PQXX)
+      set(${out} PkgConfig::STRATA_PQXX PARENT_SCOPE)
+      return()
+    endif()
+  endif()
+  set(${out} "" PARENT_SCOPE)
+endfunction()

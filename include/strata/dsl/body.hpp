@@ -1,0 +1,102 @@
+#pragma once
+// Per-type facts about a migration's bodies (SQL text, code, or irreversible), gathered by one
+// function per type: at thousands of migrations every instantiation per type counts.
+
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "../exec/transaction.hpp"
+#include "sql.hpp"
+
+namespace strata {
+
+enum class body_kind : std::uint8_t { missing, sql, code, irreversible, wrong_signature };
+
+namespace detail {
+
+enum class body_defect : std::uint8_t {
+  none,
+  lacks_up,
+  up_signature,
+  lacks_down,
+  down_signature,
+  up_unterminated,
+  down_unterminated,
+  up_refused_in_transaction,
+  down_refused_in_transaction,
+};
+
+using code_body = void (*)(transaction&);
+
+constexpr body_kind kind_of(const sql*) noexcept { return body_kind::sql; }
+constexpr body_kind kind_of(code_body) noexcept { return body_kind::code; }
+constexpr body_kind kind_of(const irreversible_t*) noexcept { return body_kind::irreversible; }
+constexpr body_kind kind_of(...) noexcept { return body_kind::wrong_signature; }
+
+struct migration_facts {
+  body_kind up = body_kind::missing, down = body_kind::missing;
+  bool transactional = true;
+  std::string_view description;
+  std::string_view up_text, down_text;
+  code_body up_code = nullptr, down_code = nullptr;
+  sql_analysis up_scan, down_scan;
+  std::uint64_t checksum = 0;  // 0: no SQL body
+  body_defect defect = body_defect::none;
+};
+
+// The non-template part: scanning and verdicts. Kept out of the per-type template so that each
+// migration type instantiates only the few lines that read its members.
+constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, bool down_terminated) {
+  if (f.up == body_kind::irreversible) f.up = body_kind::wrong_signature;
+  if (f.up == body_kind::missing) { f.defect = body_defect::lacks_up; return f; }
+  if (f.up == body_kind::wrong_signature) { f.defect = body_defect::up_signature; return f; }
+  if (f.down == body_kind::missing) { f.defect = body_defect::lacks_down; return f; }
+  if (f.down == body_kind::wrong_signature) { f.defect = body_defect::down_signature; return f; }
+
+  std::uint64_t sum = fnv_offset;
+  f.up_scan = analyse_sql(f.up_text, sum, up_terminated);
+  checksum_separator(sum);
+  f.down_scan = analyse_sql(f.down_text, sum, down_terminated);
+  if (f.up == body_kind::sql || f.down == body_kind::sql) f.checksum = sum;
+
+  if (f.up_scan.error != scan_error::none) f.defect = body_defect::up_unterminated;
+  else if (f.down_scan.error != scan_error::none) f.defect = body_defect::down_unterminated;
+  else if (f.transactional && f.up_scan.has_refused_statement) f.defect = body_defect::up_refused_in_transaction;
+  else if (f.transactional && f.down_scan.has_refused_statement) f.defect = body_defect::down_refused_in_transaction;
+  return f;
+}
+
+template <class M>
+constexpr migration_facts inspect() {
+  migration_facts f;
+  bool up_terminated = false, down_terminated = false;
+  if constexpr (requires { &M::up; }) {
+    f.up = kind_of(&M::up);
+    if constexpr (std::is_same_v<decltype(&M::up), const sql*>) {
+      f.up_text = M::up.text;
+      up_terminated = M::up.nul_terminated;
+    } else if constexpr (std::is_same_v<decltype(&M::up), code_body>) {
+      f.up_code = &M::up;
+    }
+  }
+  if constexpr (requires { &M::down; }) {
+    f.down = kind_of(&M::down);
+    if constexpr (std::is_same_v<decltype(&M::down), const sql*>) {
+      f.down_text = M::down.text;
+      down_terminated = M::down.nul_terminated;
+    } else if constexpr (std::is_same_v<decltype(&M::down), code_body>) {
+      f.down_code = &M::down;
+    }
+  }
+  if constexpr (requires { M::transactional; }) f.transactional = static_cast<bool>(M::transactional);
+  if constexpr (requires { M::description; }) f.description = std::string_view(M::description);
+  return analyse_bodies(f, up_terminated, down_terminated);
+}
+
+// One constant evaluation per migration type.
+template <class M>
+inline constexpr migration_facts facts = inspect<M>();
+
+}  // namespace detail
+}  // namespace strata

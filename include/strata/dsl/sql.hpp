@@ -1,0 +1,437 @@
+#pragma once
+// SQL bodies: a compile-time scanner that splits statements, computes the checksum and finds
+// statements PostgreSQL refuses inside a transaction block, all in one pass over the text.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "../detail/hash.hpp"
+
+namespace strata {
+
+// A migration body written as SQL text. Several statements may be separated by ';'.
+struct sql {
+  std::string_view text;
+  bool nul_terminated = false;  // text[size] is '\0' (a literal): lets the scanner use strpbrk
+  // From the literal's array type: no strlen, which g++ evaluates slowly in constexpr.
+  template <std::size_t N>
+  constexpr sql(const char (&literal)[N]) noexcept : text(literal, N - 1), nul_terminated(literal[N - 1] == '\0') {}
+  constexpr explicit sql(std::string_view t) noexcept : text(t) {}
+};
+
+// `static constexpr auto down = strata::irreversible;` marks a migration that cannot be reverted.
+struct irreversible_t {
+  explicit constexpr irreversible_t(int) noexcept {}
+};
+inline constexpr irreversible_t irreversible{0};
+
+// Version of the checksum algorithm below, recorded in the history next to each checksum.
+inline constexpr int checksum_version = 1;
+
+namespace detail {
+
+enum class scan_error : std::uint8_t {
+  none,
+  unterminated_single_quote,
+  unterminated_double_quote,
+  unterminated_block_comment,
+  unterminated_dollar_quote,
+};
+
+constexpr std::string_view describe(scan_error e) noexcept {
+  switch (e) {
+    case scan_error::none: return "no error";
+    case scan_error::unterminated_single_quote: return "unterminated quoted string";
+    case scan_error::unterminated_double_quote: return "unterminated quoted identifier";
+    case scan_error::unterminated_block_comment: return "unterminated /* comment";
+    case scan_error::unterminated_dollar_quote: return "unterminated dollar-quoted string";
+  }
+  return "unknown";
+}
+
+struct statement_span {
+  std::size_t begin = 0;  // offset of the first character (leading blanks and comments dropped)
+  std::size_t end = 0;    // one past the last character, before the ';'
+};
+
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+constexpr bool is_ident_start(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+constexpr bool is_ident_char(char c) noexcept {
+  return is_ident_start(c) || (c >= '0' && c <= '9') || c == '$';
+}
+constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+
+// Reads a statement's words one at a time, skipping blanks, comments and a "(...)" option list.
+// Inline comparisons only: each constexpr function call costs g++ microseconds.
+struct word_reader {
+  const char* s;
+  std::size_t n;
+  std::size_t i = 0;
+
+  constexpr std::string_view next() noexcept {
+    while (i < n) {
+      const char c = s[i];
+      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') { ++i; continue; }
+      if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+        while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
+        continue;
+      }
+      if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+        std::size_t depth = 0;
+        while (i < n) {
+          if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') { ++depth; i += 2; }
+          else if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') { i += 2; if (--depth == 0) break; }
+          else ++i;
+        }
+        continue;
+      }
+      if (c == '(') {  // REINDEX (VERBOSE) ...
+        while (i < n && s[i] != ')') ++i;
+        ++i;
+        continue;
+      }
+      const std::size_t b = i;
+      while (i < n && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) ++i;
+      return {s + b, i - b};
+    }
+    return {};
+  }
+};
+
+// Case-insensitive comparison with a lowercase keyword.
+constexpr bool keyword_is(std::string_view w, std::string_view lower_word) noexcept {
+  if (w.size() != lower_word.size()) return false;
+  for (std::size_t i = 0; i < w.size(); ++i)
+    if ((w[i] | 0x20) != lower_word[i]) return false;
+  return true;
+}
+
+// Statements PostgreSQL refuses inside a transaction block ("cannot run inside a transaction block").
+constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
+  const char first = n > 0 ? static_cast<char>(s[0] | 0x20) : '\0';
+  if (first != 'c' && first != 'd' && first != 'v' && first != 'r' && first != 'a') return false;
+  word_reader words{s, n};
+  const std::string_view w0 = words.next();
+  if (keyword_is(w0, "vacuum")) return true;
+  if (keyword_is(w0, "reindex")) {
+    const std::string_view w1 = words.next();
+    return keyword_is(w1, "concurrently") || keyword_is(words.next(), "concurrently");
+  }
+  const bool create = keyword_is(w0, "create");
+  if (create || keyword_is(w0, "drop")) {
+    std::string_view w1 = words.next();
+    if (create && keyword_is(w1, "unique")) w1 = words.next();
+    if (keyword_is(w1, "index")) return keyword_is(words.next(), "concurrently");
+    return keyword_is(w1, "database") || keyword_is(w1, "tablespace");
+  }
+  if (keyword_is(w0, "alter")) return keyword_is(words.next(), "system");
+  return false;
+}
+
+struct scan_result {
+  scan_error error = scan_error::none;
+  std::size_t error_at = 0;
+};
+
+enum char_class : unsigned char { cls_space = 1, cls_ident = 2, cls_ident_start = 4, cls_plain = 8 };
+
+struct char_class_table {
+  unsigned char v[256];
+};
+
+// cls_plain: every character that cannot start or end a quote, comment or statement.
+inline constexpr char_class_table char_classes = [] {
+  char_class_table t{};
+  for (int c = 0; c < 256; ++c) {
+    unsigned char k = 0;
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80) k |= cls_ident | cls_ident_start;
+    if ((c >= '0' && c <= '9') || c == '$') k |= cls_ident;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v') k |= cls_space;  // not \r: see below
+    if (c != '\'' && c != '"' && c != '-' && c != '/' && c != ';' && c != '$' && c != '\r' && c != 0) k |= cls_plain;
+    t.v[c] = k;
+  }
+  return t;
+}();
+
+// The one pass. Calls on_statement(span, refused) for each non-empty statement and feeds every
+// character to the checksum (FNV-1a; CR LF and a lone CR are read as LF, so that a CRLF checkout
+// is not an edit). g++ evaluates constexpr code at about a microsecond per expression, so the
+// common path is one hash step per character of plain text; the loop stops only at characters
+// that may open a quote or comment or end a statement. The lint reads a statement's first words
+// once the statement has ended.
+template <class OnStatement>
+constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, OnStatement&& on_statement,
+                               bool nul_terminated = false) {
+  const char* const s = text.data();
+  const std::size_t n = text.size();
+  std::uint64_t h = checksum;
+  std::size_t i = 0;
+  bool has_code = false;
+  std::size_t stmt_begin = 0, code_end = 0;
+  scan_result result;
+
+#define STRATA_DETAIL_HASH_CHAR(ch) (h = (h ^ static_cast<unsigned char>(ch)) * fnv_prime)
+#define STRATA_DETAIL_IS_BLANK(ch) ((ch) == ' ' || (ch) == '\n' || (ch) == '\r' || (ch) == '\t' || (ch) == '\f' || (ch) == '\v')
+#define STRATA_DETAIL_IS_IDENT(ch)                                                                      \
+  ((((ch) | 0x20) >= 'a' && ((ch) | 0x20) <= 'z') || ((ch) >= '0' && (ch) <= '9') || (ch) == '_' || \
+   (ch) == '$' || static_cast<unsigned char>(ch) >= 0x80)
+  // A CR (alone or before LF) hashes as one LF.
+  auto take_cr = [&] {
+    STRATA_DETAIL_HASH_CHAR('\n');
+    ++i;
+    if (i < n && s[i] == '\n') ++i;
+  };
+  auto fail = [&](scan_error e, std::size_t at) {
+    result.error = e;
+    result.error_at = at;
+    checksum = h;
+    return result;
+  };
+  auto end_statement = [&] {
+    if (!has_code) return;
+    while (code_end > stmt_begin && STRATA_DETAIL_IS_BLANK(s[code_end - 1]))
+      --code_end;
+    on_statement(statement_span{stmt_begin, code_end}, refused_in_transaction(s + stmt_begin, code_end - stmt_begin));
+  };
+
+  (void)nul_terminated;
+#if defined(__GNUC__) && !defined(__clang__)
+  auto hash_to = [&](std::size_t stop) {
+    for (; i + 4 <= stop; i += 4) {
+      STRATA_DETAIL_HASH_CHAR(s[i]); STRATA_DETAIL_HASH_CHAR(s[i + 1]);
+      STRATA_DETAIL_HASH_CHAR(s[i + 2]); STRATA_DETAIL_HASH_CHAR(s[i + 3]);
+    }
+    for (; i < stop; ++i) STRATA_DETAIL_HASH_CHAR(s[i]);
+  };
+#endif
+  // Hashes and skips text up to the next character of `set` (or the end).
+  auto advance_until = [&](const char* set) {
+#if defined(__GNUC__) && !defined(__clang__)
+    if (nul_terminated) {  // g++ folds strpbrk on a literal natively, even in constexpr
+      while (i < n) {
+        const char* hit = __builtin_strpbrk(s + i, set);
+        std::size_t stop = hit ? static_cast<std::size_t>(hit - s) : i + __builtin_strlen(s + i);
+        if (stop > n) stop = n;
+        hash_to(stop);
+        if (i < n && s[i] == '\0') { STRATA_DETAIL_HASH_CHAR(s[i]); ++i; continue; }  // embedded NUL
+        return;
+      }
+      return;
+    }
+#endif
+    for (; i < n; ++i) {
+      for (const char* p = set; *p; ++p)
+        if (*p == s[i]) return;
+      STRATA_DETAIL_HASH_CHAR(s[i]);
+    }
+  };
+
+  while (i < n) {
+    {  // plain text: no quote, comment or ';' can start here
+      const std::size_t run = i;
+#if defined(__GNUC__) && !defined(__clang__)
+      if (nul_terminated) advance_until("'\"-/;$\r");
+#endif
+      {  // clang, or text that is not a literal: a table lookup per character
+        const unsigned char* const cls = char_classes.v;
+        while (i < n && (cls[static_cast<unsigned char>(s[i])] & cls_plain)) { STRATA_DETAIL_HASH_CHAR(s[i]); ++i; }
+      }
+      std::size_t last = i;  // code ends at the run's last non-blank character
+      while (last > run && STRATA_DETAIL_IS_BLANK(s[last - 1])) --last;
+      if (last > run) {
+        if (!has_code) {  // the statement starts at its first non-blank character
+          std::size_t b = run;
+          while (STRATA_DETAIL_IS_BLANK(s[b])) ++b;
+          has_code = true;
+          stmt_begin = b;
+        }
+        code_end = last;
+      }
+      if (i >= n) break;
+    }
+    const char c = s[i];
+    const std::size_t start = i;
+    if (c == '\r') { take_cr(); continue; }
+    const char next = i + 1 < n ? s[i + 1] : '\0';
+    if (c == '-' && next == '-') {  // line comment, to the end of the line
+      advance_until("\n\r");
+      continue;
+    }
+    if (c == '/' && next == '*') {  // block comment; they nest in PostgreSQL
+      std::size_t depth = 0;
+      while (i < n) {
+        advance_until("*/\r");
+        if (i >= n) break;
+        if (s[i] == '\r') { take_cr(); continue; }
+        const char d = i + 1 < n ? s[i + 1] : '\0';
+        if (s[i] == '/' && d == '*') { ++depth; STRATA_DETAIL_HASH_CHAR('/'); STRATA_DETAIL_HASH_CHAR('*'); i += 2; continue; }
+        if (s[i] == '*' && d == '/') {
+          STRATA_DETAIL_HASH_CHAR('*'); STRATA_DETAIL_HASH_CHAR('/'); i += 2;
+          if (--depth == 0) break;
+          continue;
+        }
+        STRATA_DETAIL_HASH_CHAR(s[i]); ++i;
+      }
+      if (depth != 0) return fail(scan_error::unterminated_block_comment, start);
+      continue;
+    }
+    if (c == ';') {
+      STRATA_DETAIL_HASH_CHAR(c); ++i;
+      end_statement();
+      has_code = false;
+      continue;
+    }
+    if (!has_code) { has_code = true; stmt_begin = start; }
+    if (c == '\'' || c == '"') {
+      // 'text' with '' for a quote; E'text' also with backslash escapes; "identifier" with ""
+      const bool escapes = c == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+                           (i < 2 || !STRATA_DETAIL_IS_IDENT(s[i - 2]));
+      const char q = c;
+      STRATA_DETAIL_HASH_CHAR(q); ++i;
+      bool closed = false;
+      while (i < n) {
+        advance_until(q == '"' ? "\"\\\r" : "'\\\r");
+        if (i >= n) break;
+        if (s[i] == '\r') { take_cr(); continue; }
+        if (s[i] == '\\') {
+          STRATA_DETAIL_HASH_CHAR('\\'); ++i;
+          if (escapes && i < n) { if (s[i] == '\r') take_cr(); else { STRATA_DETAIL_HASH_CHAR(s[i]); ++i; } }
+          continue;
+        }
+        STRATA_DETAIL_HASH_CHAR(q); ++i;
+        if (i < n && s[i] == q) { STRATA_DETAIL_HASH_CHAR(q); ++i; continue; }
+        closed = true;
+        break;
+      }
+      if (!closed)
+        return fail(q == '"' ? scan_error::unterminated_double_quote : scan_error::unterminated_single_quote,
+                    escapes ? start - 1 : start);
+      code_end = i;
+      continue;
+    }
+    if (c == '$' && (i == 0 || !STRATA_DETAIL_IS_IDENT(s[i - 1])) &&
+        !(next >= '0' && next <= '9')) {  // $$ or $tag$, not $1 nor a$b
+      std::size_t t = i + 1;
+      while (t < n && s[t] != '$' && STRATA_DETAIL_IS_IDENT(s[t])) ++t;
+      if (t < n && s[t] == '$') {
+        const std::size_t tag_size = t - i + 1;
+        for (; i <= t; ++i) STRATA_DETAIL_HASH_CHAR(s[i]);
+        bool closed = false;
+        while (i < n) {
+          advance_until("$\r");
+          if (i >= n) break;
+          if (s[i] == '\r') { take_cr(); continue; }
+          bool match = i + tag_size <= n;
+          for (std::size_t m = 1; match && m < tag_size; ++m) match = s[i + m] == s[start + m];
+          if (match) {
+            for (std::size_t m = 0; m < tag_size; ++m, ++i) STRATA_DETAIL_HASH_CHAR(s[i]);
+            closed = true;
+            break;
+          }
+          STRATA_DETAIL_HASH_CHAR(s[i]); ++i;
+        }
+        if (!closed) return fail(scan_error::unterminated_dollar_quote, start);
+        code_end = i;
+        continue;
+      }
+    }
+    if (STRATA_DETAIL_IS_IDENT(c)) {  // a $ inside a word
+      while (i < n && STRATA_DETAIL_IS_IDENT(s[i])) { STRATA_DETAIL_HASH_CHAR(s[i]); ++i; }
+      code_end = i;
+      continue;
+    }
+    STRATA_DETAIL_HASH_CHAR(c);
+    ++i;
+    code_end = i;
+  }
+#undef STRATA_DETAIL_HASH_CHAR
+#undef STRATA_DETAIL_IS_BLANK
+#undef STRATA_DETAIL_IS_IDENT
+  checksum = h;
+  end_statement();
+  return result;
+}
+
+// Everything strata knows about a body after its one pass.
+struct sql_analysis {
+  scan_error error = scan_error::none;
+  std::size_t error_at = 0;
+  std::size_t statement_count = 0;
+  bool has_refused_statement = false;
+  statement_span first_refused{};
+};
+
+constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksum, bool nul_terminated = false) {
+  sql_analysis a;
+  const scan_result r = scan_sql(text, checksum, [&a](statement_span sp, bool refused) {
+    ++a.statement_count;
+    if (refused && !a.has_refused_statement) {
+      a.has_refused_statement = true;
+      a.first_refused = sp;
+    }
+  }, nul_terminated);
+  a.error = r.error;
+  a.error_at = r.error_at;
+  return a;
+}
+
+// Separates up from down in the checksum: 0xff never occurs in UTF-8 text.
+constexpr void checksum_separator(std::uint64_t& h) noexcept { h = (h ^ 0xffU) * fnv_prime; }
+
+template <std::size_t Count>
+constexpr std::array<std::string_view, Count> split_fixed(std::string_view text) {
+  std::array<std::string_view, Count> out{};
+  std::size_t k = 0;
+  std::uint64_t ignored = 0;
+  scan_sql(text, ignored, [&](statement_span sp, bool) {
+    if (k < Count) out[k] = text.substr(sp.begin, sp.end - sp.begin);
+    ++k;
+  });
+  return out;
+}
+
+}  // namespace detail
+
+// Number of statements in a body, at compile time: strata::statement_count(M::up).
+constexpr std::size_t statement_count(const sql& body) {
+  std::uint64_t ignored = 0;
+  return detail::analyse_sql(body.text, ignored).statement_count;
+}
+
+// The statements of a body bound to a constexpr variable: strata::statements<M::up>.
+template <const sql& Body>
+inline constexpr auto statements = detail::split_fixed<statement_count(Body)>(Body.text);
+
+// Splits at run time with the same rules; out(statement, offset) is called for each statement.
+template <class Out>
+constexpr detail::scan_result split_statements(std::string_view text, Out&& out) {
+  std::uint64_t ignored = 0;
+  return detail::scan_sql(text, ignored, [&](detail::statement_span sp, bool) {
+    out(text.substr(sp.begin, sp.end - sp.begin), sp.begin);
+  });
+}
+
+// Whether PostgreSQL refuses `statement` inside a transaction block.
+constexpr bool refused_in_transaction(std::string_view statement) {
+  std::uint64_t ignored = 0;
+  return detail::analyse_sql(statement, ignored).has_refused_statement;
+}
+
+// The checksum of a migration's SQL bodies: FNV-1a 64 over up, a 0xff byte, then down, with
+// line endings read as LF. Versioned by strata::checksum_version. See README "Checksums".
+constexpr std::uint64_t sql_checksum(std::string_view up, std::string_view down) {
+  std::uint64_t h = detail::fnv_offset;
+  detail::analyse_sql(up, h);
+  detail::checksum_separator(h);
+  detail::analyse_sql(down, h);
+  return h;
+}
+
+}  // namespace strata

@@ -1,0 +1,28 @@
+#pragma once
+// What the executor needs from a database connection. strata::pq::connection is the libpqxx
+// model; tests inject their own.
+
+#include <concepts>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// A query parameter or a result cell; std::nullopt is SQL NULL.
+using value = std::optional<std::string>;
+using row = std::vector<value>;
+using rows = std::vector<row>;
+
+// A connection runs SQL text (possibly several statements, no parameters) and parameterised
+// single statements that return rows. Failures throw strata::database_error (exec/errors.hpp),
+// or strata::connection_error when the connection itself is lost.
+template <class C>
+concept connection = requires(C& c, std::string_view text, std::span<const value> params) {
+  { c.execute(text) } -> std::same_as<void>;
+  { c.query(text, params) } -> std::same_as<rows>;
+};
+
+}  // namespace strata

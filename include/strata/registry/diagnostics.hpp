@@ -1,0 +1,98 @@
+#pragma once
+// Compile errors that name the culprit. Each helper is instantiated only on the failing branch;
+// its name reads as a sentence and its template arguments carry the migration type and the
+// revision id spelled as a char pack (which both g++ and clang print in full).
+
+#include <cstddef>
+
+namespace strata::diag {
+
+template <class...>
+inline constexpr bool always_false = false;
+
+// Raised by migration<"id", ...> where the id is written.
+template <class Id>
+struct revision_id_is_invalid {
+  static_assert(always_false<Id>,
+                "strata::migration: a revision id is 1 to 128 characters of [A-Za-z0-9_.-]; "
+                "the id spelled in the template arguments above is not");
+};
+template <class Id, class Parent>
+struct parent_revision_is_invalid {
+  static_assert(always_false<Id, Parent>,
+                "strata::migration: a parent revision id is 1 to 128 characters of [A-Za-z0-9_.-]");
+};
+template <class Id>
+struct revision_is_its_own_parent {
+  static_assert(always_false<Id>, "strata::migration: a revision lists itself as its parent");
+};
+template <class Id, class Parent>
+struct parent_revision_is_listed_twice {
+  static_assert(always_false<Id, Parent>, "strata::migration: a revision lists the same parent twice");
+};
+
+// Raised by registry<...>.
+template <class Migration, class Id, class OtherMigration>
+struct revision_id_is_duplicated {
+  static_assert(always_false<Migration, Id, OtherMigration>,
+                "strata::registry: two migrations share revision id (spelled above); give one a new id");
+};
+template <class Migration, class Id>
+struct migration_type_is_listed_twice {
+  static_assert(always_false<Migration, Id>,
+                "strata::registry: the same migration type is listed twice; remove one");
+};
+template <class Migration, class Id, class Parent>
+struct parent_revision_is_unknown {
+  static_assert(always_false<Migration, Id, Parent>,
+                "strata::registry: parent (spelled above) of revision (spelled above) is not in the registry");
+};
+template <class Migration, class Id, class ParentInCycle>
+struct revision_graph_has_cycle_through {
+  static_assert(always_false<Migration, Id, ParentInCycle>,
+                "strata::registry: revision graph has a cycle through the revision spelled above");
+};
+template <class Migration, class Id, class OtherMigration, class OtherId>
+struct revision_graph_has_more_than_one_head {
+  static_assert(always_false<Migration, Id, OtherMigration, OtherId>,
+                "strata::registry: more than one head (both spelled above); add a merge migration "
+                "whose parents are both heads");
+};
+template <class Migration>
+struct migration_lacks_up {
+  static_assert(always_false<Migration>,
+                "strata::registry: migration type has no `up`: declare `static constexpr strata::sql up{...}` "
+                "or `static void up(strata::transaction&)`");
+};
+template <class Migration>
+struct migration_lacks_down {
+  static_assert(always_false<Migration>,
+                "strata::registry: migration type has no `down`: declare `static constexpr strata::sql down{...}`, "
+                "`static void down(strata::transaction&)` or `static constexpr auto down = strata::irreversible`");
+};
+template <class Migration>
+struct up_has_wrong_signature {
+  static_assert(always_false<Migration>,
+                "strata::registry: `up` must be `static constexpr strata::sql up{...}` or "
+                "`static void up(strata::transaction&)`");
+};
+template <class Migration>
+struct down_has_wrong_signature {
+  static_assert(always_false<Migration>,
+                "strata::registry: `down` must be `static constexpr strata::sql down{...}`, "
+                "`static void down(strata::transaction&)` or `strata::irreversible`");
+};
+template <class Migration, class Id, class Where>
+struct sql_body_is_unterminated {
+  static_assert(always_false<Migration, Id, Where>,
+                "strata::registry: an SQL body of the revision spelled above has an unterminated quote, "
+                "comment or dollar quote (the text from there is spelled above)");
+};
+template <class Migration, class Id, class Statement>
+struct statement_cannot_run_in_a_transaction {
+  static_assert(always_false<Migration, Id, Statement>,
+                "strata::registry: PostgreSQL refuses this statement inside a transaction block; "
+                "declare `static constexpr bool transactional = false;` in the migration");
+};
+
+}  // namespace strata::diag

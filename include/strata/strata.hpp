@@ -1,0 +1,12 @@
+#pragma once
+// The umbrella header: declaring migrations, the registry, and the executor's interfaces.
+// Needs no database library; <strata/pq.hpp> adds the libpqxx connection.
+
+#include "dsl/body.hpp"
+#include "dsl/fixed_string.hpp"
+#include "dsl/migration.hpp"
+#include "dsl/sql.hpp"
+#include "exec/connection.hpp"
+#include "exec/transaction.hpp"
+#include "registry/registry.hpp"
+#include "version.hpp"

@@ -1,0 +1,127 @@
+// The SQL splitter on hostile inputs: quotes, comments and dollar quoting hide ';'.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include <strata/strata.hpp>
+
+namespace {
+
+struct split_result {
+  std::vector<std::string> statements;
+  strata::detail::scan_error error;
+};
+
+split_result split(std::string_view text) {
+  split_result r;
+  r.error = strata::split_statements(text, [&](std::string_view s, std::size_t) { r.statements.emplace_back(s); }).error;
+  return r;
+}
+
+using strings = std::vector<std::string>;
+
+TEST(SqlSplit, SplitsOnSemicolonsAndTrims) {
+  EXPECT_EQ(split("SELECT 1; SELECT 2 ;\n  SELECT 3").statements, (strings{"SELECT 1", "SELECT 2", "SELECT 3"}));
+}
+
+TEST(SqlSplit, DropsEmptyStatementsAndCommentOnlyStatements) {
+  EXPECT_EQ(split(";;  ; -- nothing\n ; /* nor here */ ;SELECT 1;;").statements, (strings{"SELECT 1"}));
+  EXPECT_TRUE(split("").statements.empty());
+  EXPECT_TRUE(split("   \n\t").statements.empty());
+}
+
+TEST(SqlSplit, SemicolonInsideSingleQuotesWithDoubledQuote) {
+  EXPECT_EQ(split("INSERT INTO t VALUES ('a;b', 'it''s; fine'); SELECT 2").statements,
+            (strings{"INSERT INTO t VALUES ('a;b', 'it''s; fine')", "SELECT 2"}));
+}
+
+TEST(SqlSplit, EscapeStringWithBackslashQuote) {
+  EXPECT_EQ(split(R"(SELECT E'a\';b'; SELECT e'\\'; SELECT 3)").statements,
+            (strings{R"(SELECT E'a\';b')", R"(SELECT e'\\')", "SELECT 3"}));
+}
+
+TEST(SqlSplit, BackslashInStandardStringIsNotAnEscape) {
+  EXPECT_EQ(split(R"(SELECT 'a\'; SELECT 2)").statements, (strings{R"(SELECT 'a\')", "SELECT 2"}));
+}
+
+TEST(SqlSplit, IdentifierEndingInEIsNotAnEscapeString) {
+  // "some'..." : the E belongs to the word, so the quote is a standard string (backslash literal)
+  EXPECT_EQ(split(R"(SELECT some'x\'; SELECT 2)").statements, (strings{R"(SELECT some'x\')", "SELECT 2"}));
+}
+
+TEST(SqlSplit, QuotedIdentifiers) {
+  EXPECT_EQ(split(R"(CREATE TABLE "a;b" ("c""d;" int); SELECT 1)").statements,
+            (strings{R"(CREATE TABLE "a;b" ("c""d;" int))", "SELECT 1"}));
+}
+
+// Leading and trailing comments belong to no statement; comments inside one stay.
+TEST(SqlSplit, LineAndNestedBlockComments) {
+  EXPECT_EQ(split("SELECT 1 -- a; b\n; /* x; /* nested; */ still; */ SELECT 2").statements,
+            (strings{"SELECT 1", "SELECT 2"}));
+}
+
+TEST(SqlSplit, DollarQuoting) {
+  const char* fn =
+      "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;"
+      "CREATE FUNCTION g() RETURNS text AS $body$ SELECT 'a;$$;b' $body$ LANGUAGE sql; SELECT $1";
+  EXPECT_EQ(split(fn).statements,
+            (strings{"CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql",
+                     "CREATE FUNCTION g() RETURNS text AS $body$ SELECT 'a;$$;b' $body$ LANGUAGE sql", "SELECT $1"}));
+}
+
+TEST(SqlSplit, DollarInsideIdentifierIsNotAQuote) {
+  EXPECT_EQ(split("SELECT a$b$c; SELECT 2").statements, (strings{"SELECT a$b$c", "SELECT 2"}));
+}
+
+TEST(SqlSplit, CrLfLineEndings) {
+  EXPECT_EQ(split("SELECT 1;\r\nSELECT 2\r\n;\r\n").statements, (strings{"SELECT 1", "SELECT 2"}));
+}
+
+TEST(SqlSplit, UnterminatedConstructsAreErrors) {
+  using strata::detail::scan_error;
+  EXPECT_EQ(split("SELECT 'abc").error, scan_error::unterminated_single_quote);
+  EXPECT_EQ(split("SELECT E'abc\\'").error, scan_error::unterminated_single_quote);
+  EXPECT_EQ(split("SELECT \"abc").error, scan_error::unterminated_double_quote);
+  EXPECT_EQ(split("SELECT 1 /* a /* b */").error, scan_error::unterminated_block_comment);
+  EXPECT_EQ(split("SELECT $x$ abc $y$").error, scan_error::unterminated_dollar_quote);
+  EXPECT_EQ(split("SELECT 1 -- comment to the end").error, scan_error::none);
+}
+
+TEST(SqlSplit, OffsetsPointIntoTheText) {
+  std::vector<std::size_t> offsets;
+  const std::string_view text = "  SELECT 1;\n-- c\nSELECT 2";
+  strata::split_statements(text, [&](std::string_view s, std::size_t at) {
+    EXPECT_EQ(text.substr(at, s.size()), s);
+    offsets.push_back(at);
+  });
+  EXPECT_EQ(offsets, (std::vector<std::size_t>{2, 17}));
+  EXPECT_EQ(split("SELECT /* inner; */ 1 -- trailing\n").statements, (strings{"SELECT /* inner; */ 1"}));
+}
+
+TEST(SqlLint, StatementsRefusedInATransactionBlock) {
+  for (const char* s : {"CREATE INDEX CONCURRENTLY i ON t (x)", "create unique index concurrently i on t(x)",
+                        "DROP INDEX CONCURRENTLY i", "REINDEX INDEX CONCURRENTLY i", "REINDEX (VERBOSE) TABLE CONCURRENTLY t",
+                        "VACUUM t", "vacuum", "CREATE DATABASE d", "DROP DATABASE d", "CREATE TABLESPACE s LOCATION '/x'",
+                        "ALTER SYSTEM SET work_mem = '8MB'", "/* lead */ -- c\n CREATE   INDEX\n CONCURRENTLY i ON t (x)"})
+    EXPECT_TRUE(strata::refused_in_transaction(s)) << s;
+  for (const char* s : {"CREATE INDEX i ON t (x)", "CREATE TABLE concurrently (x int)", "DROP TABLE t", "REINDEX INDEX i",
+                        "ALTER TABLE t ADD COLUMN x int", "SELECT 'VACUUM'", "COMMENT ON TABLE t IS 'CREATE DATABASE'"})
+    EXPECT_FALSE(strata::refused_in_transaction(s)) << s;
+}
+
+TEST(SqlChecksum, BlindToLineEndingsOnly) {
+  EXPECT_EQ(strata::sql_checksum("SELECT 1;\nSELECT 2\n", "x"), strata::sql_checksum("SELECT 1;\r\nSELECT 2\r\n", "x"));
+  EXPECT_EQ(strata::sql_checksum("a\nb", ""), strata::sql_checksum("a\rb", ""));
+  EXPECT_NE(strata::sql_checksum("SELECT 1", "x"), strata::sql_checksum("SELECT 2", "x"));
+  EXPECT_NE(strata::sql_checksum("SELECT 1 ", "x"), strata::sql_checksum("SELECT 1", "x"));
+  EXPECT_NE(strata::sql_checksum("ab", "c"), strata::sql_checksum("a", "bc"));  // up/down boundary counts
+}
+
+TEST(SqlChecksum, SameAtRunTimeAndCompileTime) {
+  constexpr std::uint64_t at_compile_time = strata::sql_checksum("CREATE TABLE t (x int);\r\n", "DROP TABLE t");
+  const std::string up = "CREATE TABLE t (x int);\r\n", down = "DROP TABLE t";
+  EXPECT_EQ(strata::sql_checksum(up, down), at_compile_time);
+}
+
+}  // namespace

@@ -1,0 +1,40 @@
+// Compile-time properties of SQL bodies: building this file is the test.
+#include <strata/strata.hpp>
+
+namespace {
+
+struct users : strata::migration<"0001_users"> {
+  static constexpr strata::sql up{
+      "CREATE TABLE users (id bigserial PRIMARY KEY, note text DEFAULT 'a;b');\n"
+      "-- a comment; with a semicolon\n"
+      "CREATE FUNCTION f() RETURNS int AS $fn$ BEGIN RETURN 1; END; $fn$ LANGUAGE plpgsql;\n"};
+  static constexpr strata::sql down{"DROP FUNCTION f(); DROP TABLE users"};
+};
+
+static_assert(strata::statement_count(users::up) == 2);
+static_assert(strata::statement_count(users::down) == 2);
+static_assert(strata::statements<users::up>[0] == "CREATE TABLE users (id bigserial PRIMARY KEY, note text DEFAULT 'a;b')");
+static_assert(strata::statements<users::up>[1] ==
+              "CREATE FUNCTION f() RETURNS int AS $fn$ BEGIN RETURN 1; END; $fn$ LANGUAGE plpgsql");
+static_assert(strata::statements<users::down>[1] == "DROP TABLE users");
+
+// The checksum: FNV-1a 64 of up, 0xff, down, with line endings read as LF (README "Checksums").
+static_assert(strata::sql_checksum("a\r\nb", "c") == strata::sql_checksum("a\nb", "c"));
+static_assert(strata::sql_checksum("a", "") != strata::sql_checksum("", "a"));
+static_assert(strata::checksum_version == 1);
+
+// Known value, fixed for all compilers and platforms: FNV-1a 64 of the bytes 'a' 0xff 'b'.
+constexpr std::uint64_t fnv(std::initializer_list<unsigned char> bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char b : bytes) h = (h ^ b) * 0x100000001b3ULL;
+  return h;
+}
+static_assert(strata::sql_checksum("a", "b") == fnv({'a', 0xff, 'b'}));
+static_assert(strata::sql_checksum("a\r\n", "b\r") == fnv({'a', '\n', 0xff, 'b', '\n'}));
+
+static_assert(strata::refused_in_transaction("CREATE INDEX CONCURRENTLY i ON t (x)"));
+static_assert(!strata::refused_in_transaction("CREATE INDEX i ON t (x)"));
+
+}  // namespace
+
+int main() {}
