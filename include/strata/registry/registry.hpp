@@ -62,6 +62,15 @@ constexpr void report_body_defect() {
   }
 }
 
+// What the executor needs of one migration at run time.
+struct catalog_entry {
+  std::string_view id;
+  const std::string_view* parents;
+  std::size_t parent_count;
+  const migration_facts* facts;
+  std::uint32_t parent_positions_begin;  // into registry_of::parent_positions
+};
+
 template <class... Ms>
 struct graph_of {
   static constexpr std::size_t size = sizeof...(Ms);
@@ -171,6 +180,31 @@ struct registry_of {
     if (i == detail::no_index) throw "strata::registry::checksum: unknown revision id";
     return checksums_by_list[i];
   }
+
+  // The runtime catalog, in apply order, with each revision's parents as apply positions.
+  static constexpr std::array<detail::catalog_entry, size> entries = [] {
+    const detail::catalog_entry by_list[] = {
+        detail::catalog_entry{{}, nullptr, 0, nullptr, 0},
+        detail::catalog_entry{Ms::id, Ms::parents.data(), Ms::parents.size(), &detail::facts<Ms>, 0}...};
+    std::array<detail::catalog_entry, size> out{};
+    std::uint32_t e = 0;
+    for (std::size_t k = 0; k < size; ++k) {
+      out[k] = by_list[graph::order.order[k] + 1];
+      out[k].parent_positions_begin = e;
+      e += static_cast<std::uint32_t>(out[k].parent_count);
+    }
+    return out;
+  }();
+  static constexpr std::array<std::uint32_t, graph::edge_count> parent_positions = [] {
+    std::array<std::uint32_t, graph::edge_count> out{};
+    std::size_t e = 0;
+    for (std::size_t k = 0; k < size; ++k) {
+      const std::uint32_t i = graph::order.order[k];
+      for (std::uint32_t p = graph::links.begin[i]; p < graph::links.begin[i + 1]; ++p)
+        out[e++] = graph::order.position[graph::links.index[p]];
+    }
+    return out;
+  }();
 
   // The migration types in list order, for code that walks them (the executor's catalog).
   using types = boost::hana::basic_tuple<boost::hana::type<Ms>...>;

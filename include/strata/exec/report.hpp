@@ -1,0 +1,80 @@
+#pragma once
+// What a run did (strata::report) and where a database stands (strata::state); both printable.
+
+#include <chrono>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+struct step {
+  std::string revision;
+  std::chrono::milliseconds duration{0};
+};
+
+struct report {
+  std::string action;                  // "upgrade", "downgrade", "stamp"
+  std::vector<step> applied;           // in the order they ran
+  std::vector<step> reverted;          // in the order they ran
+  std::vector<std::string> stamped;    // recorded without running
+  std::vector<std::string> unstamped;  // removed from the history without running
+  std::vector<std::string> warnings;
+  std::string head_before, head_after;  // comma-separated heads of the history, "" for none
+  bool took_lock = false;
+  std::chrono::milliseconds duration{0};
+
+  bool changed() const { return !applied.empty() || !reverted.empty() || !stamped.empty() || !unstamped.empty(); }
+};
+
+struct history_entry {
+  std::string revision;
+  std::string applied_at;  // as the server prints timestamptz
+  long long execution_ms = 0;
+  std::string applied_by;
+};
+
+struct state {
+  std::vector<std::string> heads;       // revisions of the history that no other applied revision descends from
+  std::vector<history_entry> applied;   // known revisions in apply order
+  std::vector<std::string> pending;     // in apply order
+  std::vector<std::string> unknown;     // in the history, not in this build
+  std::vector<std::string> checksum_mismatches;
+  std::vector<std::string> invalid_indexes;  // left behind by a failed CREATE INDEX CONCURRENTLY
+  bool up_to_date() const { return pending.empty(); }
+};
+
+inline std::ostream& operator<<(std::ostream& os, const report& r) {
+  os << "strata " << r.action << ": ";
+  if (!r.changed()) os << "nothing to do";
+  for (const auto& s : r.applied) os << "\n  applied  " << s.revision << " (" << s.duration.count() << " ms)";
+  for (const auto& s : r.reverted) os << "\n  reverted " << s.revision << " (" << s.duration.count() << " ms)";
+  for (const auto& s : r.stamped) os << "\n  stamped  " << s;
+  for (const auto& s : r.unstamped) os << "\n  unstamped " << s;
+  for (const auto& w : r.warnings) os << "\n  warning: " << w;
+  os << "\n  head: " << (r.head_before.empty() ? "(none)" : r.head_before) << " -> "
+     << (r.head_after.empty() ? "(none)" : r.head_after) << " in " << r.duration.count() << " ms";
+  return os;
+}
+
+inline std::ostream& operator<<(std::ostream& os, const state& s) {
+  os << "head: ";
+  if (s.heads.empty()) os << "(none)";
+  for (std::size_t i = 0; i < s.heads.size(); ++i) os << (i ? ", " : "") << s.heads[i];
+  os << "\napplied: " << s.applied.size() << ", pending: " << s.pending.size();
+  for (const auto& p : s.pending) os << "\n  pending " << p;
+  for (const auto& u : s.unknown) os << "\n  unknown to this build: " << u;
+  for (const auto& c : s.checksum_mismatches) os << "\n  checksum differs: " << c;
+  for (const auto& i : s.invalid_indexes) os << "\n  INVALID index (failed concurrent build): " << i;
+  return os;
+}
+
+template <class T>
+std::string to_string(const T& value) {
+  std::ostringstream os;
+  os << value;
+  return os.str();
+}
+
+}  // namespace strata
