@@ -41,14 +41,14 @@ constexpr const char* level_name(log_level l) noexcept {
 using log_sink = std::function<void(log_level, std::string_view)>;
 
 struct options {
-  std::string target;  // upgrade: default head; downgrade: a revision or "base"
+  std::string target{};  // upgrade: default head; downgrade: a revision or "base"
   strata::mode mode = mode::per_migration;
-  std::string schema;  // of the history tables; empty: the connection's current schema
+  std::string schema{};  // of the history tables; empty: the connection's current schema
   std::string history_table = "strata_history";
   std::string log_table = "strata_log";
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
   bool allow_unknown_revisions = false;  // rolling deploys: warn about revisions of a newer build
-  log_sink log;                          // empty: silent
+  log_sink log{};                        // empty: silent
 };
 
 namespace detail {

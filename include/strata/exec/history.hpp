@@ -58,7 +58,7 @@ struct history_tables {
   std::string record_sql(std::string_view action) const {
     return "WITH h AS (INSERT INTO " + qualified(history) +
            " (revision, parents, checksum, checksum_version, description, execution_ms) VALUES "
-           "($1, string_to_array(nullif($2, ''), ','), nullif($3, ''), 1, nullif($4, ''), $5::bigint) RETURNING revision) "
+           "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), $5::bigint) RETURNING revision) "
            "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
            "SELECT '" + std::string(action) + "', revision, nullif($3, ''), $5::bigint, $6 FROM h";
   }

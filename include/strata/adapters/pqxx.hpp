@@ -1,0 +1,126 @@
+#pragma once
+// strata::pq::connection: the libpqxx model of strata::connection. The only file that includes
+// libpqxx; the one place where libpqxx exceptions become strata errors.
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "../exec/connection.hpp"
+#include "../exec/errors.hpp"
+
+namespace strata::pq {
+
+namespace detail {
+
+// SQLSTATE classes that waiting can heal: the server is starting, shutting down, or too busy.
+inline bool retryable_sqlstate(std::string_view state) {
+  return state == "57P03" || state == "57P01" || state == "57P02" || state == "53300" || state.substr(0, 2) == "08";
+}
+
+// libpq's connection messages: which failures are worth another attempt.
+inline bool retryable_connect_message(std::string_view message) {
+  for (std::string_view healable : {"Connection refused", "could not connect", "the database system is starting up",
+                                    "the database system is shutting down", "the database system is in recovery mode",
+                                    "No such file or directory", "timeout expired", "too many connections",
+                                    "server closed the connection unexpectedly", "Network is unreachable"})
+    if (message.find(healable) != std::string_view::npos) return true;
+  return false;
+}
+
+inline std::string first_line(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// Every libpqxx exception becomes a strata error here, and nowhere else.
+[[noreturn]] inline void rethrow_as_strata(std::string_view statement) {
+  try {
+    throw;
+  } catch (const pqxx::in_doubt_error& e) {
+    throw state_unknown_error(std::string("connection lost while committing: ") + first_line(e.what()));
+  } catch (const pqxx::broken_connection& e) {
+    throw connection_error(std::string("connection lost: ") + first_line(e.what()), true);
+  } catch (const pqxx::sql_error& e) {
+    std::string state = e.sqlstate();
+    std::string message = first_line(e.what());
+    // 6.4's transaction_rollback family (serialization_failure, deadlock_detected) carries no SQLSTATE.
+    if (state.empty()) {
+      if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) state = "40P01";
+      else if (dynamic_cast<const pqxx::serialization_failure*>(&e)) state = "40001";
+      else if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) state = "40000";
+    }
+    throw database_error(message, state, std::string(statement));
+  } catch (const pqxx::usage_error& e) {
+    throw database_error(std::string("libpqxx usage error: ") + e.what(), "", std::string(statement));
+  } catch (const pqxx::failure& e) {
+    throw connection_error(first_line(e.what()), false);
+  }
+}
+
+}  // namespace detail
+
+class connection {
+ public:
+  // Owns a connection made from a URL or key=value string. Throws strata::connection_error.
+  explicit connection(const std::string& url) {
+    try {
+      owned_ = std::make_unique<pqxx::connection>(url);
+      conn_ = owned_.get();
+    } catch (const pqxx::broken_connection& e) {
+      const std::string message = detail::first_line(e.what());
+      throw connection_error("could not connect: " + message, detail::retryable_connect_message(message));
+    } catch (const pqxx::failure& e) {
+      const std::string message = detail::first_line(e.what());
+      throw connection_error("could not connect: " + message, detail::retryable_connect_message(message));
+    }
+  }
+  // Borrows the service's own connection; it must outlive this object.
+  explicit connection(pqxx::connection_base& borrowed) : conn_(&borrowed) {}
+
+  void execute(std::string_view text) {
+    try {
+      pqxx::nontransaction tx(*conn_, "strata");
+      tx.exec(std::string(text));
+    } catch (...) {
+      detail::rethrow_as_strata(text);
+    }
+  }
+
+  rows query(std::string_view text, std::span<const value> params) {
+    try {
+      std::vector<const char*> raw;
+      raw.reserve(params.size());
+      for (const value& p : params) raw.push_back(p ? p->c_str() : nullptr);
+      pqxx::nontransaction tx(*conn_, "strata");
+      const pqxx::result r = tx.exec_params(std::string(text), pqxx::prepare::make_dynamic_params(raw));
+      rows out;
+      out.reserve(r.size());
+      for (const auto& record : r) {
+        row cells;
+        cells.reserve(record.size());
+        for (const auto& field : record)
+          cells.push_back(field.is_null() ? value{} : value{std::string(field.c_str(), field.size())});
+        out.push_back(std::move(cells));
+      }
+      return out;
+    } catch (...) {
+      detail::rethrow_as_strata(text);
+    }
+  }
+
+  pqxx::connection_base& native() noexcept { return *conn_; }
+
+ private:
+  std::unique_ptr<pqxx::connection> owned_;
+  pqxx::connection_base* conn_ = nullptr;
+};
+
+static_assert(strata::connection<connection>);
+
+}  // namespace strata::pq

@@ -1,0 +1,71 @@
+#pragma once
+// A scripted strata::connection for executor logic tests: records every round trip, answers
+// history reads and lock attempts from its fields, and fails a chosen statement.
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <strata/strata.hpp>
+
+namespace strata::testing {
+
+struct fake_connection {
+  struct call {
+    std::string text;
+    std::vector<value> params;
+  };
+  std::vector<call> calls;
+  // rows returned by the history read; nullopt: the table does not exist (SQLSTATE 42P01)
+  std::optional<rows> history = std::nullopt;
+  bool lock_available = true;
+  std::string fail_on;  // a statement (exact text) that fails with SQLSTATE fail_state
+  std::string fail_state = "42P01";
+  bool lose_connection_on_commit = false;
+
+  void execute(std::string_view text) {
+    calls.push_back({std::string(text), {}});
+    if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
+    if (lose_connection_on_commit && text == "COMMIT") throw connection_error("connection lost", true);
+  }
+
+  rows query(std::string_view text, std::span<const value> params) {
+    calls.push_back({std::string(text), std::vector<value>(params.begin(), params.end())});
+    if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
+    if (text.starts_with("SELECT revision,")) {
+      if (!history) throw database_error("ERROR:  relation \"strata_history\" does not exist", "42P01", std::string(text));
+      return *history;
+    }
+    if (text.find("pg_try_advisory_lock") != std::string_view::npos) return {{value(lock_available ? "t" : "f")}};
+    if (text.starts_with("WITH h AS (INSERT")) {  // keep the history in step, like the database would
+      if (!history) history = rows{};
+      history->push_back({params[0], params[2].value_or(""), value("1"), value("2024-01-01 00:00:00+00"), value("0"),
+                          value("app")});
+    }
+    if (text.starts_with("WITH h AS (DELETE") && history)
+      std::erase_if(*history, [&](const row& r) { return r[0] == params[0]; });
+    return {};
+  }
+
+  std::size_t round_trips() const { return calls.size(); }
+  std::vector<std::string> texts() const {
+    std::vector<std::string> out;
+    for (const auto& c : calls) out.push_back(c.text);
+    return out;
+  }
+  bool sent(std::string_view needle) const {
+    for (const auto& c : calls)
+      if (c.text.find(needle) != std::string::npos) return true;
+    return false;
+  }
+};
+
+inline row history_row(std::string revision, std::string checksum) {
+  return {value(std::move(revision)), value(std::move(checksum)), value("1"), value("2024-01-01 00:00:00+00"), value("3"),
+          value("app")};
+}
+
+}  // namespace strata::testing

@@ -1,0 +1,261 @@
+// Executor logic against a fake connection: plans, statement order, round trips, validation,
+// error mapping. What the database decides is tested in tests/pg/.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <strata/strata.hpp>
+
+#include "../../support/fake_connection.hpp"
+
+namespace {
+
+using strata::testing::fake_connection;
+using strata::testing::history_row;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+struct create_users : strata::migration<"0001_users"> {
+  static constexpr strata::sql up{"CREATE TABLE users (id int); CREATE INDEX users_id ON users (id)"};
+  static constexpr strata::sql down{"DROP TABLE users"};
+};
+struct add_name : strata::migration<"0002_name", "0001_users"> {
+  static void up(strata::transaction& tx) { tx.execute("ALTER TABLE users ADD COLUMN name text"); }
+  static void down(strata::transaction& tx) { tx.execute("ALTER TABLE users DROP COLUMN name"); }
+};
+struct backfill : strata::migration<"0003_backfill", "0002_name"> {
+  static constexpr strata::sql up{"UPDATE users SET name = 'x'"};
+  static constexpr auto down = strata::irreversible;
+};
+struct email_index : strata::migration<"0004_index", "0003_backfill"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY a ON users (id); CREATE INDEX CONCURRENTLY b ON users (name)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY b; DROP INDEX CONCURRENTLY a"};
+};
+using app = strata::registry<email_index, backfill, add_name, create_users>;
+
+std::string checksum_of(std::string_view id) { return strata::detail::checksum_text(app::checksum(id)); }
+
+strata::rows full_history() {
+  return {history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
+          history_row("0003_backfill", checksum_of("0003_backfill")), history_row("0004_index", checksum_of("0004_index"))};
+}
+
+TEST(Upgrade, UpToDateCostsOneRoundTripAndNoLock) {
+  fake_connection db;
+  db.history = full_history();
+  const strata::report r = strata::upgrade<app>(db);
+  EXPECT_EQ(db.round_trips(), 1u);
+  EXPECT_FALSE(db.sent("advisory"));
+  EXPECT_FALSE(r.took_lock);
+  EXPECT_FALSE(r.changed());
+  EXPECT_EQ(r.head_after, "0004_index");
+}
+
+TEST(Upgrade, EmptyDatabaseRunsEveryMigrationInOrder) {
+  fake_connection db;  // no history table yet
+  const strata::report r = strata::upgrade<app>(db);
+  ASSERT_EQ(r.applied.size(), 4u);
+  EXPECT_EQ(r.applied[0].revision, "0001_users");
+  EXPECT_EQ(r.applied[3].revision, "0004_index");
+  const auto t = db.texts();
+  std::vector<std::string> statements;
+  for (const auto& s : t)
+    if (!s.starts_with("SELECT") && !s.starts_with("WITH") && !s.starts_with("CREATE TABLE IF")) statements.push_back(s);
+  EXPECT_THAT(statements, ElementsAre("BEGIN", "CREATE TABLE users (id int)", "CREATE INDEX users_id ON users (id)", "COMMIT",
+                                      "BEGIN", "ALTER TABLE users ADD COLUMN name text", "COMMIT",  //
+                                      "BEGIN", "UPDATE users SET name = 'x'", "COMMIT",             //
+                                      "CREATE INDEX CONCURRENTLY a ON users (id)",                  // no transaction
+                                      "CREATE INDEX CONCURRENTLY b ON users (name)"));
+  EXPECT_TRUE(db.sent("pg_try_advisory_lock"));
+  EXPECT_TRUE(db.calls.back().text.starts_with("SELECT pg_advisory_unlock"));
+}
+
+TEST(Upgrade, HistoryRowIsWrittenInsideTheMigrationsTransaction) {
+  fake_connection db;
+  strata::upgrade<app>(db, {.target = "0001_users"});
+  const auto t = db.texts();
+  const auto begin = std::find(t.begin(), t.end(), "BEGIN");
+  const auto record = std::find_if(t.begin(), t.end(), [](const std::string& s) { return s.starts_with("WITH h AS (INSERT"); });
+  const auto commit = std::find(t.begin(), t.end(), "COMMIT");
+  ASSERT_NE(record, t.end());
+  EXPECT_LT(begin, record);
+  EXPECT_LT(record, commit);
+  // values go as parameters, never in the text
+  const auto& call = db.calls[static_cast<std::size_t>(record - t.begin())];
+  EXPECT_EQ(call.params[0], strata::value("0001_users"));
+  EXPECT_EQ(call.params[2], strata::value(checksum_of("0001_users")));
+  EXPECT_THAT(call.text, ::testing::Not(HasSubstr("0001_users")));
+}
+
+TEST(Upgrade, TargetStopsThere) {
+  fake_connection db;
+  const auto r = strata::upgrade<app>(db, {.target = "0002_name"});
+  ASSERT_EQ(r.applied.size(), 2u);
+  EXPECT_EQ(r.head_after, "0002_name");
+}
+
+TEST(Upgrade, UnknownTargetIsAnErrorNamingIt) {
+  fake_connection db;
+  db.history = strata::rows{};
+  try {
+    strata::upgrade<app>(db, {.target = "0009_nope"});
+    FAIL() << "no error";
+  } catch (const strata::target_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0009_nope"));
+  }
+}
+
+TEST(Upgrade, FailingStatementRollsBackAndStops) {
+  fake_connection db;
+  db.fail_on = "ALTER TABLE users ADD COLUMN name text";
+  db.fail_state = "42701";
+  try {
+    strata::upgrade<app>(db);
+    FAIL() << "no error";
+  } catch (const strata::migration_error& e) {
+    EXPECT_EQ(e.revision(), "0002_name");
+    EXPECT_EQ(e.sqlstate(), "42701");
+    EXPECT_EQ(e.statement(), "ALTER TABLE users ADD COLUMN name text");
+    EXPECT_THAT(e.what(), HasSubstr("0002_name"));
+    EXPECT_THAT(e.what(), HasSubstr("42701"));
+  }
+  const auto t = db.texts();
+  EXPECT_NE(std::find(t.begin(), t.end(), "ROLLBACK"), t.end());
+  EXPECT_FALSE(db.sent("UPDATE users"));  // nothing after the failure ran
+  EXPECT_EQ(db.history->size(), 1u);      // only 0001 recorded
+}
+
+TEST(Upgrade, FailingSqlStatementIsNumbered) {
+  fake_connection db;
+  db.fail_on = "CREATE INDEX users_id ON users (id)";
+  try {
+    strata::upgrade<app>(db);
+    FAIL() << "no error";
+  } catch (const strata::migration_error& e) {
+    EXPECT_EQ(e.revision(), "0001_users");
+    EXPECT_EQ(e.statement_number(), 2u);
+    EXPECT_THAT(e.what(), HasSubstr("statement 2 of 2"));
+  }
+}
+
+TEST(Upgrade, NonTransactionalFailureSaysWhatAlreadyRan) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
+                            history_row("0003_backfill", checksum_of("0003_backfill"))};
+  db.fail_on = "CREATE INDEX CONCURRENTLY b ON users (name)";
+  try {
+    strata::upgrade<app>(db);
+    FAIL() << "no error";
+  } catch (const strata::migration_error& e) {
+    EXPECT_EQ(e.revision(), "0004_index");
+    EXPECT_EQ(e.statements_already_run(), 1u);
+    EXPECT_THAT(e.what(), HasSubstr("statements 1 to 1 ran and stay applied; nothing was recorded"));
+  }
+  EXPECT_EQ(db.history->size(), 3u);
+}
+
+TEST(Upgrade, SingleTransactionIsAllOrNothing) {
+  fake_connection db;
+  db.fail_on = "UPDATE users SET name = 'x'";
+  EXPECT_THROW(strata::upgrade<app>(db, {.target = "0003_backfill", .mode = strata::mode::single_transaction}),
+               strata::migration_error);
+  const auto t = db.texts();
+  EXPECT_EQ(std::count(t.begin(), t.end(), "BEGIN"), 1);
+  EXPECT_EQ(std::count(t.begin(), t.end(), "COMMIT"), 0);
+  EXPECT_EQ(std::count(t.begin(), t.end(), "ROLLBACK"), 1);
+}
+
+TEST(Upgrade, SingleTransactionRefusesNonTransactionalBeforeRunningAnything) {
+  fake_connection db;
+  try {
+    strata::upgrade<app>(db, {.mode = strata::mode::single_transaction});
+    FAIL() << "no error";
+  } catch (const strata::target_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0004_index"));
+  }
+  EXPECT_FALSE(db.sent("BEGIN"));
+}
+
+TEST(Validation, EditedMigrationStopsTheRunBeforeAnyLock) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", "0123456789abcdef")};
+  try {
+    strata::upgrade<app>(db);
+    FAIL() << "no error";
+  } catch (const strata::validation_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0001_users"));
+    EXPECT_THAT(e.what(), HasSubstr("edited"));
+  }
+  EXPECT_EQ(db.round_trips(), 1u);
+}
+
+TEST(Validation, UnknownRevisionStopsOrWarns) {
+  fake_connection db;
+  auto h = full_history();
+  h.push_back(history_row("0005_from_a_newer_build", ""));
+  db.history = h;
+  EXPECT_THROW(strata::upgrade<app>(db), strata::validation_error);
+  const auto r = strata::upgrade<app>(db, {.allow_unknown_revisions = true});
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0], HasSubstr("0005_from_a_newer_build"));
+}
+
+TEST(Lock, TimeoutNamesTheError) {
+  fake_connection db;
+  db.lock_available = false;
+  EXPECT_THROW(strata::upgrade<app>(db, {.lock_timeout = std::chrono::milliseconds(30)}), strata::lock_timeout_error);
+  EXPECT_FALSE(db.sent("BEGIN"));
+}
+
+TEST(Commit, LostConnectionDuringCommitIsStateUnknown) {
+  fake_connection db;
+  db.lose_connection_on_commit = true;
+  EXPECT_THROW(strata::upgrade<app>(db), strata::state_unknown_error);
+}
+
+TEST(Downgrade, RevertsChildrenFirstAndRefusesIrreversible) {
+  fake_connection db;
+  db.history = full_history();
+  try {
+    strata::downgrade<app>(db, {.target = "base"});
+    FAIL() << "no error";
+  } catch (const strata::target_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0003_backfill"));
+  }
+  EXPECT_FALSE(db.sent("DROP INDEX"));  // refused before anything ran
+  const auto r = strata::downgrade<app>(db, {.target = "0003_backfill"});
+  ASSERT_EQ(r.reverted.size(), 1u);
+  EXPECT_EQ(r.reverted[0].revision, "0004_index");
+  const auto t = db.texts();
+  const auto b = std::find(t.begin(), t.end(), "DROP INDEX CONCURRENTLY b");
+  const auto a = std::find(t.begin(), t.end(), "DROP INDEX CONCURRENTLY a");
+  EXPECT_LT(b, a);
+}
+
+TEST(Downgrade, LastN) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", "")};
+  const auto r = strata::downgrade_last<app>(db, 2);
+  ASSERT_EQ(r.reverted.size(), 2u);
+  EXPECT_EQ(r.reverted[0].revision, "0002_name");
+  EXPECT_EQ(r.reverted[1].revision, "0001_users");
+  EXPECT_THROW(strata::downgrade_last<app>(db, 1), strata::target_error);  // nothing left
+}
+
+TEST(Stamp, RecordsAncestorsWithoutRunningThem) {
+  fake_connection db;
+  const auto r = strata::stamp<app>(db, "0002_name");
+  EXPECT_THAT(r.stamped, ElementsAre("0001_users", "0002_name"));
+  EXPECT_FALSE(db.sent("CREATE TABLE users"));
+  EXPECT_EQ(db.history->size(), 2u);
+}
+
+TEST(SqlScript, PrintsWhatWouldRunAndChangesNothing) {
+  fake_connection db;
+  const std::string script = strata::sql_script<app>(db, true);
+  EXPECT_THAT(script, HasSubstr("CREATE TABLE users (id int);"));
+  EXPECT_THAT(script, HasSubstr("-- upgrade 0004_index (not transactional)"));
+  EXPECT_EQ(db.round_trips(), 1u);  // the history read only
+}
+
+}  // namespace
