@@ -1,0 +1,289 @@
+// The executor against a real PostgreSQL: everything the database decides (transactions, locks,
+// DDL, errors). Each test has a database of its own.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <strata/pq.hpp>
+
+#include "migrations.hpp"
+#include "pg_support.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace strata::testing;
+using ::testing::HasSubstr;
+
+long long user_tables(const scratch_database& db) {
+  return db.count("SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'strata_%'");
+}
+
+TEST(PgUpgrade, RoundTripToBaseLeavesAnEmptySchema) {
+  scratch_database db("roundtrip");
+  strata::pq::connection conn{db.url()};
+  const auto up = strata::upgrade<sets::basic>(conn);
+  EXPECT_EQ(up.applied.size(), 4u);
+  EXPECT_EQ(user_tables(db), 2);
+  EXPECT_EQ(db.scalar("SELECT name FROM users ORDER BY id LIMIT 1"), "a");
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);
+  EXPECT_EQ(db.scalar("SELECT applied_by FROM strata_history WHERE revision = '0001_users'"), "postgres");
+  EXPECT_EQ(db.scalar("SELECT array_to_string(parents, ',') FROM strata_history WHERE revision = '0002_names'"), "0001_users");
+
+  const auto down = strata::downgrade<sets::basic>(conn, {.target = "base"});
+  EXPECT_EQ(down.reverted.size(), 4u);
+  EXPECT_EQ(user_tables(db), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_proc WHERE proname = 'order_count'"), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'upgrade'"), 4);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'downgrade'"), 4);
+
+  EXPECT_EQ(strata::upgrade<sets::basic>(conn).applied.size(), 4u);  // and back up again
+}
+
+TEST(PgUpgrade, ConcurrentIndexBuildInANonTransactionalMigration) {
+  scratch_database db("cic");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<sets::basic>(conn, {.target = "0003_email_index"});
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_email_idx'::regclass"), "true");
+}
+
+struct boom : strata::migration<"0005_boom", "0004_orders"> {
+  static constexpr strata::sql up{"CREATE TABLE boom (x int);\nINSERT INTO boom VALUES ('not a number')"};
+  static constexpr strata::sql down{"DROP TABLE boom"};
+};
+using with_boom = strata::registry<sets::users, sets::names, sets::email_index, sets::orders, boom>;
+
+TEST(PgUpgrade, FailingMigrationIsRolledBackAndNamed) {
+  scratch_database db("fail");
+  strata::pq::connection conn{db.url()};
+  try {
+    strata::upgrade<with_boom>(conn);
+    FAIL() << "no error";
+  } catch (const strata::migration_error& e) {
+    EXPECT_EQ(e.revision(), "0005_boom");
+    EXPECT_EQ(e.sqlstate(), "22P02");  // invalid_text_representation
+    EXPECT_EQ(e.statement(), "INSERT INTO boom VALUES ('not a number')");
+    EXPECT_EQ(e.statement_number(), 2u);
+    EXPECT_THAT(e.what(), HasSubstr("0005_boom"));
+  }
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'boom'"), 0);  // its CREATE TABLE rolled back
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);                      // the four before it stay
+}
+
+struct t1 : strata::migration<"t1"> {
+  static constexpr strata::sql up{"CREATE TABLE t1 (x int)"};
+  static constexpr strata::sql down{"DROP TABLE t1"};
+};
+struct t2 : strata::migration<"t2", "t1"> {
+  static constexpr strata::sql up{"CREATE TABLE t2 (x int)"};
+  static constexpr strata::sql down{"DROP TABLE t2"};
+};
+struct t3_fails : strata::migration<"t3", "t2"> {
+  static constexpr strata::sql up{"CREATE TABLE t3 (x int); SELECT 1/0"};
+  static constexpr strata::sql down{"DROP TABLE t3"};
+};
+using all_or_nothing = strata::registry<t1, t2, t3_fails>;
+
+TEST(PgUpgrade, SingleTransactionLeavesNothingWhenTheLastMigrationFails) {
+  scratch_database db("single");
+  strata::pq::connection conn{db.url()};
+  try {
+    strata::upgrade<all_or_nothing>(conn, {.mode = strata::mode::single_transaction});
+    FAIL() << "no error";
+  } catch (const strata::migration_error& e) {
+    EXPECT_EQ(e.revision(), "t3");
+    EXPECT_EQ(e.sqlstate(), "22012");  // division_by_zero
+  }
+  EXPECT_EQ(user_tables(db), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 0);
+}
+
+struct users_edited : strata::migration<"0001_users"> {
+  static constexpr strata::sql up{"CREATE TABLE users (id bigserial PRIMARY KEY, email text)"};
+  static constexpr strata::sql down{"DROP TABLE users"};
+};
+using edited = strata::registry<users_edited>;
+using first_only = strata::registry<sets::users>;
+
+TEST(PgValidation, EditedMigrationIsRefusedAndNothingChanges) {
+  scratch_database db("edited");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<first_only>(conn);
+  const std::string log_before = db.scalar("SELECT count(*) FROM strata_log");
+  try {
+    strata::upgrade<edited>(conn);
+    FAIL() << "no error";
+  } catch (const strata::validation_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0001_users"));
+  }
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM strata_log"), log_before);
+}
+
+TEST(PgValidation, DatabaseAheadOfTheBuildIsRefusedUnlessAllowed) {
+  scratch_database db("ahead");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<sets::basic>(conn);
+  try {
+    strata::upgrade<first_only>(conn);
+    FAIL() << "no error";
+  } catch (const strata::validation_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("0004_orders"));
+  }
+  const auto r = strata::upgrade<first_only>(conn, {.allow_unknown_revisions = true});
+  EXPECT_EQ(r.warnings.size(), 3u);
+}
+
+TEST(PgLock, HeldLockTimesOutNamingTheHolder) {
+  scratch_database db("lock");
+  pqxx::connection holder(db.url());
+  pqxx::nontransaction(holder).exec("SET application_name = 'other-replica'");
+  pqxx::nontransaction(holder).exec(
+      "SELECT pg_advisory_lock(1398034993, hashtext(current_schema() || '.strata_history'))");
+  strata::pq::connection conn{db.url()};
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    strata::upgrade<sets::basic>(conn, {.lock_timeout = std::chrono::milliseconds(700)});
+    FAIL() << "no error";
+  } catch (const strata::lock_timeout_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("other-replica"));
+    EXPECT_THAT(e.what(), HasSubstr("pid " + std::to_string(holder.backendpid())));
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(700));
+  EXPECT_EQ(user_tables(db), 0);
+}
+
+TEST(PgLock, SchemasDoNotBlockEachOther) {
+  scratch_database db("schemas");
+  pqxx::connection holder(db.url());
+  pqxx::nontransaction(holder).exec(
+      "SELECT pg_advisory_lock(1398034993, hashtext(current_schema() || '.strata_history'))");
+  strata::pq::connection conn{db.url()};
+  const auto r = strata::upgrade<first_only>(conn, {.schema = "tenant_b", .lock_timeout = std::chrono::milliseconds(500)});
+  EXPECT_EQ(r.applied.size(), 1u);
+  EXPECT_EQ(db.count("SELECT 1 FROM tenant_b.strata_history"), 1);
+}
+
+struct half_done : strata::migration<"0005_half", "0004_orders"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{
+      "INSERT INTO users (email) VALUES ('a@example.com');\n"
+      "CREATE UNIQUE INDEX CONCURRENTLY users_email_unique ON users (email)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY users_email_unique"};
+};
+using with_half = strata::registry<sets::users, sets::names, sets::email_index, sets::orders, half_done>;
+
+TEST(PgNonTransactional, PartialFailureSaysWhatRanAndNamesTheInvalidIndex) {
+  scratch_database db("partial");
+  strata::pq::connection conn{db.url()};
+  try {
+    strata::upgrade<with_half>(conn);
+    FAIL() << "no error";
+  } catch (const strata::migration_error& e) {
+    EXPECT_EQ(e.revision(), "0005_half");
+    EXPECT_EQ(e.sqlstate(), "23505");
+    EXPECT_EQ(e.statements_already_run(), 1u);
+    EXPECT_THAT(e.what(), HasSubstr("users_email_unique"));
+    EXPECT_THAT(e.what(), HasSubstr("statements 1 to 1 ran"));
+  }
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history WHERE revision = '0005_half'"), 0);
+  const strata::state s = strata::status<with_half>(conn);
+  ASSERT_EQ(s.invalid_indexes.size(), 1u);
+  EXPECT_EQ(s.invalid_indexes[0], "users_email_unique");
+  EXPECT_EQ(s.pending, std::vector<std::string>{"0005_half"});
+}
+
+TEST(PgStamp, StampThenUpgradeRunsOnlyTheRest) {
+  scratch_database db("stamp");
+  strata::pq::connection conn{db.url()};
+  db.run("CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, name text)");
+  strata::stamp<sets::basic>(conn, "0002_names");
+  const auto r = strata::upgrade<sets::basic>(conn);
+  ASSERT_EQ(r.applied.size(), 2u);
+  EXPECT_EQ(r.applied[0].revision, "0003_email_index");
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'stamp'"), 2);
+}
+
+TEST(PgBorrowed, UsesTheServicesOwnConnection) {
+  scratch_database db("borrowed");
+  pqxx::connection mine(db.url());
+  strata::pq::connection conn{mine};
+  EXPECT_EQ(strata::upgrade<first_only>(conn).applied.size(), 1u);
+  EXPECT_EQ(pqxx::nontransaction(mine).exec("SELECT count(*) FROM users")[0][0].as<int>(), 2);
+}
+
+TEST(PgErrors, BadPasswordIsAConnectionErrorWithoutThePassword) {
+  std::string url = server_url();
+  const auto at = url.find('@');
+  const auto colon = url.rfind(':', at);
+  url = url.substr(0, colon + 1) + "wrong-secret-1234" + url.substr(at);
+  try {
+    strata::pq::connection conn{url};
+    FAIL() << "connected";
+  } catch (const strata::connection_error& e) {
+    EXPECT_FALSE(e.retryable());
+    EXPECT_THAT(e.what(), HasSubstr("password authentication failed"));
+    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("wrong-secret-1234")));
+  }
+}
+
+// --- processes -------------------------------------------------------------------------------
+
+pid_t spawn_runner(const std::string& set, const std::string& url) {
+  pid_t pid = 0;
+  std::string runner = STRATA_PG_RUNNER;
+  std::vector<char*> argv{runner.data(), const_cast<char*>(set.c_str()), const_cast<char*>(url.c_str()), nullptr};
+  if (posix_spawn(&pid, runner.c_str(), nullptr, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn");
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(PgConcurrency, EightRunnersApplyEveryMigrationExactlyOnce) {
+  scratch_database db("race");
+  std::vector<pid_t> runners;
+  for (int i = 0; i < 8; ++i) runners.push_back(spawn_runner("race", db.url()));
+  for (pid_t pid : runners) EXPECT_EQ(wait_exit(pid), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 6);
+  EXPECT_EQ(db.count("SELECT revision FROM strata_log WHERE action = 'upgrade' GROUP BY revision HAVING count(*) = 1"), 6);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log"), 6);
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'audit_at_idx'::regclass"), "true");
+}
+
+TEST(PgConcurrency, RunnerKilledMidMigrationLeavesTheLastWholeRevision) {
+  scratch_database db("kill");
+  const pid_t victim = spawn_runner("killable", db.url());
+  // wait until the slow migration is inside its pg_sleep
+  bool sleeping = false;
+  for (int i = 0; i < 300 && !sleeping; ++i) {
+    sleeping = db.count("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(3)%'") > 0;
+    if (!sleeping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(sleeping);
+  kill(victim, SIGKILL);
+  EXPECT_EQ(wait_exit(victim), 128 + SIGKILL);
+  // the database stays at the last whole revision
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history WHERE revision = '0005_slow'"), 0);
+  // the next run finishes the job (once the dead session's backend lets go of its lock)
+  const pid_t next = spawn_runner("killable", db.url());
+  EXPECT_EQ(wait_exit(next), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 6);
+  EXPECT_EQ(db.scalar("SELECT count(*) FROM slow_marker"), "1");
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '0005_slow'"), 1);
+}
+
+}  // namespace

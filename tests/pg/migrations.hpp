@@ -1,0 +1,57 @@
+#pragma once
+// Migration sets the PostgreSQL tests and the runner process share.
+
+#include <strata/strata.hpp>
+
+namespace strata::testing::sets {
+
+struct users : strata::migration<"0001_users"> {
+  static constexpr strata::sql up{
+      "CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);\n"
+      "INSERT INTO users (email) VALUES ('a@example.com'), ('b@example.com')"};
+  static constexpr strata::sql down{"DROP TABLE users"};
+};
+struct names : strata::migration<"0002_names", "0001_users"> {
+  static void up(strata::transaction& tx) {
+    tx.execute("ALTER TABLE users ADD COLUMN name text");
+    tx.execute("UPDATE users SET name = split_part(email, '@', 1)");
+  }
+  static void down(strata::transaction& tx) { tx.execute("ALTER TABLE users DROP COLUMN name"); }
+};
+struct email_index : strata::migration<"0003_email_index", "0002_names"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY users_email_idx ON users (email)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY users_email_idx"};
+};
+struct orders : strata::migration<"0004_orders", "0003_email_index"> {
+  static constexpr strata::sql up{
+      "CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint REFERENCES users (id));\n"
+      "CREATE FUNCTION order_count() RETURNS bigint AS $$ SELECT count(*) FROM orders; $$ LANGUAGE sql"};
+  static constexpr strata::sql down{"DROP FUNCTION order_count(); DROP TABLE orders"};
+};
+using basic = strata::registry<users, names, email_index, orders>;
+
+// For 8 racing runners: a slow step and a concurrent index build.
+struct slowish : strata::migration<"0005_slowish", "0004_orders"> {
+  static constexpr strata::sql up{"SELECT pg_sleep(0.3); CREATE TABLE audit (at timestamptz DEFAULT now())"};
+  static constexpr strata::sql down{"DROP TABLE audit"};
+};
+struct audit_index : strata::migration<"0006_audit_index", "0005_slowish"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY audit_at_idx ON audit (at)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY audit_at_idx"};
+};
+using race = strata::registry<users, names, email_index, orders, slowish, audit_index>;
+
+// For the SIGKILL test: a migration that takes a while.
+struct slow : strata::migration<"0005_slow", "0004_orders"> {
+  static constexpr strata::sql up{"CREATE TABLE slow_marker (x int); SELECT pg_sleep(3); INSERT INTO slow_marker VALUES (1)"};
+  static constexpr strata::sql down{"DROP TABLE slow_marker"};
+};
+struct after_slow : strata::migration<"0006_after_slow", "0005_slow"> {
+  static constexpr strata::sql up{"CREATE TABLE after_slow (x int)"};
+  static constexpr strata::sql down{"DROP TABLE after_slow"};
+};
+using killable = strata::registry<users, names, email_index, orders, slow, after_slow>;
+
+}  // namespace strata::testing::sets

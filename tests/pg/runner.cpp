@@ -1,0 +1,26 @@
+// A migration runner process for the multi-process tests: strata_pg_runner SET URL.
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include <strata/pq.hpp>
+
+#include "migrations.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: strata_pg_runner race|killable URL\n");
+    return 2;
+  }
+  try {
+    strata::pq::connection db{argv[2]};
+    const strata::options o{.lock_timeout = std::chrono::seconds(60)};
+    const strata::report r = std::strcmp(argv[1], "race") == 0 ? strata::upgrade<strata::testing::sets::race>(db, o)
+                                                               : strata::upgrade<strata::testing::sets::killable>(db, o);
+    std::cout << r << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << e.what() << std::endl;
+    return 1;
+  }
+}
