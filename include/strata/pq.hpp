@@ -1,5 +1,8 @@
 #pragma once
-// strata with libpqxx: everything of <strata/strata.hpp> plus strata::pq::connection.
+// strata with libpqxx: everything of <strata/strata.hpp>, strata::pq::connection, and start-up
+// (startup_config, migrate_on_startup, migrate_async).
 
+#include "adapters/libpq_url.hpp"
 #include "adapters/pqxx.hpp"
+#include "startup/startup.hpp"
 #include "strata.hpp"

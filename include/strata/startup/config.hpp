@@ -1,0 +1,123 @@
+#pragma once
+// strata::startup_config: how a service migrates at start-up. from_env() is the only place
+// strata reads the environment; a config can as well be built in code.
+
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "../exec/errors.hpp"
+#include "../exec/executor.hpp"
+#include "backoff.hpp"
+
+namespace strata {
+
+// Writes "strata <level>: message" lines to stderr.
+inline log_sink stderr_sink(log_level min_level = log_level::info) {
+  return [min_level](log_level level, std::string_view message) {
+    if (level < min_level) return;
+    std::cerr << "strata " << level_name(level) << ": " << message << '\n';
+  };
+}
+
+struct startup_config {
+  std::string database_url{};                                  // DATABASE_URL
+  std::chrono::milliseconds retry_for{std::chrono::seconds(30)};  // STRATA_RETRY_FOR (seconds; 0: one attempt)
+  strata::backoff backoff{};                                   // STRATA_RETRY_BASE_MS, STRATA_RETRY_CAP_MS
+  std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};  // STRATA_LOCK_TIMEOUT (seconds)
+  std::string schema{};                                        // STRATA_SCHEMA
+  std::string history_table = "strata_history";                // STRATA_HISTORY_TABLE
+  std::string log_table = "strata_log";                        // STRATA_LOG_TABLE
+  strata::mode mode = mode::per_migration;                     // STRATA_MODE: per-migration | single-transaction
+  std::string target{};                                        // STRATA_TARGET (default: head)
+  bool allow_unknown_revisions = false;                        // STRATA_ALLOW_UNKNOWN_REVISIONS: true | false
+  log_level level = log_level::info;                           // STRATA_LOG_LEVEL: debug | info | warning | error
+  log_sink log{};                                              // empty: stderr at `level`
+
+  // Injectable for tests: the clock, the sleeper and the jitter source.
+  std::function<std::chrono::steady_clock::time_point()> now{};
+  std::function<void(std::chrono::milliseconds)> sleep{};
+  std::function<double()> random_unit{};
+
+  // Reads DATABASE_URL and the STRATA_* variables above; a malformed value is a config_error
+  // naming the variable.
+  static startup_config from_env() {
+    return from_env([](const char* name) -> const char* { return std::getenv(name); });
+  }
+  static startup_config from_env(const std::function<const char*(const char*)>& getenv);
+
+  options executor_options() const {
+    options o;
+    o.target = target;
+    o.mode = mode;
+    o.schema = schema;
+    o.history_table = history_table;
+    o.log_table = log_table;
+    o.lock_timeout = lock_timeout;
+    o.allow_unknown_revisions = allow_unknown_revisions;
+    o.log = sink();
+    return o;
+  }
+  log_sink sink() const { return log ? log : stderr_sink(level); }
+};
+
+namespace detail {
+
+inline long long parse_count(std::string_view variable, std::string_view text) {
+  long long value = 0;
+  if (text.empty()) throw config_error(std::string(variable) + " is empty; expected a whole number");
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      throw config_error(std::string(variable) + "='" + std::string(text) + "' is not a whole number >= 0");
+    value = value * 10 + (c - '0');
+    if (value > 100'000'000) throw config_error(std::string(variable) + "='" + std::string(text) + "' is too large");
+  }
+  return value;
+}
+
+inline bool parse_bool(std::string_view variable, std::string_view text) {
+  if (text == "true" || text == "1" || text == "yes") return true;
+  if (text == "false" || text == "0" || text == "no") return false;
+  throw config_error(std::string(variable) + "='" + std::string(text) + "': expected true or false");
+}
+
+inline strata::mode parse_mode(std::string_view variable, std::string_view text) {
+  if (text == "per-migration") return mode::per_migration;
+  if (text == "single-transaction") return mode::single_transaction;
+  throw config_error(std::string(variable) + "='" + std::string(text) + "': expected per-migration or single-transaction");
+}
+
+inline log_level parse_level(std::string_view variable, std::string_view text) {
+  for (log_level l : {log_level::debug, log_level::info, log_level::warning, log_level::error})
+    if (text == level_name(l)) return l;
+  throw config_error(std::string(variable) + "='" + std::string(text) + "': expected debug, info, warning or error");
+}
+
+}  // namespace detail
+
+inline startup_config startup_config::from_env(const std::function<const char*(const char*)>& getenv) {
+  startup_config c;
+  auto read = [&](const char* name, auto&& apply) {
+    if (const char* v = getenv(name); v != nullptr) apply(std::string_view(v));
+  };
+  read("DATABASE_URL", [&](std::string_view v) { c.database_url = v; });
+  read("STRATA_RETRY_FOR", [&](std::string_view v) { c.retry_for = std::chrono::seconds(detail::parse_count("STRATA_RETRY_FOR", v)); });
+  read("STRATA_RETRY_BASE_MS", [&](std::string_view v) { c.backoff.base = std::chrono::milliseconds(detail::parse_count("STRATA_RETRY_BASE_MS", v)); });
+  read("STRATA_RETRY_CAP_MS", [&](std::string_view v) { c.backoff.cap = std::chrono::milliseconds(detail::parse_count("STRATA_RETRY_CAP_MS", v)); });
+  read("STRATA_LOCK_TIMEOUT", [&](std::string_view v) { c.lock_timeout = std::chrono::seconds(detail::parse_count("STRATA_LOCK_TIMEOUT", v)); });
+  read("STRATA_SCHEMA", [&](std::string_view v) { c.schema = v; });
+  read("STRATA_HISTORY_TABLE", [&](std::string_view v) { c.history_table = v; });
+  read("STRATA_LOG_TABLE", [&](std::string_view v) { c.log_table = v; });
+  read("STRATA_MODE", [&](std::string_view v) { c.mode = detail::parse_mode("STRATA_MODE", v); });
+  read("STRATA_TARGET", [&](std::string_view v) { c.target = v; });
+  read("STRATA_ALLOW_UNKNOWN_REVISIONS", [&](std::string_view v) { c.allow_unknown_revisions = detail::parse_bool("STRATA_ALLOW_UNKNOWN_REVISIONS", v); });
+  read("STRATA_LOG_LEVEL", [&](std::string_view v) { c.level = detail::parse_level("STRATA_LOG_LEVEL", v); });
+  if (c.history_table.empty() || c.log_table.empty()) throw config_error("STRATA_HISTORY_TABLE and STRATA_LOG_TABLE must not be empty");
+  return c;
+}
+
+}  // namespace strata

@@ -1,0 +1,86 @@
+#pragma once
+// Migrating at service start-up: connect with retries while the database comes up, upgrade,
+// log every step without secrets. Blocking (migrate_on_startup) or in the background
+// (migrate_async).
+
+#include <chrono>
+#include <future>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "../adapters/libpq_url.hpp"
+#include "../adapters/pqxx.hpp"
+#include "../exec/executor.hpp"
+#include "config.hpp"
+#include "redact.hpp"
+
+namespace strata {
+
+namespace detail {
+
+struct retry_clock {
+  std::function<std::chrono::steady_clock::time_point()> now;
+  std::function<void(std::chrono::milliseconds)> sleep;
+  std::function<double()> random_unit;
+
+  explicit retry_clock(const startup_config& c) : now(c.now), sleep(c.sleep), random_unit(c.random_unit) {
+    if (!now) now = [] { return std::chrono::steady_clock::now(); };
+    if (!sleep) sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+    if (!random_unit) {
+      auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
+      random_unit = [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
+    }
+  }
+};
+
+}  // namespace detail
+
+// Runs `work(connection&)` on a fresh connection, retrying connection failures that waiting can
+// heal, with exponential backoff and full jitter, until cfg.retry_for has passed. Errors that
+// waiting cannot heal (authentication, unknown database or role, malformed URL, SQL errors,
+// validation) are thrown at once.
+template <class Work, class Connect>
+auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
+  const log_sink log = cfg.sink();
+  detail::retry_clock clock(cfg);
+  const std::string shown = redact_url(cfg.database_url);
+  const auto deadline = clock.now() + cfg.retry_for;
+  for (unsigned attempt = 0;; ++attempt) {
+    try {
+      log(log_level::debug, "connecting to " + shown + " (attempt " + std::to_string(attempt + 1) + ")");
+      auto conn = connect(cfg.database_url);
+      return work(conn);
+    } catch (const connection_error& e) {
+      const auto delay = cfg.backoff.delay(attempt, clock.random_unit());
+      if (!e.retryable() || clock.now() + delay > deadline) {
+        log(log_level::error, std::string(e.what()) + (e.retryable() ? " (retry window exhausted)" : ""));
+        throw;
+      }
+      log(log_level::warning, "attempt " + std::to_string(attempt + 1) + " to reach " + shown + " failed: " + e.what() +
+                                  "; retrying in " + std::to_string(delay.count()) + " ms");
+      clock.sleep(delay);
+    }
+  }
+}
+
+// Upgrades the database of cfg.database_url to cfg.target (default: head). Blocking.
+template <class R>
+report migrate_on_startup(const startup_config& cfg) {
+  pq::check_url(cfg.database_url);
+  const options o = cfg.executor_options();
+  report r = with_retries(
+      cfg, [](const std::string& url) { return pq::connection{url}; },
+      [&](pq::connection& conn) { return upgrade<R>(conn, o); });
+  o.log(log_level::info, "migrations done: " + std::to_string(r.applied.size()) + " applied in " +
+                             std::to_string(r.duration.count()) + " ms, head " + (r.head_after.empty() ? "(none)" : r.head_after));
+  return r;
+}
+
+// The same on a thread of its own; the future carries the report or the error.
+template <class R>
+std::future<report> migrate_async(startup_config cfg) {
+  return std::async(std::launch::async, [cfg = std::move(cfg)] { return migrate_on_startup<R>(cfg); });
+}
+
+}  // namespace strata
