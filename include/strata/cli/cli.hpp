@@ -119,9 +119,10 @@ int main(int argc, const char* const* argv, io streams = {}) {
   app.add_option("--database-url", cfg.database_url, "PostgreSQL URL (default: $DATABASE_URL)");
   app.add_flag("--sql", print_sql, "Print the SQL that would run; change nothing");
   app.add_flag("--single-transaction", single, "Run all pending migrations in one transaction: all or nothing");
-  app.add_option("--lock-timeout", lock_timeout, "Seconds to wait for the migration lock")->check(CLI::NonNegativeNumber);
+  app.add_option("--lock-timeout", lock_timeout, "Seconds to wait for the migration lock (default 60)")
+      ->check(CLI::Range(0LL, 86400LL));
   app.add_option("--retry-for", retry_for, "Seconds to keep retrying the connection (default: one attempt)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0LL, 86400LL));
 
   auto* upgrade_cmd = app.add_subcommand("upgrade", "Apply pending revisions up to TARGET (default: head)");
   upgrade_cmd->add_option("target", target, "Revision to stop at");
@@ -156,7 +157,13 @@ int main(int argc, const char* const* argv, io streams = {}) {
         continue;
       }
       if (word.starts_with("-")) continue;
-      if (app.get_subcommand_no_throw(std::string(word)) == nullptr)
+      bool known = true;
+      try {
+        (void)app.get_subcommand(std::string(word));
+      } catch (const CLI::OptionNotFound&) {
+        known = false;
+      }
+      if (!known)
         why = "unknown command '" + std::string(word) + "' (commands: upgrade, downgrade, status, history, check, stamp, verify)";
       break;
     }

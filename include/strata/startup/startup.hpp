@@ -53,10 +53,7 @@ auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
       return work(conn);
     } catch (const connection_error& e) {
       const auto delay = cfg.backoff.delay(attempt, clock.random_unit());
-      if (!e.retryable() || clock.now() + delay > deadline) {
-        log(log_level::error, std::string(e.what()) + (e.retryable() ? " (retry window exhausted)" : ""));
-        throw;
-      }
+      if (!e.retryable() || clock.now() + delay > deadline) throw;  // the caller reports it
       log(log_level::warning, "attempt " + std::to_string(attempt + 1) + " to reach " + shown + " failed: " + e.what() +
                                   "; retrying in " + std::to_string(delay.count()) + " ms");
       clock.sleep(delay);
