@@ -48,7 +48,8 @@ auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
   const auto deadline = clock.now() + cfg.retry_for;
   for (unsigned attempt = 0;; ++attempt) {
     try {
-      log(log_level::debug, "connecting to " + shown + " (attempt " + std::to_string(attempt + 1) + ")");
+      log(attempt == 0 ? log_level::info : log_level::debug,
+          "connecting to " + shown + " (attempt " + std::to_string(attempt + 1) + ")");
       auto conn = connect(cfg.database_url);
       return work(conn);
     } catch (const connection_error& e) {
