@@ -1,0 +1,105 @@
+// The command line without a database: parsing, usage errors, exit codes, help and version.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include <strata/cli.hpp>
+
+namespace {
+
+using ::testing::HasSubstr;
+
+struct first : strata::migration<"0001_first"> {
+  static constexpr strata::sql up{"CREATE TABLE a (x int)"};
+  static constexpr strata::sql down{"DROP TABLE a"};
+};
+struct second : strata::migration<"0002_second", "0001_first"> {
+  static constexpr strata::sql up{"CREATE TABLE b (x int)"};
+  static constexpr strata::sql down{"DROP TABLE b"};
+};
+using app = strata::registry<first, second>;
+
+struct result {
+  int code;
+  std::string out, err;
+};
+
+result run(std::vector<const char*> args, std::map<std::string, std::string> vars = {}) {
+  args.insert(args.begin(), "svc");
+  std::ostringstream out, err;
+  auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
+  strata::cli::io io{out, err, [shared](const char* n) -> const char* {
+                       auto it = shared->find(n);
+                       return it == shared->end() ? nullptr : it->second.c_str();
+                     }};
+  const int code = strata::cli::main<app>(static_cast<int>(args.size()), args.data(), io);
+  return {code, out.str(), err.str()};
+}
+
+// A port nothing listens on: connecting is refused at once.
+const char* refused = "postgresql://app:hunter2@127.0.0.1:1/app";
+
+TEST(Cli, HelpListsCommandsOptionsAndExitCodes) {
+  const auto r = run({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* word : {"upgrade", "downgrade", "status", "history", "check", "stamp", "verify", "--database-url",
+                           "--sql", "--single-transaction", "--lock-timeout", "--retry-for", "--version",
+                           "4 could not connect", "6 lock not acquired"})
+    EXPECT_THAT(r.out, HasSubstr(word));
+}
+
+TEST(Cli, VersionPrintsTheRegistryHead) {
+  const auto r = run({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr(strata::version));
+  EXPECT_THAT(r.out, HasSubstr("0002_second"));
+}
+
+TEST(Cli, UsageErrorsExitTwoAndSayWhat) {
+  EXPECT_EQ(run({}).code, 2);
+  auto r = run({"upgrad"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'upgrad'"));
+  r = run({"downgrade"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("target"));
+  r = run({"--lock-timeout", "-5", "status"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--lock-timeout"));
+  r = run({"--retry-for=abc", "status"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--retry-for"));
+  r = run({"stamp", "0003_nope"}, {{"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown revision '0003_nope'"));
+  r = run({"downgrade", "-x"}, {{"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 2);
+  r = run({"upgrade", "base"}, {{"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 2);
+  r = run({"status"}, {{"STRATA_MODE", "sometimes"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("STRATA_MODE"));
+}
+
+TEST(Cli, ConnectionProblemsExitFourWithoutThePassword) {
+  auto r = run({"status"}, {{"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("refused"));
+  EXPECT_THAT(r.err + r.out, ::testing::Not(HasSubstr("hunter2")));
+  r = run({"--database-url", "postgresql://app:hunter2@[::1/app", "status"});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("malformed database URL 'postgresql://app:***@[::1/app'"));
+  EXPECT_THAT(r.err + r.out, ::testing::Not(HasSubstr("hunter2")));
+  r = run({"status"});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("DATABASE_URL"));
+}
+
+TEST(Cli, BothOptionSpellingsAreAccepted) {
+  EXPECT_EQ(run({"--database-url", refused, "check"}).code, 4);
+  EXPECT_EQ(run({(std::string("--database-url=") + refused).c_str(), "check"}).code, 4);
+  EXPECT_EQ(run({"check", "--lock-timeout=3", "--database-url", refused}).code, 4);
+}
+
+}  // namespace

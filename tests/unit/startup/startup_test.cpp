@@ -1,0 +1,209 @@
+// Start-up logic without a database: configuration from a given environment, the backoff
+// schedule (with an injected clock and sleeper, so nothing sleeps), redaction.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include <strata/pq.hpp>
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::function<const char*(const char*)> env(std::map<std::string, std::string> vars) {
+  auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
+  return [shared](const char* name) -> const char* {
+    auto it = shared->find(name);
+    return it == shared->end() ? nullptr : it->second.c_str();
+  };
+}
+
+TEST(Config, ReadsEveryVariable) {
+  const auto c = strata::startup_config::from_env(env({{"DATABASE_URL", "postgresql://app@db/app"},
+                                                       {"STRATA_RETRY_FOR", "12"},
+                                                       {"STRATA_RETRY_BASE_MS", "50"},
+                                                       {"STRATA_RETRY_CAP_MS", "800"},
+                                                       {"STRATA_LOCK_TIMEOUT", "7"},
+                                                       {"STRATA_SCHEMA", "billing"},
+                                                       {"STRATA_HISTORY_TABLE", "hist"},
+                                                       {"STRATA_LOG_TABLE", "hlog"},
+                                                       {"STRATA_MODE", "single-transaction"},
+                                                       {"STRATA_TARGET", "0002"},
+                                                       {"STRATA_ALLOW_UNKNOWN_REVISIONS", "true"},
+                                                       {"STRATA_LOG_LEVEL", "warning"}}));
+  EXPECT_EQ(c.database_url, "postgresql://app@db/app");
+  EXPECT_EQ(c.retry_for, std::chrono::seconds(12));
+  EXPECT_EQ(c.backoff.base, std::chrono::milliseconds(50));
+  EXPECT_EQ(c.backoff.cap, std::chrono::milliseconds(800));
+  EXPECT_EQ(c.lock_timeout, std::chrono::seconds(7));
+  EXPECT_EQ(c.schema, "billing");
+  EXPECT_EQ(c.history_table, "hist");
+  EXPECT_EQ(c.log_table, "hlog");
+  EXPECT_EQ(c.mode, strata::mode::single_transaction);
+  EXPECT_EQ(c.target, "0002");
+  EXPECT_TRUE(c.allow_unknown_revisions);
+  EXPECT_EQ(c.level, strata::log_level::warning);
+  const strata::options o = c.executor_options();
+  EXPECT_EQ(o.schema, "billing");
+  EXPECT_EQ(o.lock_timeout, std::chrono::seconds(7));
+}
+
+TEST(Config, DefaultsWhenNothingIsSet) {
+  const auto c = strata::startup_config::from_env(env({}));
+  EXPECT_EQ(c.database_url, "");
+  EXPECT_EQ(c.retry_for, std::chrono::seconds(30));
+  EXPECT_EQ(c.history_table, "strata_history");
+  EXPECT_EQ(c.mode, strata::mode::per_migration);
+}
+
+TEST(Config, MalformedValuesNameTheVariable) {
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{{"STRATA_RETRY_FOR", "-1"},
+                                                                             {"STRATA_LOCK_TIMEOUT", "ten"},
+                                                                             {"STRATA_MODE", "yolo"},
+                                                                             {"STRATA_LOG_LEVEL", "loud"},
+                                                                             {"STRATA_ALLOW_UNKNOWN_REVISIONS", "maybe"}}) {
+    try {
+      strata::startup_config::from_env(env({{name, value}}));
+      ADD_FAILURE() << name << " accepted " << value;
+    } catch (const strata::config_error& e) {
+      EXPECT_THAT(e.what(), HasSubstr(name));
+    }
+  }
+}
+
+TEST(Backoff, ExponentialWithFullJitterUpToTheCap) {
+  const strata::backoff b{std::chrono::milliseconds(100), std::chrono::milliseconds(1000)};
+  EXPECT_EQ(b.delay(0, 0.999).count(), 99);
+  EXPECT_EQ(b.delay(1, 0.5).count(), 100);
+  EXPECT_EQ(b.delay(3, 0.5).count(), 400);
+  EXPECT_EQ(b.delay(10, 0.5).count(), 500);  // capped at 1000
+  EXPECT_EQ(b.delay(60, 0.999).count(), 999);
+  EXPECT_EQ(b.delay(5, 0.0).count(), 0);
+}
+
+// A fake clock: sleeping advances it; nothing really waits.
+struct fake_time {
+  std::chrono::steady_clock::time_point now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  std::vector<long long> slept;
+  void install(strata::startup_config& c) {
+    c.now = [this] { return now; };
+    c.sleep = [this](std::chrono::milliseconds d) {
+      slept.push_back(d.count());
+      now += d;
+    };
+    c.random_unit = [] { return 0.5; };
+    c.log = [](strata::log_level, std::string_view) {};
+  }
+};
+
+struct fake_conn {};
+
+TEST(Retries, HealableFailuresAreRetriedWithBackoffUntilTheyPass) {
+  strata::startup_config c;
+  c.database_url = "postgresql://app:pw@db/app";
+  c.retry_for = std::chrono::seconds(30);
+  c.backoff = {std::chrono::milliseconds(200), std::chrono::milliseconds(5000)};
+  fake_time t;
+  t.install(c);
+  int attempts = 0;
+  const int result = strata::with_retries(
+      c,
+      [&](const std::string&) {
+        if (++attempts < 5) throw strata::connection_error("Connection refused", true);
+        return fake_conn{};
+      },
+      [](fake_conn&) { return 42; });
+  EXPECT_EQ(result, 42);
+  EXPECT_EQ(attempts, 5);
+  EXPECT_THAT(t.slept, ::testing::ElementsAre(100, 200, 400, 800));
+}
+
+TEST(Retries, StopAtTheDeadline) {
+  strata::startup_config c;
+  c.retry_for = std::chrono::seconds(3);
+  fake_time t;
+  t.install(c);
+  int attempts = 0;
+  EXPECT_THROW(strata::with_retries(
+                   c, [&](const std::string&) -> fake_conn { ++attempts; throw strata::connection_error("refused", true); },
+                   [](fake_conn&) { return 0; }),
+               strata::connection_error);
+  long long total = 0;
+  for (auto s : t.slept) total += s;
+  EXPECT_LE(total, 3000);
+  EXPECT_GE(attempts, 4);
+}
+
+TEST(Retries, FailuresThatWaitingCannotHealFailAtOnce) {
+  strata::startup_config c;
+  fake_time t;
+  t.install(c);
+  int attempts = 0;
+  EXPECT_THROW(strata::with_retries(
+                   c,
+                   [&](const std::string&) -> fake_conn {
+                     ++attempts;
+                     throw strata::connection_error("password authentication failed", false);
+                   },
+                   [](fake_conn&) { return 0; }),
+               strata::connection_error);
+  EXPECT_EQ(attempts, 1);
+  EXPECT_TRUE(t.slept.empty());
+  attempts = 0;
+  EXPECT_THROW(strata::with_retries(
+                   c, [&](const std::string&) { ++attempts; return fake_conn{}; },
+                   [](fake_conn&) -> int { throw strata::validation_error({"x"}, "edited"); }),
+               strata::validation_error);
+  EXPECT_EQ(attempts, 1);
+}
+
+TEST(Retries, LogLinesNeverCarryThePassword) {
+  strata::startup_config c;
+  c.database_url = "postgresql://app:p@db/app";  // a one-letter password
+  fake_time t;
+  t.install(c);
+  std::vector<std::string> lines;
+  c.log = [&](strata::log_level, std::string_view line) { lines.emplace_back(line); };
+  int attempts = 0;
+  strata::with_retries(
+      c,
+      [&](const std::string&) {
+        if (++attempts < 3) throw strata::connection_error("Connection refused", true);
+        return fake_conn{};
+      },
+      [](fake_conn&) { return 0; });
+  ASSERT_FALSE(lines.empty());
+  for (const auto& l : lines) {
+    EXPECT_THAT(l, Not(HasSubstr("app:p@"))) << l;
+    EXPECT_THAT(l, HasSubstr("app:***@db")) << l;
+  }
+}
+
+TEST(Redact, MasksByStructure) {
+  EXPECT_EQ(strata::redact_url("postgresql://app:s3cr@t@db:5432/app?sslmode=require&password=x"),
+            "postgresql://app:***@db:5432/app?sslmode=require&password=***");
+  EXPECT_EQ(strata::redact_url("postgres://app@db/app"), "postgres://app@db/app");
+  EXPECT_EQ(strata::redact_url("postgresql://a:p@h/p"), "postgresql://a:***@h/p");  // 'p' elsewhere untouched
+  EXPECT_EQ(strata::redact_url("host=h password='a b\\' c' user=u"), "host=h password=*** user=u");
+  EXPECT_EQ(strata::redact_url("host=localhost dbname=app"), "host=localhost dbname=app");
+  EXPECT_EQ(strata::redact_url("postgresql://u:p@[::1]:5/d"), "postgresql://u:***@[::1]:5/d");
+}
+
+TEST(Url, MalformedUrlIsRefusedBeforeConnectingWithThePasswordMasked) {
+  for (const char* bad : {"postgresql://app:hunter2@[::1/app", "postgresql://app:hunter2@db/app?sslmode", "host=db password=hunter2 port"}) {
+    try {
+      strata::pq::check_url(bad);
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const strata::config_error& e) {
+      EXPECT_THAT(e.what(), HasSubstr("malformed database URL"));
+      EXPECT_THAT(e.what(), Not(HasSubstr("hunter2"))) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(strata::pq::check_url("postgresql://app:pw@db:5432/app?sslmode=require"));
+  EXPECT_THROW(strata::pq::check_url(""), strata::config_error);
+}
+
+}  // namespace
