@@ -1,0 +1,186 @@
+// The command line and the example service against a real PostgreSQL: every command and exit
+// code, --sql changing nothing, retries while the database comes up, and no password in any output.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "../support/process.hpp"
+#include "pg_support.hpp"
+
+namespace {
+
+using namespace strata::testing;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string service = STRATA_EXAMPLE_SERVICE;
+const std::string password = "strata-test-password";  // scripts/pg's
+
+process_result cli(const scratch_database& db, std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+  env.emplace("DATABASE_URL", db.url());
+  process_result r = run_process(service, args, env);
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr(password))) << "a password reached the output of " << args[0];
+  return r;
+}
+
+TEST(PgCli, EveryCommandAndExitCode) {
+  scratch_database db("cli");
+  EXPECT_EQ(cli(db, {"check"}).code, 3);
+  auto r = cli(db, {"status"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("pending: 7"));
+  EXPECT_THAT(r.out, HasSubstr("postgres:***@"));
+
+  r = cli(db, {"upgrade", "--sql"});  // prints, changes nothing
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_created_at_idx"));
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE schemaname = 'public'"), 0);
+
+  EXPECT_EQ(cli(db, {"upgrade", "20240102_add_display_name"}).code, 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 2);
+  r = cli(db, {"history"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("* 20240101_create_users"));
+  EXPECT_THAT(r.out, HasSubstr("20240106_merge"));
+  EXPECT_THAT(r.out, HasSubstr("PENDING"));
+
+  r = cli(db, {"upgrade", "--single-transaction", "20240103_backfill_display_name"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(cli(db, {"upgrade"}).code, 0);
+  EXPECT_EQ(cli(db, {"check"}).code, 0);
+  r = cli(db, {"status", "--json"});
+  EXPECT_EQ(r.code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["up_to_date"].get<bool>());
+  EXPECT_EQ(j["heads"], nlohmann::json::array({"20240106_merge"}));
+  EXPECT_EQ(j["applied"].size(), 7u);
+  EXPECT_EQ(cli(db, {"verify"}).code, 0);
+
+  r = cli(db, {"downgrade", "-1", "--sql"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("DELETE FROM \"strata_history\" WHERE revision = '20240106_merge'"));
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 7);
+  EXPECT_EQ(cli(db, {"downgrade", "-1"}).code, 0);
+  EXPECT_EQ(cli(db, {"downgrade", "20240104_users_by_created_at"}).code, 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);
+  r = cli(db, {"downgrade", "base"});  // past an irreversible migration: refused, nothing reverted
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("20240103_backfill_display_name"));
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);
+
+  EXPECT_EQ(cli(db, {"stamp", "base"}).code, 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'users'"), 1);  // stamp ran nothing
+  EXPECT_EQ(cli(db, {"stamp", "20240104_users_by_created_at"}).code, 0);
+  EXPECT_EQ(cli(db, {"check"}).code, 3);
+  EXPECT_EQ(cli(db, {"upgrade", "nope"}).code, 2);
+}
+
+TEST(PgCli, FailingMigrationExitsOneNamingIt) {
+  scratch_database db("clifail");
+  db.run("CREATE TABLE orders (id int)");
+  const auto r = cli(db, {"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("20240105_create_orders"));
+  EXPECT_THAT(r.err, HasSubstr("42P07"));
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);
+}
+
+TEST(PgCli, ValidationFailuresExitFive) {
+  scratch_database db("clivalid");
+  EXPECT_EQ(cli(db, {"upgrade"}).code, 0);
+  db.run("INSERT INTO strata_history (revision) VALUES ('20250101_from_the_future')");
+  EXPECT_EQ(cli(db, {"verify"}).code, 5);
+  EXPECT_EQ(cli(db, {"check"}).code, 5);
+  const auto r = cli(db, {"upgrade"});
+  EXPECT_EQ(r.code, 5);
+  EXPECT_THAT(r.err, HasSubstr("20250101_from_the_future"));
+  EXPECT_EQ(cli(db, {"upgrade"}, {{"STRATA_ALLOW_UNKNOWN_REVISIONS", "true"}}).code, 0);
+}
+
+TEST(PgCli, HeldLockExitsSix) {
+  scratch_database db("clilock");
+  pqxx::connection holder(db.url());
+  pqxx::nontransaction(holder).exec("SELECT pg_advisory_lock(1398034993, hashtext(current_schema() || '.strata_history'))");
+  const auto r = cli(db, {"--lock-timeout", "1", "upgrade"});
+  EXPECT_EQ(r.code, 6);
+  EXPECT_THAT(r.err, HasSubstr("pid " + std::to_string(holder.backendpid())));
+}
+
+TEST(PgCli, WrongPasswordExitsFourAtOnce) {
+  scratch_database db("clipw");
+  std::string url = db.url();
+  url.replace(url.find(password), password.size(), "not-the-password");
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run_process(service, {"--retry-for", "30", "status"}, {{"DATABASE_URL", url}});
+  EXPECT_EQ(r.code, 4);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // not retried for 30 s
+  EXPECT_THAT(r.err, HasSubstr("password authentication failed"));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("not-the-password")));
+}
+
+int free_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+TEST(PgService, StartsBeforeItsDatabaseRetriesThenServesHealth) {
+  char dir_template[] = "/tmp/strata-late-db-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  ::chmod(dir.c_str(), 0755);  // the server runs as `postgres` when the tests run as root
+  const int db_port = free_port();
+  const int http_port = free_port();
+  const std::string url = "postgresql://postgres:" + password + "@127.0.0.1:" + std::to_string(db_port) + "/postgres";
+  const pid_t svc = start_process(service, {}, {{"DATABASE_URL", url}, {"STRATA_RETRY_FOR", "60"}, {"STRATA_RETRY_CAP_MS", "500"},
+                                                {"PORT", std::to_string(http_port)}},
+                                  dir + "/service.out", dir + "/service.err");
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  const auto pg = run_process(std::string(STRATA_SOURCE_DIR) + "/scripts/pg", {"start", dir + "/pg"},
+                              {{"STRATA_PG_PORT", std::to_string(db_port)}});
+  ASSERT_EQ(pg.code, 0) << pg.err;
+
+  httplib::Client client("127.0.0.1", http_port);
+  auto res = client.Get("/health");
+  for (int i = 0; i < 200 && !res; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    res = client.Get("/health");
+  }
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const auto health = nlohmann::json::parse(res->body);
+  EXPECT_EQ(health["status"], "ok");
+  EXPECT_EQ(health["schema_head"], "20240106_merge");
+  auto created = client.Post("/users", R"({"email":"ada@example.com"})", "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201);
+
+  kill(svc, SIGTERM);
+  EXPECT_EQ(wait_for(svc), 0);
+  const std::string log = slurp(dir + "/service.err");
+  EXPECT_THAT(log, HasSubstr("retrying in"));  // it did wait for the database
+  EXPECT_THAT(log, HasSubstr("applied 20240106_merge"));
+  EXPECT_THAT(log, Not(HasSubstr(password)));
+  run_process(std::string(STRATA_SOURCE_DIR) + "/scripts/pg", {"stop", dir + "/pg"});
+  run_process("/bin/rm", {"-rf", dir});
+}
+
+}  // namespace
