@@ -150,7 +150,8 @@ void acquire_lock(C& conn, const options& o) {
   rows who = conn.query(
       "SELECT a.pid::text, coalesce(a.application_name, ''), coalesce(a.backend_start::text, ''), "
       "coalesce(a.state, ''), coalesce(a.client_addr::text, 'local socket') FROM pg_locks l JOIN pg_stat_activity a "
-      "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " +
+      "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+      "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = " +
           std::string(history_tables::lock_class) +
           "::oid AND l.objid = hashtext(coalesce(nullif($1, ''), current_schema()) || '.' || $2)::oid",
       params);

@@ -14,7 +14,6 @@ namespace strata::detail {
 enum class graph_error : std::uint8_t {
   none,
   duplicate_id,
-  duplicate_type,
   unknown_parent,
   cycle,
   many_heads,
@@ -48,8 +47,7 @@ struct id_table {
 
 template <std::size_t Cap, std::size_t N>
 constexpr id_table<Cap> build_id_table(const std::array<std::uint64_t, N>& hashes,
-                                       const std::array<std::string_view, N>& ids,
-                                       const std::array<const void*, N>& types) {
+                                       const std::array<std::string_view, N>& ids) {
   id_table<Cap> t;
   for (std::uint32_t i = 0; i < N; ++i) {
     std::size_t s = hashes[i] & (Cap - 1);
@@ -58,7 +56,7 @@ constexpr id_table<Cap> build_id_table(const std::array<std::uint64_t, N>& hashe
       if (e == 0) break;
       if (hashes[e - 1] == hashes[i] && ids[e - 1] == ids[i]) {
         if (t.error == graph_error::none) {
-          t.error = types[e - 1] == types[i] ? graph_error::duplicate_type : graph_error::duplicate_id;
+          t.error = graph_error::duplicate_id;  // the same type twice, or two types: told apart by the caller
           t.first = e - 1;
           t.second = i;
         }

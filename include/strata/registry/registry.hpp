@@ -85,12 +85,11 @@ struct graph_of {
   static constexpr std::array<std::string_view, size> list_ids{Ms::id...};
   static constexpr std::array<std::uint64_t, size> hashes{Ms::id_hash...};
   static constexpr std::array<const migration_facts*, size> facts_by_list{&facts<Ms>...};
-  static constexpr std::array<const void*, size> types{&facts<Ms>...};  // unique per type
   static constexpr std::array<std::size_t, size> parent_counts{Ms::parents.size()...};
   static constexpr std::array<const std::uint64_t*, size> parent_hashes{Ms::parent_hashes.data()...};
   static constexpr std::array<const std::string_view*, size> parent_ids{Ms::parents.data()...};
 
-  static constexpr id_table<capacity> table = build_id_table<capacity>(hashes, list_ids, types);
+  static constexpr id_table<capacity> table = build_id_table<capacity>(hashes, list_ids);
   static constexpr parent_links<size, edge_count> links =
       resolve_parents<size, edge_count>(table, hashes, list_ids, parent_counts, parent_hashes, parent_ids);
   static constexpr apply_order<size> order = (table.error == graph_error::none && links.error == graph_error::none)
@@ -110,13 +109,13 @@ struct graph_of {
   }();
 
   static constexpr bool checked = [] {
-    if constexpr (table.error == graph_error::duplicate_type) {
-      using M = nth_type<table.second, Ms...>;
-      (void)diag::migration_type_is_listed_twice<M, spell<M::id>>{};
-    } else if constexpr (table.error == graph_error::duplicate_id) {
+    if constexpr (table.error == graph_error::duplicate_id) {
       using M = nth_type<table.second, Ms...>;
       using First = nth_type<table.first, Ms...>;
-      (void)diag::revision_id_is_duplicated<M, spell<M::id>, First>{};
+      if constexpr (std::is_same_v<M, First>)
+        (void)diag::migration_type_is_listed_twice<M, spell<M::id>>{};
+      else
+        (void)diag::revision_id_is_duplicated<M, spell<M::id>, First>{};
     } else if constexpr (links.error == graph_error::unknown_parent) {
       using M = nth_type<links.child, Ms...>;
       (void)diag::parent_revision_is_unknown<M, spell<M::id>, spell<parent_view<M, links.parent_slot>>>{};
