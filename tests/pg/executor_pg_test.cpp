@@ -269,7 +269,8 @@ TEST(PgConcurrency, RunnerKilledMidMigrationLeavesTheLastWholeRevision) {
   // wait until the slow migration is inside its pg_sleep
   bool sleeping = false;
   for (int i = 0; i < 300 && !sleeping; ++i) {
-    sleeping = db.count("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(3)%'") > 0;
+    sleeping = db.count("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND state = 'active' AND query LIKE '%pg_sleep(3)%'") > 0;
     if (!sleeping) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_TRUE(sleeping);

@@ -63,6 +63,20 @@ struct fake_connection {
   }
 };
 
+// The same, with the optional one-round-trip batch: records a batch as one call.
+struct batching_fake_connection : fake_connection {
+  std::vector<std::vector<std::string>> batches;
+  void execute_batch(std::span<const std::string_view> statements) {
+    calls.push_back({"<batch>", {}});
+    batches.emplace_back(statements.begin(), statements.end());
+    for (std::size_t k = 0; k < statements.size(); ++k)
+      if (!fail_on.empty() && statements[k] == fail_on)
+        throw batch_error(database_error("ERROR:  injected failure", fail_state, std::string(statements[k])), k);
+  }
+};
+static_assert(batch_connection<batching_fake_connection>);
+static_assert(!batch_connection<fake_connection>);
+
 inline row history_row(std::string revision, std::string checksum) {
   return {value(std::move(revision)), value(std::move(checksum)), value("1"), value("2024-01-01 00:00:00+00"), value("3"),
           value("app")};

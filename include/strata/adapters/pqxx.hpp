@@ -92,6 +92,28 @@ class connection {
     }
   }
 
+  // One round trip: libpqxx's pipeline sends the statements as one message and reads their
+  // results one by one, so the first failure is known by its index.
+  void execute_batch(std::span<const std::string_view> statements) {
+    std::size_t current = 0;
+    try {
+      pqxx::nontransaction tx(*conn_, "strata");
+      pqxx::pipeline pipe(tx, "strata");
+      pipe.retain(static_cast<int>(statements.size()) + 1);
+      std::vector<pqxx::pipeline::query_id> ids;
+      ids.reserve(statements.size());
+      for (std::string_view s : statements) ids.push_back(pipe.insert(std::string(s)));
+      pipe.complete();
+      for (; current < ids.size(); ++current) pipe.retrieve(ids[current]);
+    } catch (...) {
+      try {
+        detail::rethrow_as_strata(current < statements.size() ? statements[current] : std::string_view{});
+      } catch (const database_error& e) {
+        throw batch_error(e, current);
+      }
+    }
+  }
+
   rows query(std::string_view text, std::span<const value> params) {
     try {
       std::vector<const char*> raw;
@@ -121,6 +143,6 @@ class connection {
   pqxx::connection_base* conn_ = nullptr;
 };
 
-static_assert(strata::connection<connection>);
+static_assert(strata::batch_connection<connection>);
 
 }  // namespace strata::pq

@@ -25,4 +25,12 @@ concept connection = requires(C& c, std::string_view text, std::span<const value
   { c.query(text, params) } -> std::same_as<rows>;
 };
 
+// Optionally, a connection runs several statements in one round trip, stopping at the first that
+// fails; it throws strata::batch_error (exec/errors.hpp) with that statement's index. The executor
+// uses it for transactional SQL bodies when the connection has it.
+template <class C>
+concept batch_connection = connection<C> && requires(C& c, std::span<const std::string_view> statements) {
+  { c.execute_batch(statements) } -> std::same_as<void>;
+};
+
 }  // namespace strata

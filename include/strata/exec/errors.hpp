@@ -64,6 +64,16 @@ class database_error : public error {
   std::size_t position_;
 };
 
+// A statement of a batch failed; `index` is its position in the batch.
+class batch_error : public database_error {
+ public:
+  batch_error(const database_error& cause, std::size_t index) : database_error(cause), index_(index) {}
+  std::size_t index() const noexcept { return index_; }
+
+ private:
+  std::size_t index_;
+};
+
 // The connection could not be made or was lost. `retryable`: waiting may heal it (server not up
 // yet, refused, starting or shutting down), unlike a bad password or an unknown database.
 class connection_error : public error {

@@ -233,12 +233,14 @@ std::vector<std::string> invalid_indexes(C& conn) {
   return out;
 }
 
-// Runs one body (SQL statement by statement, or code) inside whatever transaction is open.
+// Runs one body (SQL statements, or code) after `opening` ("BEGIN", or nothing when a
+// transaction is open or the migration is not transactional).
 template <connection C>
-void run_body(C& conn, const catalog_entry& e, bool up) {
+void run_body(C& conn, const catalog_entry& e, bool up, std::string_view opening = {}) {
   const migration_facts& f = *e.facts;
   const body_kind kind = up ? f.up : f.down;
   if (kind == body_kind::code) {
+    if (!opening.empty()) conn.execute(opening);
     transaction tx{conn};
     try {
       (up ? f.up_code : f.down_code)(tx);
@@ -251,6 +253,23 @@ void run_body(C& conn, const catalog_entry& e, bool up) {
   const std::string_view text = up ? f.up_text : f.down_text;
   std::vector<std::string_view> statements;
   split_statements(text, [&](std::string_view s, std::size_t) { statements.push_back(s); });
+  if constexpr (batch_connection<C>) {
+    // A transactional body goes in one round trip; a failure still names its statement.
+    // (Non-transactional ones must not: a batch runs as one implicit transaction block.)
+    if (f.transactional) {
+      if (!opening.empty()) statements.insert(statements.begin(), opening);
+      const std::size_t first = opening.empty() ? 0 : 1;
+      try {
+        conn.execute_batch(std::span<const std::string_view>(statements));
+      } catch (const batch_error& err) {
+        const std::size_t k = err.index() < first ? 0 : err.index() - first;
+        throw migration_error(std::string(e.id), err.sqlstate(), std::string(statements[err.index()]), k + 1,
+                              err.position(), 0, describe_failure(e.id, k + 1, statements.size() - first, err));
+      }
+      return;
+    }
+  }
+  if (!opening.empty()) conn.execute(opening);
   for (std::size_t k = 0; k < statements.size(); ++k) {
     try {
       conn.execute(statements[k]);
@@ -302,9 +321,8 @@ step apply_one(C& conn, const catalog& cat, std::size_t k, bool up, bool in_open
     run_body(conn, e, up);
     record(elapsed_ms(started));
   } else {
-    conn.execute("BEGIN");
     try {
-      run_body(conn, e, up);
+      run_body(conn, e, up, "BEGIN");
       record(elapsed_ms(started));
     } catch (...) {
       rollback_quietly(conn);

@@ -70,6 +70,38 @@ TEST(Upgrade, EmptyDatabaseRunsEveryMigrationInOrder) {
   EXPECT_TRUE(db.calls.back().text.starts_with("SELECT pg_advisory_unlock"));
 }
 
+TEST(Upgrade, BatchingConnectionSendsATransactionalBodyInOneRoundTrip) {
+  strata::testing::batching_fake_connection db;
+  strata::upgrade<app>(db, {.target = "0001_users"});
+  ASSERT_EQ(db.batches.size(), 1u);
+  EXPECT_THAT(db.batches[0], ElementsAre("BEGIN", "CREATE TABLE users (id int)", "CREATE INDEX users_id ON users (id)"));
+}
+
+TEST(Upgrade, BatchFailureStillNamesTheStatement) {
+  strata::testing::batching_fake_connection db;
+  db.fail_on = "CREATE INDEX users_id ON users (id)";
+  try {
+    strata::upgrade<app>(db);
+    FAIL() << "no error";
+  } catch (const strata::migration_error& e) {
+    EXPECT_EQ(e.revision(), "0001_users");
+    EXPECT_EQ(e.statement_number(), 2u);
+    EXPECT_EQ(e.statement(), "CREATE INDEX users_id ON users (id)");
+  }
+  EXPECT_EQ(db.texts().back().substr(0, 26), "SELECT pg_advisory_unlock(");
+  const auto t = db.texts();
+  EXPECT_NE(std::find(t.begin(), t.end(), "ROLLBACK"), t.end());
+}
+
+TEST(Upgrade, NonTransactionalBodiesAreNeverBatched) {
+  strata::testing::batching_fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
+                            history_row("0003_backfill", checksum_of("0003_backfill"))};
+  strata::upgrade<app>(db);
+  EXPECT_TRUE(db.batches.empty());
+  EXPECT_TRUE(db.sent("CREATE INDEX CONCURRENTLY a ON users (id)"));
+}
+
 TEST(Upgrade, HistoryRowIsWrittenInsideTheMigrationsTransaction) {
   fake_connection db;
   strata::upgrade<app>(db, {.target = "0001_users"});
