@@ -1,6 +1,7 @@
 #pragma once
-// FNV-1a 64: the same value on every compiler and platform, cheap to evaluate in constexpr.
+// FNV-1a 64 of revision ids, for the registry's hash table: the same value everywhere.
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -14,9 +15,22 @@ constexpr std::uint64_t fnv1a_step(std::uint64_t h, unsigned char c) noexcept {
 }
 
 constexpr std::uint64_t hash_id(std::string_view s) noexcept {
+  const char* p = s.data();
+  const std::size_t n = s.size();
   std::uint64_t h = fnv_offset;
-  for (char c : s) h = fnv1a_step(h, static_cast<unsigned char>(c));
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * fnv_prime;
   return h;
+}
+
+// String equality without char_traits: libstdc++ compares through function calls in constexpr,
+// which g++ evaluates slowly.
+constexpr bool same_text(std::string_view x, std::string_view y) noexcept {
+  if (x.size() != y.size()) return false;
+  const char* p = x.data();
+  const char* q = y.data();
+  for (std::size_t i = 0, n = x.size(); i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
 }
 
 }  // namespace strata::detail

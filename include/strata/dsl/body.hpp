@@ -54,7 +54,7 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
   if (f.down == body_kind::missing) { f.defect = body_defect::lacks_down; return f; }
   if (f.down == body_kind::wrong_signature) { f.defect = body_defect::down_signature; return f; }
 
-  std::uint64_t sum = fnv_offset;
+  std::uint64_t sum = checksum_start;
   f.up_scan = analyse_sql(f.up_text, sum, up_terminated);
   checksum_separator(sum);
   f.down_scan = analyse_sql(f.down_text, sum, down_terminated);

@@ -19,7 +19,9 @@ inline constexpr std::size_t max_revision_id_length = 128;
 
 constexpr bool is_valid_revision_id(std::string_view id) noexcept {
   if (id.empty() || id.size() > max_revision_id_length) return false;
-  for (char c : id) {
+  const char* p = id.data();
+  for (std::size_t i = 0, n = id.size(); i < n; ++i) {
+    const char c = p[i];
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '.' || c == '-';
     if (!ok) return false;
@@ -44,9 +46,9 @@ constexpr parent_verdict check_parents(std::string_view id, std::array<std::stri
   parent_verdict out{P, P, P};
   for (std::size_t k = 0; k < P; ++k) {
     if (out.bad == P && !is_valid_revision_id(ps[k])) out.bad = k;
-    if (out.self == P && ps[k] == id) out.self = k;
+    if (out.self == P && same_text(ps[k], id)) out.self = k;
     for (std::size_t j = 0; j < k; ++j)
-      if (out.twice == P && ps[j] == ps[k]) out.twice = k;
+      if (out.twice == P && same_text(ps[j], ps[k])) out.twice = k;
   }
   return out;
 }

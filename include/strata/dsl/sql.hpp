@@ -105,11 +105,13 @@ struct word_reader {
   }
 };
 
-// Case-insensitive comparison with a lowercase keyword.
-constexpr bool keyword_is(std::string_view w, std::string_view lower_word) noexcept {
-  if (w.size() != lower_word.size()) return false;
-  for (std::size_t i = 0; i < w.size(); ++i)
-    if ((w[i] | 0x20) != lower_word[i]) return false;
+// Case-insensitive comparison with a lowercase keyword (a literal: no strlen at compile time).
+template <std::size_t N>
+constexpr bool keyword_is(std::string_view w, const char (&lower_word)[N]) noexcept {
+  if (w.size() != N - 1) return false;
+  const char* p = w.data();
+  for (std::size_t i = 0; i + 1 < N; ++i)
+    if ((p[i] | 0x20) != lower_word[i]) return false;
   return true;
 }
 
@@ -160,8 +162,52 @@ inline constexpr char_class_table char_classes = [] {
   return t;
 }();
 
+// Adds text[from, to) to the checksum's two running sums. A plain function with local copies:
+// in g++'s constexpr evaluator a variable captured by a lambda costs several times a local.
+constexpr void sum_range(const char* s, std::size_t from, std::size_t to, std::uint32_t& sum_a,
+                         std::uint32_t& sum_b) noexcept {
+  std::uint32_t a = sum_a, b = sum_b;
+  for (; from + 4 <= to; from += 4) {
+    a += static_cast<unsigned char>(s[from]);
+    b += a;
+    a += static_cast<unsigned char>(s[from + 1]);
+    b += a;
+    a += static_cast<unsigned char>(s[from + 2]);
+    b += a;
+    a += static_cast<unsigned char>(s[from + 3]);
+    b += a;
+  }
+  for (; from < to; ++from) {
+    a += static_cast<unsigned char>(s[from]);
+    b += a;
+  }
+  sum_a = a;
+  sum_b = b;
+}
+
+// The position of the next character of `set` in s[i, n), or n.
+constexpr std::size_t find_any(const char* s, std::size_t i, std::size_t n, const char* set, bool nul_terminated) noexcept {
+#if defined(__GNUC__) && !defined(__clang__)
+  if (nul_terminated) {  // g++ folds strpbrk on a literal natively, even in constexpr
+    while (i < n) {
+      const char* hit = __builtin_strpbrk(s + i, set);
+      const std::size_t stop = hit ? static_cast<std::size_t>(hit - s) : i + __builtin_strlen(s + i);
+      if (stop >= n) return n;
+      if (s[stop] != '\0') return stop;
+      i = stop + 1;  // an embedded NUL: not in any set
+    }
+    return n;
+  }
+#endif
+  (void)nul_terminated;
+  for (; i < n; ++i)
+    for (const char* p = set; *p; ++p)
+      if (*p == s[i]) return i;
+  return n;
+}
+
 // The one pass. Calls on_statement(span, refused) for each non-empty statement and feeds every
-// character to the checksum (FNV-1a; CR LF and a lone CR are read as LF, so that a CRLF checkout
+// character to the checksum (see sql_checksum; CR LF and a lone CR are read as LF, so that a CRLF checkout
 // is not an edit). g++ evaluates constexpr code at about a microsecond per expression, so the
 // common path is one hash step per character of plain text; the loop stops only at characters
 // that may open a quote or comment or end a statement. The lint reads a statement's first words
@@ -171,13 +217,13 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
                                bool nul_terminated = false) {
   const char* const s = text.data();
   const std::size_t n = text.size();
-  std::uint64_t h = checksum;
+  std::uint32_t sum_a = static_cast<std::uint32_t>(checksum), sum_b = static_cast<std::uint32_t>(checksum >> 32);
   std::size_t i = 0;
   bool has_code = false;
   std::size_t stmt_begin = 0, code_end = 0;
   scan_result result;
 
-#define STRATA_DETAIL_HASH_CHAR(ch) (h = (h ^ static_cast<unsigned char>(ch)) * fnv_prime)
+#define STRATA_DETAIL_HASH_CHAR(ch) (sum_a += static_cast<unsigned char>(ch), sum_b += sum_a)
 #define STRATA_DETAIL_IS_BLANK(ch) ((ch) == ' ' || (ch) == '\n' || (ch) == '\r' || (ch) == '\t' || (ch) == '\f' || (ch) == '\v')
 #define STRATA_DETAIL_IS_IDENT(ch)                                                                      \
   ((((ch) | 0x20) >= 'a' && ((ch) | 0x20) <= 'z') || ((ch) >= '0' && (ch) <= '9') || (ch) == '_' || \
@@ -191,7 +237,7 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
   auto fail = [&](scan_error e, std::size_t at) {
     result.error = e;
     result.error_at = at;
-    checksum = h;
+    checksum = (std::uint64_t{sum_b} << 32) | sum_a;
     return result;
   };
   auto end_statement = [&] {
@@ -201,43 +247,19 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
     on_statement(statement_span{stmt_begin, code_end}, refused_in_transaction(s + stmt_begin, code_end - stmt_begin));
   };
 
-  (void)nul_terminated;
-#if defined(__GNUC__) && !defined(__clang__)
-  auto hash_to = [&](std::size_t stop) {
-    for (; i + 4 <= stop; i += 4) {
-      STRATA_DETAIL_HASH_CHAR(s[i]); STRATA_DETAIL_HASH_CHAR(s[i + 1]);
-      STRATA_DETAIL_HASH_CHAR(s[i + 2]); STRATA_DETAIL_HASH_CHAR(s[i + 3]);
-    }
-    for (; i < stop; ++i) STRATA_DETAIL_HASH_CHAR(s[i]);
-  };
-#endif
   // Hashes and skips text up to the next character of `set` (or the end).
-  auto advance_until = [&](const char* set) {
-#if defined(__GNUC__) && !defined(__clang__)
-    if (nul_terminated) {  // g++ folds strpbrk on a literal natively, even in constexpr
-      while (i < n) {
-        const char* hit = __builtin_strpbrk(s + i, set);
-        std::size_t stop = hit ? static_cast<std::size_t>(hit - s) : i + __builtin_strlen(s + i);
-        if (stop > n) stop = n;
-        hash_to(stop);
-        if (i < n && s[i] == '\0') { STRATA_DETAIL_HASH_CHAR(s[i]); ++i; continue; }  // embedded NUL
-        return;
-      }
-      return;
-    }
-#endif
-    for (; i < n; ++i) {
-      for (const char* p = set; *p; ++p)
-        if (*p == s[i]) return;
-      STRATA_DETAIL_HASH_CHAR(s[i]);
-    }
-  };
+#define STRATA_DETAIL_ADVANCE_UNTIL(set)                                  \
+  do {                                                                    \
+    const std::size_t stop_ = find_any(s, i, n, set, nul_terminated);     \
+    sum_range(s, i, stop_, sum_a, sum_b);                                 \
+    i = stop_;                                                            \
+  } while (false)
 
   while (i < n) {
     {  // plain text: no quote, comment or ';' can start here
       const std::size_t run = i;
 #if defined(__GNUC__) && !defined(__clang__)
-      if (nul_terminated) advance_until("'\"-/;$\r");
+      if (nul_terminated) STRATA_DETAIL_ADVANCE_UNTIL("'\"-/;$\r");
 #endif
       {  // clang, or text that is not a literal: a table lookup per character
         const unsigned char* const cls = char_classes.v;
@@ -261,13 +283,13 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
     if (c == '\r') { take_cr(); continue; }
     const char next = i + 1 < n ? s[i + 1] : '\0';
     if (c == '-' && next == '-') {  // line comment, to the end of the line
-      advance_until("\n\r");
+      STRATA_DETAIL_ADVANCE_UNTIL("\n\r");
       continue;
     }
     if (c == '/' && next == '*') {  // block comment; they nest in PostgreSQL
       std::size_t depth = 0;
       while (i < n) {
-        advance_until("*/\r");
+        STRATA_DETAIL_ADVANCE_UNTIL("*/\r");
         if (i >= n) break;
         if (s[i] == '\r') { take_cr(); continue; }
         const char d = i + 1 < n ? s[i + 1] : '\0';
@@ -297,7 +319,7 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
       STRATA_DETAIL_HASH_CHAR(q); ++i;
       bool closed = false;
       while (i < n) {
-        advance_until(q == '"' ? "\"\\\r" : "'\\\r");
+        STRATA_DETAIL_ADVANCE_UNTIL(q == '"' ? "\"\\\r" : "'\\\r");
         if (i >= n) break;
         if (s[i] == '\r') { take_cr(); continue; }
         if (s[i] == '\\') {
@@ -325,7 +347,7 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
         for (; i <= t; ++i) STRATA_DETAIL_HASH_CHAR(s[i]);
         bool closed = false;
         while (i < n) {
-          advance_until("$\r");
+          STRATA_DETAIL_ADVANCE_UNTIL("$\r");
           if (i >= n) break;
           if (s[i] == '\r') { take_cr(); continue; }
           bool match = i + tag_size <= n;
@@ -352,9 +374,10 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
     code_end = i;
   }
 #undef STRATA_DETAIL_HASH_CHAR
+#undef STRATA_DETAIL_ADVANCE_UNTIL
 #undef STRATA_DETAIL_IS_BLANK
 #undef STRATA_DETAIL_IS_IDENT
-  checksum = h;
+  checksum = (std::uint64_t{sum_b} << 32) | sum_a;
   end_statement();
   return result;
 }
@@ -382,8 +405,15 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
   return a;
 }
 
+// The checksum's state: two 32-bit running sums packed as b << 32 | a, a starting at 1.
+inline constexpr std::uint64_t checksum_start = 1;
+
 // Separates up from down in the checksum: 0xff never occurs in UTF-8 text.
-constexpr void checksum_separator(std::uint64_t& h) noexcept { h = (h ^ 0xffU) * fnv_prime; }
+constexpr void checksum_separator(std::uint64_t& state) noexcept {
+  std::uint32_t a = static_cast<std::uint32_t>(state) + 0xffU;
+  std::uint32_t b = static_cast<std::uint32_t>(state >> 32) + a;
+  state = (std::uint64_t{b} << 32) | a;
+}
 
 template <std::size_t Count>
 constexpr std::array<std::string_view, Count> split_fixed(std::string_view text) {
@@ -424,14 +454,16 @@ constexpr bool refused_in_transaction(std::string_view statement) {
   return detail::analyse_sql(statement, ignored).has_refused_statement;
 }
 
-// The checksum of a migration's SQL bodies: FNV-1a 64 over up, a 0xff byte, then down, with
-// line endings read as LF. Versioned by strata::checksum_version. See README "Checksums".
+// The checksum of a migration's SQL bodies: a Fletcher-style 64-bit sum (two 32-bit running sums,
+// a from 1 and b from 0: a += byte, b += a) over up, a 0xff byte, then down, with CR LF and a lone
+// CR read as LF; the value is b << 32 | a. Versioned by strata::checksum_version (README "Checksums").
+// Chosen over FNV because g++ evaluates its additions ~2.5x faster than 64-bit multiplications.
 constexpr std::uint64_t sql_checksum(std::string_view up, std::string_view down) {
-  std::uint64_t h = detail::fnv_offset;
-  detail::analyse_sql(up, h);
-  detail::checksum_separator(h);
-  detail::analyse_sql(down, h);
-  return h;
+  std::uint64_t state = detail::checksum_start;
+  detail::analyse_sql(up, state);
+  detail::checksum_separator(state);
+  detail::analyse_sql(down, state);
+  return state;
 }
 
 }  // namespace strata

@@ -2,12 +2,15 @@
 // The revision graph's verdict, computed by a few linear constexpr passes over arrays built by
 // pack expansion: a hash table of ids, parent resolution, then Kahn's algorithm with a min-heap
 // on list position. Each pass is its own constant evaluation, which keeps every one well under
-// clang's per-evaluation step limit at thousands of migrations.
+// clang's per-evaluation step limit at thousands of migrations. Plain arrays and pointers, not
+// std::array::operator[]: g++ evaluates a constexpr function call far slower than a subscript.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+
+#include "../detail/hash.hpp"
 
 namespace strata::detail {
 
@@ -31,32 +34,31 @@ constexpr std::size_t table_capacity(std::size_t n) {
 // two hashes are equal.
 template <std::size_t Cap>
 struct id_table {
-  std::array<std::uint32_t, Cap> slots{};
+  std::uint32_t slots[Cap]{};
   graph_error error = graph_error::none;
-  std::uint32_t first = no_index, second = no_index;  // the two migrations sharing an id
+  std::uint32_t first = no_index, second = no_index;  // two migrations sharing an id (or one type twice)
 
   constexpr std::uint32_t find(std::uint64_t h, std::string_view id, const std::uint64_t* hashes,
                                const std::string_view* ids) const {
     for (std::size_t s = h & (Cap - 1);; s = (s + 1) & (Cap - 1)) {
       const std::uint32_t e = slots[s];
       if (e == 0) return no_index;
-      if (hashes[e - 1] == h && ids[e - 1] == id) return e - 1;
+      if (hashes[e - 1] == h && same_text(ids[e - 1], id)) return e - 1;
     }
   }
 };
 
 template <std::size_t Cap, std::size_t N>
-constexpr id_table<Cap> build_id_table(const std::array<std::uint64_t, N>& hashes,
-                                       const std::array<std::string_view, N>& ids) {
+constexpr id_table<Cap> build_id_table(const std::uint64_t* hashes, const std::string_view* ids) {
   id_table<Cap> t;
   for (std::uint32_t i = 0; i < N; ++i) {
     std::size_t s = hashes[i] & (Cap - 1);
     for (;; s = (s + 1) & (Cap - 1)) {
       const std::uint32_t e = t.slots[s];
       if (e == 0) break;
-      if (hashes[e - 1] == hashes[i] && ids[e - 1] == ids[i]) {
+      if (hashes[e - 1] == hashes[i] && same_text(ids[e - 1], ids[i])) {
         if (t.error == graph_error::none) {
-          t.error = graph_error::duplicate_id;  // the same type twice, or two types: told apart by the caller
+          t.error = graph_error::duplicate_id;
           t.first = e - 1;
           t.second = i;
         }
@@ -71,25 +73,25 @@ constexpr id_table<Cap> build_id_table(const std::array<std::uint64_t, N>& hashe
 // Parents as list indices, in compressed rows: parents of i are index[begin[i] .. begin[i+1]).
 template <std::size_t N, std::size_t E>
 struct parent_links {
-  std::array<std::uint32_t, N + 1> begin{};
-  std::array<std::uint32_t, E> index{};
+  std::uint32_t begin[N + 1]{};
+  std::uint32_t index[E + 1]{};
   graph_error error = graph_error::none;
   std::uint32_t child = no_index, parent_slot = no_index;  // unknown parent: child's k-th parent
 };
 
 template <std::size_t N, std::size_t E, std::size_t Cap>
-constexpr parent_links<N, E> resolve_parents(const id_table<Cap>& table,
-                                             const std::array<std::uint64_t, N>& hashes,
-                                             const std::array<std::string_view, N>& ids,
-                                             const std::array<std::size_t, N>& parent_counts,
-                                             const std::array<const std::uint64_t*, N>& parent_hashes,
-                                             const std::array<const std::string_view*, N>& parent_ids) {
+constexpr parent_links<N, E> resolve_parents(const id_table<Cap>& table, const std::uint64_t* hashes,
+                                             const std::string_view* ids, const std::size_t* parent_counts,
+                                             const std::uint64_t* const* parent_hashes,
+                                             const std::string_view* const* parent_ids) {
   parent_links<N, E> l;
   std::uint32_t e = 0;
   for (std::uint32_t i = 0; i < N; ++i) {
     l.begin[i] = e;
+    const std::uint64_t* ph = parent_hashes[i];
+    const std::string_view* pi = parent_ids[i];
     for (std::uint32_t k = 0; k < parent_counts[i]; ++k) {
-      const std::uint32_t p = table.find(parent_hashes[i][k], parent_ids[i][k], hashes.data(), ids.data());
+      const std::uint32_t p = table.find(ph[k], pi[k], hashes, ids);
       if (p == no_index && l.error == graph_error::none) {
         l.error = graph_error::unknown_parent;
         l.child = i;
@@ -105,8 +107,8 @@ constexpr parent_links<N, E> resolve_parents(const id_table<Cap>& table,
 // Apply order: Kahn's algorithm, always taking the ready revision listed first.
 template <std::size_t N>
 struct apply_order {
-  std::array<std::uint32_t, N> order{};     // list indices in apply order
-  std::array<std::uint32_t, N> position{};  // list index -> position in `order`
+  std::uint32_t order[N + 1]{};     // list indices in apply order
+  std::uint32_t position[N + 1]{};  // list index -> position in `order`
   graph_error error = graph_error::none;
   std::uint32_t head = no_index, other_head = no_index;
   std::uint32_t in_cycle = no_index, cycle_parent = no_index;
@@ -119,12 +121,12 @@ constexpr apply_order<N> order_revisions(const parent_links<N, E>& l) {
     return out;
   } else {
     // children in compressed rows, from the parent rows
-    std::array<std::uint32_t, N + 1> child_begin{};
-    std::array<std::uint32_t, E> children{};
-    std::array<std::uint32_t, N> pending{};  // parents not yet applied
+    std::uint32_t child_begin[N + 1]{};
+    std::uint32_t children[E + 1]{};
+    std::uint32_t pending[N]{};  // parents not yet applied
+    std::uint32_t fill[N]{};
     for (std::uint32_t e = 0; e < E; ++e) ++child_begin[l.index[e] + 1];
     for (std::uint32_t i = 0; i < N; ++i) child_begin[i + 1] += child_begin[i];
-    std::array<std::uint32_t, N> fill{};
     for (std::uint32_t i = 0; i < N; ++i) {
       pending[i] = l.begin[i + 1] - l.begin[i];
       for (std::uint32_t e = l.begin[i]; e < l.begin[i + 1]; ++e) {
@@ -132,16 +134,14 @@ constexpr apply_order<N> order_revisions(const parent_links<N, E>& l) {
         children[child_begin[p] + fill[p]++] = i;
       }
     }
-    // binary min-heap of ready list indices
-    std::array<std::uint32_t, N> heap{};
+    // a binary min-heap of ready list indices, written out inline (no lambdas: see above)
+    std::uint32_t heap[N]{};
     std::size_t heap_size = 0;
-    auto push = [&](std::uint32_t v) {
-      std::size_t c = heap_size++;
-      while (c > 0 && heap[(c - 1) / 2] > v) { heap[c] = heap[(c - 1) / 2]; c = (c - 1) / 2; }
-      heap[c] = v;
-    };
-    auto pop = [&] {
-      const std::uint32_t top = heap[0];
+    for (std::uint32_t i = 0; i < N; ++i)
+      if (pending[i] == 0) heap[heap_size++] = i;  // ascending: already a heap
+    std::size_t done = 0;
+    while (heap_size > 0) {
+      const std::uint32_t v = heap[0];
       const std::uint32_t last = heap[--heap_size];
       std::size_t c = 0;
       for (;;) {
@@ -153,29 +153,37 @@ constexpr apply_order<N> order_revisions(const parent_links<N, E>& l) {
         c = m;
       }
       if (heap_size > 0) heap[c] = last;
-      return top;
-    };
-    for (std::uint32_t i = 0; i < N; ++i)
-      if (pending[i] == 0) push(i);
-    std::size_t done = 0;
-    while (heap_size > 0) {
-      const std::uint32_t v = pop();
       out.position[v] = static_cast<std::uint32_t>(done);
       out.order[done++] = v;
-      for (std::uint32_t c = child_begin[v]; c < child_begin[v + 1]; ++c)
-        if (--pending[children[c]] == 0) push(children[c]);
+      for (std::uint32_t k = child_begin[v]; k < child_begin[v + 1]; ++k) {
+        const std::uint32_t child = children[k];
+        if (--pending[child] != 0) continue;
+        std::size_t up = heap_size++;
+        while (up > 0 && heap[(up - 1) / 2] > child) {
+          heap[up] = heap[(up - 1) / 2];
+          up = (up - 1) / 2;
+        }
+        heap[up] = child;
+      }
     }
     if (done != N) {
       // Walk unapplied parents from an unapplied revision until one repeats: it is on a cycle.
-      std::array<std::uint8_t, N> seen{};
+      std::uint8_t seen[N]{};
       std::uint32_t v = 0;
       while (pending[v] == 0) ++v;
       for (;;) {
         seen[v] = 1;
         std::uint32_t next = no_index;
         for (std::uint32_t e = l.begin[v]; e < l.begin[v + 1]; ++e)
-          if (pending[l.index[e]] != 0) { next = l.index[e]; break; }
-        if (seen[next]) { out.in_cycle = next; out.cycle_parent = v; break; }
+          if (pending[l.index[e]] != 0) {
+            next = l.index[e];
+            break;
+          }
+        if (seen[next]) {
+          out.in_cycle = next;
+          out.cycle_parent = v;
+          break;
+        }
         v = next;
       }
       out.error = graph_error::cycle;
@@ -195,8 +203,8 @@ constexpr apply_order<N> order_revisions(const parent_links<N, E>& l) {
 template <std::size_t N, std::size_t E>
 constexpr bool reaches(const parent_links<N, E>& l, std::uint32_t a, std::uint32_t b) {
   if (a == b) return true;
-  std::array<std::uint8_t, N> seen{};
-  std::array<std::uint32_t, N> stack{};
+  std::uint8_t seen[N + 1]{};
+  std::uint32_t stack[N + 1]{};
   std::size_t top = 0;
   stack[top++] = b;
   seen[b] = 1;
@@ -205,7 +213,10 @@ constexpr bool reaches(const parent_links<N, E>& l, std::uint32_t a, std::uint32
     for (std::uint32_t e = l.begin[v]; e < l.begin[v + 1]; ++e) {
       const std::uint32_t p = l.index[e];
       if (p == a) return true;
-      if (!seen[p]) { seen[p] = 1; stack[top++] = p; }
+      if (!seen[p]) {
+        seen[p] = 1;
+        stack[top++] = p;
+      }
     }
   }
   return false;

@@ -89,16 +89,18 @@ struct graph_of {
   static constexpr std::array<const std::uint64_t*, size> parent_hashes{Ms::parent_hashes.data()...};
   static constexpr std::array<const std::string_view*, size> parent_ids{Ms::parents.data()...};
 
-  static constexpr id_table<capacity> table = build_id_table<capacity>(hashes, list_ids);
+  static constexpr id_table<capacity> table = build_id_table<capacity, size>(hashes.data(), list_ids.data());
   static constexpr parent_links<size, edge_count> links =
-      resolve_parents<size, edge_count>(table, hashes, list_ids, parent_counts, parent_hashes, parent_ids);
+      resolve_parents<size, edge_count>(table, hashes.data(), list_ids.data(), parent_counts.data(),
+                                        parent_hashes.data(), parent_ids.data());
   static constexpr apply_order<size> order = (table.error == graph_error::none && links.error == graph_error::none)
                                                  ? order_revisions(links)
                                                  : apply_order<size>{};
 
   static constexpr std::uint32_t first_body_defect = [] {
+    const migration_facts* const* f = facts_by_list.data();
     for (std::uint32_t i = 0; i < size; ++i)
-      if (facts_by_list[i]->defect != body_defect::none) return i;
+      if (f[i]->defect != body_defect::none) return i;
     return no_index;
   }();
 
@@ -141,7 +143,7 @@ struct registry_of {
   static_assert(graph::bodies_checked && graph::checked);
 
   static constexpr std::uint32_t lookup(std::string_view id) {
-    return graph::table.find(detail::hash_id(id), id, graph::hashes.data(), graph::list_ids.data());
+    return graph::table.find(detail::hash_id(id), id, graph::hashes.data(), graph::list_ids.data());  // O(1)
   }
 
  public:
@@ -150,7 +152,9 @@ struct registry_of {
   // Every id in apply order: parents first, ties broken by list order.
   static constexpr std::array<std::string_view, size> ids = [] {
     std::array<std::string_view, size> out{};
-    for (std::size_t k = 0; k < size; ++k) out[k] = graph::list_ids[graph::order.order[k]];
+    std::string_view* o = out.data();
+    const std::string_view* list = graph::list_ids.data();
+    for (std::size_t k = 0; k < size; ++k) o[k] = list[graph::order.order[k]];
     return out;
   }();
 

@@ -18,19 +18,23 @@ static_assert(strata::statements<users::up>[1] ==
               "CREATE FUNCTION f() RETURNS int AS $fn$ BEGIN RETURN 1; END; $fn$ LANGUAGE plpgsql");
 static_assert(strata::statements<users::down>[1] == "DROP TABLE users");
 
-// The checksum: FNV-1a 64 of up, 0xff, down, with line endings read as LF (README "Checksums").
+// The checksum: a Fletcher-style sum over up, 0xff, down, with line endings read as LF (README "Checksums").
 static_assert(strata::sql_checksum("a\r\nb", "c") == strata::sql_checksum("a\nb", "c"));
 static_assert(strata::sql_checksum("a", "") != strata::sql_checksum("", "a"));
 static_assert(strata::checksum_version == 1);
 
-// Known value, fixed for all compilers and platforms: FNV-1a 64 of the bytes 'a' 0xff 'b'.
-constexpr std::uint64_t fnv(std::initializer_list<unsigned char> bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char b : bytes) h = (h ^ b) * 0x100000001b3ULL;
-  return h;
+// Known values, fixed for all compilers and platforms: a from 1, b from 0; a += byte, b += a.
+constexpr std::uint64_t fletcher(std::initializer_list<unsigned char> bytes) {
+  std::uint32_t a = 1, b = 0;
+  for (unsigned char c : bytes) {
+    a += c;
+    b += a;
+  }
+  return (std::uint64_t{b} << 32) | a;
 }
-static_assert(strata::sql_checksum("a", "b") == fnv({'a', 0xff, 'b'}));
-static_assert(strata::sql_checksum("a\r\n", "b\r") == fnv({'a', '\n', 0xff, 'b', '\n'}));
+static_assert(strata::sql_checksum("a", "b") == fletcher({'a', 0xff, 'b'}));
+static_assert(strata::sql_checksum("a", "b") == 0x0000'0386'0000'01c3);  // a: 1+97+255+98, b: 98+353+451
+static_assert(strata::sql_checksum("a\r\n", "b\r") == fletcher({'a', '\n', 0xff, 'b', '\n'}));
 
 static_assert(strata::refused_in_transaction("CREATE INDEX CONCURRENTLY i ON t (x)"));
 static_assert(!strata::refused_in_transaction("CREATE INDEX i ON t (x)"));
