@@ -13,4 +13,7 @@
 #include "plan/planner.hpp"
 #include "exec/transaction.hpp"
 #include "registry/registry.hpp"
+#include "startup/backoff.hpp"
+#include "startup/config.hpp"
+#include "startup/redact.hpp"
 #include "version.hpp"

@@ -18,6 +18,7 @@
 #include "pg_support.hpp"
 
 extern char** environ;
+#include "../support/thrown.hpp"
 
 namespace {
 
@@ -66,16 +67,13 @@ using with_boom = strata::registry<sets::users, sets::names, sets::email_index, 
 TEST(PgUpgrade, FailingMigrationIsRolledBackAndNamed) {
   scratch_database db("fail");
   strata::pq::connection conn{db.url()};
-  try {
-    strata::upgrade<with_boom>(conn);
-    FAIL() << "no error";
-  } catch (const strata::migration_error& e) {
-    EXPECT_EQ(e.revision(), "0005_boom");
-    EXPECT_EQ(e.sqlstate(), "22P02");  // invalid_text_representation
-    EXPECT_EQ(e.statement(), "INSERT INTO boom VALUES ('not a number')");
-    EXPECT_EQ(e.statement_number(), 2u);
-    EXPECT_THAT(e.what(), HasSubstr("0005_boom"));
-  }
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<with_boom>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0005_boom");
+  EXPECT_EQ(e->sqlstate(), "22P02");  // invalid_text_representation
+  EXPECT_EQ(e->statement(), "INSERT INTO boom VALUES ('not a number')");
+  EXPECT_EQ(e->statement_number(), 2u);
+  EXPECT_THAT(e->what(), HasSubstr("0005_boom"));
   EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'boom'"), 0);  // its CREATE TABLE rolled back
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);                      // the four before it stay
 }
@@ -97,13 +95,10 @@ using all_or_nothing = strata::registry<t1, t2, t3_fails>;
 TEST(PgUpgrade, SingleTransactionLeavesNothingWhenTheLastMigrationFails) {
   scratch_database db("single");
   strata::pq::connection conn{db.url()};
-  try {
-    strata::upgrade<all_or_nothing>(conn, {.mode = strata::mode::single_transaction});
-    FAIL() << "no error";
-  } catch (const strata::migration_error& e) {
-    EXPECT_EQ(e.revision(), "t3");
-    EXPECT_EQ(e.sqlstate(), "22012");  // division_by_zero
-  }
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<all_or_nothing>(conn, {.mode = strata::mode::single_transaction}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "t3");
+  EXPECT_EQ(e->sqlstate(), "22012");  // division_by_zero
   EXPECT_EQ(user_tables(db), 0);
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 0);
 }
@@ -120,12 +115,9 @@ TEST(PgValidation, EditedMigrationIsRefusedAndNothingChanges) {
   strata::pq::connection conn{db.url()};
   strata::upgrade<first_only>(conn);
   const std::string log_before = db.scalar("SELECT count(*) FROM strata_log");
-  try {
-    strata::upgrade<edited>(conn);
-    FAIL() << "no error";
-  } catch (const strata::validation_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("0001_users"));
-  }
+  const auto e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<edited>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0001_users"));
   EXPECT_EQ(db.scalar("SELECT count(*) FROM strata_log"), log_before);
 }
 
@@ -133,12 +125,9 @@ TEST(PgValidation, DatabaseAheadOfTheBuildIsRefusedUnlessAllowed) {
   scratch_database db("ahead");
   strata::pq::connection conn{db.url()};
   strata::upgrade<sets::basic>(conn);
-  try {
-    strata::upgrade<first_only>(conn);
-    FAIL() << "no error";
-  } catch (const strata::validation_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("0004_orders"));
-  }
+  const auto e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<first_only>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0004_orders"));
   const auto r = strata::upgrade<first_only>(conn, {.allow_unknown_revisions = true});
   EXPECT_EQ(r.warnings.size(), 3u);
 }
@@ -151,13 +140,10 @@ TEST(PgLock, HeldLockTimesOutNamingTheHolder) {
       "SELECT pg_advisory_lock(1398034993, hashtext(current_schema() || '.strata_history'))");
   strata::pq::connection conn{db.url()};
   const auto started = std::chrono::steady_clock::now();
-  try {
-    strata::upgrade<sets::basic>(conn, {.lock_timeout = std::chrono::milliseconds(700)});
-    FAIL() << "no error";
-  } catch (const strata::lock_timeout_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("other-replica"));
-    EXPECT_THAT(e.what(), HasSubstr("pid " + std::to_string(holder.backendpid())));
-  }
+  const auto e = strata::testing::thrown<strata::lock_timeout_error>([&] { strata::upgrade<sets::basic>(conn, {.lock_timeout = std::chrono::milliseconds(700)}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("other-replica"));
+  EXPECT_THAT(e->what(), HasSubstr("pid " + std::to_string(holder.backendpid())));
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(700));
   EXPECT_EQ(user_tables(db), 0);
 }
@@ -185,16 +171,13 @@ using with_half = strata::registry<sets::users, sets::names, sets::email_index, 
 TEST(PgNonTransactional, PartialFailureSaysWhatRanAndNamesTheInvalidIndex) {
   scratch_database db("partial");
   strata::pq::connection conn{db.url()};
-  try {
-    strata::upgrade<with_half>(conn);
-    FAIL() << "no error";
-  } catch (const strata::migration_error& e) {
-    EXPECT_EQ(e.revision(), "0005_half");
-    EXPECT_EQ(e.sqlstate(), "23505");
-    EXPECT_EQ(e.statements_already_run(), 1u);
-    EXPECT_THAT(e.what(), HasSubstr("users_email_unique"));
-    EXPECT_THAT(e.what(), HasSubstr("statements 1 to 1 ran"));
-  }
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<with_half>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0005_half");
+  EXPECT_EQ(e->sqlstate(), "23505");
+  EXPECT_EQ(e->statements_already_run(), 1u);
+  EXPECT_THAT(e->what(), HasSubstr("users_email_unique"));
+  EXPECT_THAT(e->what(), HasSubstr("statements 1 to 1 ran"));
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history WHERE revision = '0005_half'"), 0);
   const strata::state s = strata::status<with_half>(conn);
   ASSERT_EQ(s.invalid_indexes.size(), 1u);
@@ -226,14 +209,11 @@ TEST(PgErrors, BadPasswordIsAConnectionErrorWithoutThePassword) {
   const auto at = url.find('@');
   const auto colon = url.rfind(':', at);
   url = url.substr(0, colon + 1) + "wrong-secret-1234" + url.substr(at);
-  try {
-    strata::pq::connection conn{url};
-    FAIL() << "connected";
-  } catch (const strata::connection_error& e) {
-    EXPECT_FALSE(e.retryable());
-    EXPECT_THAT(e.what(), HasSubstr("password authentication failed"));
-    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("wrong-secret-1234")));
-  }
+  const auto e = strata::testing::thrown<strata::connection_error>([&] { strata::pq::connection conn{url}; });
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->retryable());
+  EXPECT_THAT(e->what(), HasSubstr("password authentication failed"));
+  EXPECT_THAT(e->what(), ::testing::Not(HasSubstr("wrong-secret-1234")));
 }
 
 // --- processes -------------------------------------------------------------------------------

@@ -64,6 +64,31 @@ inline nlohmann::json to_json(const state& s, std::string_view build_head) {
   return j;
 }
 
+// API.md's exit codes, from the error that ended the command.
+inline int exit_code_of(const std::exception& e) {
+  if (const auto* known = dynamic_cast<const error*>(&e)) {
+    switch (known->code()) {
+      case error_code::validation_failed: return validation_failed;
+      case error_code::lock_timeout: return lock_not_acquired;
+      case error_code::connection_failed:
+      case error_code::bad_config: return connection_failed;
+      case error_code::bad_target: return usage_error;
+      case error_code::migration_failed:
+      case error_code::state_unknown:
+      case error_code::database: return migration_failed;
+    }
+  }
+  return migration_failed;
+}
+
+// Stops with a validation error when the state shows edited or unknown revisions.
+inline void validate_state(const state& s, const options& o) {
+  strata::detail::history_view h;
+  h.unknown = s.unknown;
+  h.mismatched = s.checksum_mismatches;
+  strata::detail::validate(h, o);
+}
+
 template <class R>
 void print_table(std::ostream& out, const state& s, bool pending_marks_only) {
   std::size_t width = 8;
@@ -259,45 +284,22 @@ int main(int argc, const char* const* argv, io streams = {}) {
             return success;
           }
           if (check_cmd->parsed()) {
-            if (!s.unknown.empty() || !s.checksum_mismatches.empty()) {
-              strata::detail::history_view h;
-              h.unknown = s.unknown;
-              h.mismatched = s.checksum_mismatches;
-              strata::detail::validate(h, o);
-            }
+            detail::validate_state(s, o);
             out << (s.up_to_date() ? "up to date at " + std::string(R::head)
                                    : std::to_string(s.pending.size()) + " pending revision(s), next " + s.pending.front())
                 << "\n";
             return s.up_to_date() ? success : pending;
           }
           if (verify_cmd->parsed()) {
-            strata::detail::history_view h;
-            h.unknown = s.unknown;
-            h.mismatched = s.checksum_mismatches;
-            strata::detail::validate(h, o);
+            detail::validate_state(s, o);
             out << "verified: " << s.applied.size() << " applied revision(s) match this build\n";
             return success;
           }
           return usage_error;
         });
-  } catch (const migration_error& e) {
-    err << "strata: " << e.what() << "\n";
-    return migration_failed;
-  } catch (const validation_error& e) {
-    err << "strata: " << e.what() << "\n";
-    return validation_failed;
-  } catch (const lock_timeout_error& e) {
-    err << "strata: " << e.what() << "\n";
-    return lock_not_acquired;
-  } catch (const connection_error& e) {
-    err << "strata: " << e.what() << "\n";
-    return connection_failed;
-  } catch (const target_error& e) {
-    err << "strata: " << e.what() << "\n";
-    return usage_error;
   } catch (const std::exception& e) {
     err << "strata: " << e.what() << "\n";
-    return migration_failed;
+    return detail::exit_code_of(e);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <strata/strata.hpp>
 
 #include "../../support/fake_connection.hpp"
+#include "../../support/thrown.hpp"
 
 namespace {
 
@@ -80,14 +81,11 @@ TEST(Upgrade, BatchingConnectionSendsATransactionalBodyInOneRoundTrip) {
 TEST(Upgrade, BatchFailureStillNamesTheStatement) {
   strata::testing::batching_fake_connection db;
   db.fail_on = "CREATE INDEX users_id ON users (id)";
-  try {
-    strata::upgrade<app>(db);
-    FAIL() << "no error";
-  } catch (const strata::migration_error& e) {
-    EXPECT_EQ(e.revision(), "0001_users");
-    EXPECT_EQ(e.statement_number(), 2u);
-    EXPECT_EQ(e.statement(), "CREATE INDEX users_id ON users (id)");
-  }
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0001_users");
+  EXPECT_EQ(e->statement_number(), 2u);
+  EXPECT_EQ(e->statement(), "CREATE INDEX users_id ON users (id)");
   EXPECT_EQ(db.texts().back().substr(0, 26), "SELECT pg_advisory_unlock(");
   const auto t = db.texts();
   EXPECT_NE(std::find(t.begin(), t.end(), "ROLLBACK"), t.end());
@@ -129,28 +127,22 @@ TEST(Upgrade, TargetStopsThere) {
 TEST(Upgrade, UnknownTargetIsAnErrorNamingIt) {
   fake_connection db;
   db.history = strata::rows{};
-  try {
-    strata::upgrade<app>(db, {.target = "0009_nope"});
-    FAIL() << "no error";
-  } catch (const strata::target_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("0009_nope"));
-  }
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade<app>(db, {.target = "0009_nope"}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0009_nope"));
 }
 
 TEST(Upgrade, FailingStatementRollsBackAndStops) {
   fake_connection db;
   db.fail_on = "ALTER TABLE users ADD COLUMN name text";
   db.fail_state = "42701";
-  try {
-    strata::upgrade<app>(db);
-    FAIL() << "no error";
-  } catch (const strata::migration_error& e) {
-    EXPECT_EQ(e.revision(), "0002_name");
-    EXPECT_EQ(e.sqlstate(), "42701");
-    EXPECT_EQ(e.statement(), "ALTER TABLE users ADD COLUMN name text");
-    EXPECT_THAT(e.what(), HasSubstr("0002_name"));
-    EXPECT_THAT(e.what(), HasSubstr("42701"));
-  }
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0002_name");
+  EXPECT_EQ(e->sqlstate(), "42701");
+  EXPECT_EQ(e->statement(), "ALTER TABLE users ADD COLUMN name text");
+  EXPECT_THAT(e->what(), HasSubstr("0002_name"));
+  EXPECT_THAT(e->what(), HasSubstr("42701"));
   const auto t = db.texts();
   EXPECT_NE(std::find(t.begin(), t.end(), "ROLLBACK"), t.end());
   EXPECT_FALSE(db.sent("UPDATE users"));  // nothing after the failure ran
@@ -160,14 +152,11 @@ TEST(Upgrade, FailingStatementRollsBackAndStops) {
 TEST(Upgrade, FailingSqlStatementIsNumbered) {
   fake_connection db;
   db.fail_on = "CREATE INDEX users_id ON users (id)";
-  try {
-    strata::upgrade<app>(db);
-    FAIL() << "no error";
-  } catch (const strata::migration_error& e) {
-    EXPECT_EQ(e.revision(), "0001_users");
-    EXPECT_EQ(e.statement_number(), 2u);
-    EXPECT_THAT(e.what(), HasSubstr("statement 2 of 2"));
-  }
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0001_users");
+  EXPECT_EQ(e->statement_number(), 2u);
+  EXPECT_THAT(e->what(), HasSubstr("statement 2 of 2"));
 }
 
 TEST(Upgrade, NonTransactionalFailureSaysWhatAlreadyRan) {
@@ -175,14 +164,11 @@ TEST(Upgrade, NonTransactionalFailureSaysWhatAlreadyRan) {
   db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
                             history_row("0003_backfill", checksum_of("0003_backfill"))};
   db.fail_on = "CREATE INDEX CONCURRENTLY b ON users (name)";
-  try {
-    strata::upgrade<app>(db);
-    FAIL() << "no error";
-  } catch (const strata::migration_error& e) {
-    EXPECT_EQ(e.revision(), "0004_index");
-    EXPECT_EQ(e.statements_already_run(), 1u);
-    EXPECT_THAT(e.what(), HasSubstr("statements 1 to 1 ran and stay applied; nothing was recorded"));
-  }
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0004_index");
+  EXPECT_EQ(e->statements_already_run(), 1u);
+  EXPECT_THAT(e->what(), HasSubstr("statements 1 to 1 ran and stay applied; nothing was recorded"));
   EXPECT_EQ(db.history->size(), 3u);
 }
 
@@ -199,25 +185,19 @@ TEST(Upgrade, SingleTransactionIsAllOrNothing) {
 
 TEST(Upgrade, SingleTransactionRefusesNonTransactionalBeforeRunningAnything) {
   fake_connection db;
-  try {
-    strata::upgrade<app>(db, {.mode = strata::mode::single_transaction});
-    FAIL() << "no error";
-  } catch (const strata::target_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("0004_index"));
-  }
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade<app>(db, {.mode = strata::mode::single_transaction}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0004_index"));
   EXPECT_FALSE(db.sent("BEGIN"));
 }
 
 TEST(Validation, EditedMigrationStopsTheRunBeforeAnyLock) {
   fake_connection db;
   db.history = strata::rows{history_row("0001_users", "0123456789abcdef")};
-  try {
-    strata::upgrade<app>(db);
-    FAIL() << "no error";
-  } catch (const strata::validation_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("0001_users"));
-    EXPECT_THAT(e.what(), HasSubstr("edited"));
-  }
+  const auto e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0001_users"));
+  EXPECT_THAT(e->what(), HasSubstr("edited"));
   EXPECT_EQ(db.round_trips(), 1u);
 }
 
@@ -248,12 +228,9 @@ TEST(Commit, LostConnectionDuringCommitIsStateUnknown) {
 TEST(Downgrade, RevertsChildrenFirstAndRefusesIrreversible) {
   fake_connection db;
   db.history = full_history();
-  try {
-    strata::downgrade<app>(db, {.target = "base"});
-    FAIL() << "no error";
-  } catch (const strata::target_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("0003_backfill"));
-  }
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::downgrade<app>(db, {.target = "base"}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0003_backfill"));
   EXPECT_FALSE(db.sent("DROP INDEX"));  // refused before anything ran
   const auto r = strata::downgrade<app>(db, {.target = "0003_backfill"});
   ASSERT_EQ(r.reverted.size(), 1u);

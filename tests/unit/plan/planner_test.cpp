@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <strata/strata.hpp>
+#include "../../support/thrown.hpp"
 
 namespace {
 
@@ -44,12 +45,9 @@ TEST(Planner, DowngradeKeepsOnlyAncestorsOfTheTarget) {
 
 TEST(Planner, UnknownTargetNamesIt) {
   const auto c = strata::catalog_of<diamond>();
-  try {
-    strata::plan_downgrade(c, applied(c, {}), "middle");
-    FAIL();
-  } catch (const strata::target_error& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("'middle'"));
-  }
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::plan_downgrade(c, applied(c, {}), "middle"); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), ::testing::HasSubstr("'middle'"));
 }
 
 TEST(Planner, HeadsOfPartialHistories) {
