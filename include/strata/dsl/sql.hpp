@@ -68,72 +68,66 @@ constexpr bool is_ident_char(char c) noexcept {
 }
 constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
 
-// Reads a statement's words one at a time, skipping blanks, comments and a "(...)" option list.
-// Inline comparisons only: each constexpr function call costs g++ microseconds.
-struct word_reader {
-  const char* s;
-  std::size_t n;
-  std::size_t i = 0;
-
-  constexpr std::string_view next() noexcept {
-    while (i < n) {
-      const char c = s[i];
-      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') { ++i; continue; }
-      if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-        while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
-        continue;
-      }
-      if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-        std::size_t depth = 0;
-        while (i < n) {
-          if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') { ++depth; i += 2; }
-          else if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') { i += 2; if (--depth == 0) break; }
-          else ++i;
-        }
-        continue;
-      }
-      if (c == '(') {  // REINDEX (VERBOSE) ...
-        while (i < n && s[i] != ')') ++i;
-        ++i;
-        continue;
-      }
-      const std::size_t b = i;
-      while (i < n && ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) ++i;
-      return {s + b, i - b};
-    }
-    return {};
-  }
-};
-
-// Case-insensitive comparison with a lowercase keyword (a literal: no strlen at compile time).
+// Case-insensitive comparison of s[b, e) with a lowercase keyword literal.
 template <std::size_t N>
-constexpr bool keyword_is(std::string_view w, const char (&lower_word)[N]) noexcept {
-  if (w.size() != N - 1) return false;
-  const char* p = w.data();
+constexpr bool keyword_at(const char* s, std::size_t b, std::size_t e, const char (&lower_word)[N]) noexcept {
+  if (e - b != N - 1) return false;
   for (std::size_t i = 0; i + 1 < N; ++i)
-    if ((p[i] | 0x20) != lower_word[i]) return false;
+    if ((s[b + i] | 0x20) != lower_word[i]) return false;
   return true;
 }
 
 // Statements PostgreSQL refuses inside a transaction block ("cannot run inside a transaction block").
+// One function with its loops inline: it runs for every statement, and each constexpr call costs
+// g++ more than the comparisons themselves.
 constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
   const char first = n > 0 ? static_cast<char>(s[0] | 0x20) : '\0';
   if (first != 'c' && first != 'd' && first != 'v' && first != 'r' && first != 'a') return false;
-  word_reader words{s, n};
-  const std::string_view w0 = words.next();
-  if (keyword_is(w0, "vacuum")) return true;
-  if (keyword_is(w0, "reindex")) {
-    const std::string_view w1 = words.next();
-    return keyword_is(w1, "concurrently") || keyword_is(words.next(), "concurrently");
+  std::size_t begin[4]{}, end[4]{};
+  std::size_t words = 0, i = 0;
+  // The first four words, skipping blanks, comments and a "(...)" option list (REINDEX (VERBOSE)).
+  while (i < n && words < 4) {
+    const char c = s[i];
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+    } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
+      while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
+    } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+      std::size_t depth = 0;
+      while (i < n) {
+        if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
+          ++depth;
+          i += 2;
+        } else if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
+          i += 2;
+          if (--depth == 0) break;
+        } else {
+          ++i;
+        }
+      }
+    } else if (c == '(') {
+      while (i < n && s[i] != ')') ++i;
+      ++i;
+    } else {
+      begin[words] = i;
+      while (i < n && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ++i;
+      if (i == begin[words]) break;  // not a word: the statement's head is over
+      end[words++] = i;
+      if (words == 2 && first != 'r' && !keyword_at(s, begin[1], end[1], "index") &&
+          !keyword_at(s, begin[1], end[1], "unique"))
+        break;  // only INDEX and UNIQUE INDEX need a third word
+    }
   }
-  const bool create = keyword_is(w0, "create");
-  if (create || keyword_is(w0, "drop")) {
-    std::string_view w1 = words.next();
-    if (create && keyword_is(w1, "unique")) w1 = words.next();
-    if (keyword_is(w1, "index")) return keyword_is(words.next(), "concurrently");
-    return keyword_is(w1, "database") || keyword_is(w1, "tablespace");
+  auto is = [&](std::size_t k, const auto& word) { return k < words && keyword_at(s, begin[k], end[k], word); };
+  if (is(0, "vacuum")) return true;
+  if (is(0, "reindex")) return is(1, "concurrently") || is(2, "concurrently");
+  const bool create = is(0, "create");
+  if (create || is(0, "drop")) {
+    const std::size_t k = create && is(1, "unique") ? 2 : 1;
+    if (is(k, "index")) return is(k + 1, "concurrently");
+    return is(1, "database") || is(1, "tablespace");
   }
-  if (keyword_is(w0, "alter")) return keyword_is(words.next(), "system");
+  if (is(0, "alter")) return is(1, "system");
   return false;
 }
 
