@@ -83,10 +83,16 @@ constexpr bool keyword_at(const char* s, std::size_t b, std::size_t e, const cha
 constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
   const char first = n > 0 ? static_cast<char>(s[0] | 0x20) : '\0';
   if (first != 'c' && first != 'd' && first != 'v' && first != 'r' && first != 'a') return false;
-  std::size_t begin[4]{}, end[4]{};
+  constexpr std::size_t most = 5;
+  std::size_t begin[most]{}, end[most]{};
   std::size_t words = 0, i = 0;
-  // The first four words, skipping blanks, comments and a "(...)" option list (REINDEX (VERBOSE)).
-  while (i < n && words < 4) {
+  bool concurrent_option = false;  // REINDEX (CONCURRENTLY) ...
+  auto ident = [](char c) {
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  // The first words, skipping blanks, comments and a "(...)" option list.
+  while (i < n && words < most) {
     const char c = s[i];
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
       ++i;
@@ -105,29 +111,53 @@ constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
           ++i;
         }
       }
-    } else if (c == '(') {
+    } else if (c == '(' && words == 1) {
+      const std::size_t open = ++i;
       while (i < n && s[i] != ')') ++i;
+      for (std::size_t k = open; k + 12 <= i; ++k)
+        if ((k == open || !ident(s[k - 1])) && keyword_at(s, k, k + 12, "concurrently") && (k + 12 == i || !ident(s[k + 12])))
+          concurrent_option = true;
       ++i;
-    } else {
+    } else if (ident(c)) {
       begin[words] = i;
-      while (i < n && (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') ++i;
-      if (i == begin[words]) break;  // not a word: the statement's head is over
+      while (i < n && ident(s[i])) ++i;
       end[words++] = i;
       if (words == 2 && first != 'r' && !keyword_at(s, begin[1], end[1], "index") &&
-          !keyword_at(s, begin[1], end[1], "unique"))
-        break;  // only INDEX and UNIQUE INDEX need a third word
+          !keyword_at(s, begin[1], end[1], "unique") && !keyword_at(s, begin[1], end[1], "database") &&
+          !keyword_at(s, begin[1], end[1], "table"))
+        break;  // nothing below needs a third word
+    } else {
+      break;  // the statement's head is over
     }
   }
   auto is = [&](std::size_t k, const auto& word) { return k < words && keyword_at(s, begin[k], end[k], word); };
   if (is(0, "vacuum")) return true;
-  if (is(0, "reindex")) return is(1, "concurrently") || is(2, "concurrently");
+  if (is(0, "cluster")) return words == 1 || (words == 2 && is(1, "verbose"));  // every table
+  if (is(0, "discard")) return is(1, "all");
+  if (is(0, "reindex"))
+    return concurrent_option || is(1, "concurrently") || is(2, "concurrently") || is(1, "schema") ||
+           is(1, "database") || is(1, "system");
   const bool create = is(0, "create");
   if (create || is(0, "drop")) {
     const std::size_t k = create && is(1, "unique") ? 2 : 1;
     if (is(k, "index")) return is(k + 1, "concurrently");
-    return is(1, "database") || is(1, "tablespace");
+    return is(1, "database") || is(1, "tablespace") || (create && is(1, "subscription"));
   }
-  if (is(0, "alter")) return is(1, "system");
+  if (is(0, "alter")) {
+    if (is(1, "system")) return true;
+    if (is(1, "database")) return is(3, "set") && is(4, "tablespace");
+    if (is(1, "table")) {  // ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY
+      bool detach = false;
+      for (std::size_t k = end[1]; k < n; ++k) {
+        if (ident(s[k - 1]) || !ident(s[k])) continue;
+        std::size_t e = k;
+        while (e < n && ident(s[e])) ++e;
+        if (keyword_at(s, k, e, "detach")) detach = true;
+        if (detach && keyword_at(s, k, e, "concurrently")) return true;
+        k = e - 1;
+      }
+    }
+  }
   return false;
 }
 

@@ -296,12 +296,23 @@ step apply_one(C& conn, const catalog& cat, std::size_t k, bool up, bool in_open
     }
   };
   if (!f.transactional) {
+    const bool code = (up ? f.up : f.down) == body_kind::code;
     try {
       run_body(conn, e, up);
+    } catch (const connection_error& lost) {
+      // Not retryable: statements may have run outside any transaction; a blind retry would run
+      // them again.
+      throw migration_error(std::string(e.id), "", "", 0, 0, 0,
+                            "the connection was lost during non-transactional revision " + std::string(e.id) +
+                                "; some of its statements may have run and nothing was recorded: check the "
+                                "database, then `stamp` or `upgrade` (" + lost.what() + ")");
     } catch (migration_error& err) {
       std::string message = err.what();
       message = message.substr(message.find(": ") + 2);
-      if (err.statements_already_run() > 0)
+      if (code)
+        message += "\n  this migration is not transactional: its code body may have run statements before the "
+                   "failure; they stay applied; nothing was recorded";
+      else if (err.statements_already_run() > 0)
         message += "\n  this migration is not transactional: statements 1 to " +
                    std::to_string(err.statements_already_run()) + " ran and stay applied; nothing was recorded";
       else
@@ -530,6 +541,11 @@ std::string sql_script(C& conn, bool up, const options& o = {}, std::size_t down
                     : (downgrade_count > 0 ? plan_downgrade_last(cat, h.applied, downgrade_count)
                                            : plan_downgrade(cat, h.applied, o.target));
   if (!up) detail::check_reversible(cat, p);
+  if (o.mode == mode::single_transaction)
+    for (std::size_t k : p.steps)
+      if (!cat.entries[k].facts->transactional)
+        throw target_error("revision " + std::string(cat.entries[k].id) +
+                           " is not transactional and cannot run in single-transaction mode");
   const detail::history_tables t = detail::tables_of(o);
   std::ostringstream out;
   out << "-- strata " << version << ": " << (up ? "upgrade" : "downgrade") << ", " << p.steps.size()

@@ -35,7 +35,14 @@ struct history_tables {
 
   std::string create_sql() const {
     std::string s;
-    if (!schema.empty()) s += "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(schema) + ";\n";
+    if (!schema.empty()) {
+      // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists:
+      // create it only when it is missing.
+      std::string literal;
+      for (char c : quote_identifier(schema)) literal += c == '\'' ? std::string("''") : std::string(1, c);
+      s += "DO $strata$ BEGIN IF to_regnamespace('" + literal + "') IS NULL THEN CREATE SCHEMA " +
+           quote_identifier(schema) + "; END IF; END $strata$;\n";
+    }
     s += "CREATE TABLE IF NOT EXISTS " + qualified(history) +
          " (revision text PRIMARY KEY, parents text[] NOT NULL DEFAULT '{}', checksum text, "
          "checksum_version integer NOT NULL DEFAULT 1, description text, "

@@ -103,10 +103,17 @@ TEST(SqlLint, StatementsRefusedInATransactionBlock) {
   for (const char* s : {"CREATE INDEX CONCURRENTLY i ON t (x)", "create unique index concurrently i on t(x)",
                         "DROP INDEX CONCURRENTLY i", "REINDEX INDEX CONCURRENTLY i", "REINDEX (VERBOSE) TABLE CONCURRENTLY t",
                         "VACUUM t", "vacuum", "CREATE DATABASE d", "DROP DATABASE d", "CREATE TABLESPACE s LOCATION '/x'",
-                        "ALTER SYSTEM SET work_mem = '8MB'", "/* lead */ -- c\n CREATE   INDEX\n CONCURRENTLY i ON t (x)"})
+                        "ALTER SYSTEM SET work_mem = '8MB'", "/* lead */ -- c\n CREATE   INDEX\n CONCURRENTLY i ON t (x)",
+                        "REINDEX (CONCURRENTLY) INDEX i", "REINDEX (VERBOSE, CONCURRENTLY true) TABLE t", "REINDEX SCHEMA s",
+                        "reindex database d", "REINDEX SYSTEM d", "ALTER TABLE p DETACH PARTITION c CONCURRENTLY",
+                        "CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p", "ALTER DATABASE d SET TABLESPACE t",
+                        "DISCARD ALL", "CLUSTER", "CLUSTER VERBOSE"})
     EXPECT_TRUE(strata::refused_in_transaction(s)) << s;
   for (const char* s : {"CREATE INDEX i ON t (x)", "CREATE TABLE concurrently (x int)", "DROP TABLE t", "REINDEX INDEX i",
-                        "ALTER TABLE t ADD COLUMN x int", "SELECT 'VACUUM'", "COMMENT ON TABLE t IS 'CREATE DATABASE'"})
+                        "ALTER TABLE t ADD COLUMN x int", "SELECT 'VACUUM'", "COMMENT ON TABLE t IS 'CREATE DATABASE'",
+                        "CREATE INDEX concurrently_idx ON t (c)", "CREATE INDEX CONCURRENTLY_2 ON t (c)",
+                        "REINDEX (VERBOSE) INDEX i", "ALTER TABLE p DETACH PARTITION c", "ALTER DATABASE d SET work_mem = 1",
+                        "DISCARD PLANS", "CLUSTER t USING i", "ALTER TABLE concurrently ADD x int"})
     EXPECT_FALSE(strata::refused_in_transaction(s)) << s;
 }
 

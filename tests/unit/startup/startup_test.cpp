@@ -190,10 +190,19 @@ TEST(Redact, MasksByStructure) {
   EXPECT_EQ(strata::redact_url("host=h password='a b\\' c' user=u"), "host=h password=*** user=u");
   EXPECT_EQ(strata::redact_url("host=localhost dbname=app"), "host=localhost dbname=app");
   EXPECT_EQ(strata::redact_url("postgresql://u:p@[::1]:5/d"), "postgresql://u:***@[::1]:5/d");
+  // unencoded '/' in a password, other separators and other secret keys
+  EXPECT_EQ(strata::redact_url("postgresql://u:pa/ss@h/db"), "postgresql://u:***@h/db");
+  EXPECT_EQ(strata::redact_url("host=h\npassword=secret"), "host=h\npassword=***");
+  EXPECT_EQ(strata::redact_url("password=a\\ b user=u"), "password=*** user=u");
+  EXPECT_EQ(strata::redact_url("host=h sslpassword=z"), "host=h sslpassword=***");
+  EXPECT_EQ(strata::redact_url("postgresql://u@h/d?pass%77ord=x&sslpassword=y"),
+            "postgresql://u@h/d?pass%77ord=***&sslpassword=***");
+  EXPECT_EQ(strata::redact_url("PASSWORD=secret host=h"), "PASSWORD=*** host=h");
 }
 
 TEST(Url, MalformedUrlIsRefusedBeforeConnectingWithThePasswordMasked) {
-  for (const char* bad : {"postgresql://app:hunter2@[::1/app", "postgresql://app:hunter2@db/app?sslmode", "host=db password=hunter2 port"}) {
+  for (const char* bad : {"postgresql://app:hunter2@[::1/app", "postgresql://app:hunter2@db/app?sslmode",
+                          "host=db password=hunter2 port", "postgresql://app:hun/ter2@db/app", "PASSWORD=hunter2 host=db"}) {
     try {
       strata::pq::check_url(bad);
       ADD_FAILURE() << "accepted " << bad;
