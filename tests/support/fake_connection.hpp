@@ -25,11 +25,13 @@ struct fake_connection {
   std::string fail_on;  // a statement (exact text) that fails with SQLSTATE fail_state
   std::string fail_state = "42P01";
   bool lose_connection_on_commit = false;
+  std::string lose_connection_on;  // a statement (exact text) during which the connection drops
 
   void execute(std::string_view text) {
     calls.push_back({std::string(text), {}});
     if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
     if (lose_connection_on_commit && text == "COMMIT") throw connection_error("connection lost", true);
+    if (!lose_connection_on.empty() && text == lose_connection_on) throw connection_error("connection lost", true);
   }
 
   rows query(std::string_view text, std::span<const value> params) {

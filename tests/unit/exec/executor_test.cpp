@@ -172,6 +172,22 @@ TEST(Upgrade, NonTransactionalFailureSaysWhatAlreadyRan) {
   EXPECT_EQ(db.history->size(), 3u);
 }
 
+TEST(Upgrade, LostConnectionInANonTransactionalMigrationIsNotRetryable) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
+                            history_row("0003_backfill", checksum_of("0003_backfill"))};
+  db.lose_connection_on = "CREATE INDEX CONCURRENTLY b ON users (name)";
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);  // a migration_error, which start-up never retries, not a connection_error
+  EXPECT_EQ(e->revision(), "0004_index");
+  EXPECT_THAT(e->what(), HasSubstr("may have run"));
+}
+
+TEST(SqlScript, RefusesWhatSingleTransactionModeRefuses) {
+  fake_connection db;
+  EXPECT_THROW(strata::sql_script<app>(db, true, {.mode = strata::mode::single_transaction}), strata::target_error);
+}
+
 TEST(Upgrade, SingleTransactionIsAllOrNothing) {
   fake_connection db;
   db.fail_on = "UPDATE users SET name = 'x'";
