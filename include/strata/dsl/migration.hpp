@@ -53,35 +53,65 @@ constexpr parent_verdict check_parents(std::string_view id, std::array<std::stri
   return out;
 }
 
-// Runs where the user wrote migration<...>; fires one named diagnostic, then stops the cascade.
-template <fixed_string Id, fixed_string... Parents>
-constexpr bool check_migration_ids() {
-  if constexpr (!is_valid_revision_id(Id.view())) {
-    (void)diag::revision_id_is_invalid<spell<view_of<Id>, 160>>{};
-    return true;  // the diagnostic above is the error; don't add a second one
-  } else {
-    constexpr parent_verdict verdict = check_parents<sizeof...(Parents)>(Id.view(), {Parents.view()...});
-    constexpr std::size_t none = sizeof...(Parents);
-    if constexpr (verdict.bad != none) {
-      (void)diag::parent_revision_is_invalid<spell<view_of<Id>>, spell<nth_view<verdict.bad, Parents...>, 160>>{};
-      return true;
-    } else if constexpr (verdict.self != none) {
-      (void)diag::revision_is_its_own_parent<spell<view_of<Id>>>{};
-      return true;
-    } else if constexpr (verdict.twice != none) {
-      (void)diag::parent_revision_is_listed_twice<spell<view_of<Id>>, spell<nth_view<verdict.twice, Parents...>>>{};
-      return true;
-    } else {
-      return true;
-    }
-  }
+enum class id_defect : std::uint8_t { none, invalid_id, invalid_parent, self_parent, parent_twice };
+
+template <std::size_t P>
+constexpr id_defect find_id_defect(std::string_view id, std::array<std::string_view, P> parents) {
+  if (!is_valid_revision_id(id)) return id_defect::invalid_id;
+  const parent_verdict v = check_parents<P>(id, parents);
+  return v.bad != P ? id_defect::invalid_parent
+         : v.self != P ? id_defect::self_parent
+         : v.twice != P ? id_defect::parent_twice
+                        : id_defect::none;
 }
+
+struct no_id_defect {};
+
+// The diagnostic as a type, instantiated (by sizeof) where the user wrote migration<...>, outside
+// any constant evaluation: it is the one error printed. Reached only for a defective id.
+template <id_defect D, fixed_string Id, fixed_string... Parents>
+struct id_diagnostic;
+template <fixed_string Id, fixed_string... Parents>
+struct id_diagnostic<id_defect::invalid_id, Id, Parents...> {
+  using type = diag::revision_id_is_invalid<spell<view_of<Id>, 160>>;
+};
+template <fixed_string Id, fixed_string... Parents>
+struct id_diagnostic<id_defect::invalid_parent, Id, Parents...> {
+  static constexpr std::size_t k = check_parents<sizeof...(Parents)>(Id.view(), {Parents.view()...}).bad;
+  using type = diag::parent_revision_is_invalid<spell<view_of<Id>>, spell<nth_view<k, Parents...>, 160>>;
+};
+template <fixed_string Id, fixed_string... Parents>
+struct id_diagnostic<id_defect::self_parent, Id, Parents...> {
+  using type = diag::revision_is_its_own_parent<spell<view_of<Id>>>;
+};
+template <fixed_string Id, fixed_string... Parents>
+struct id_diagnostic<id_defect::parent_twice, Id, Parents...> {
+  static constexpr std::size_t k = check_parents<sizeof...(Parents)>(Id.view(), {Parents.view()...}).twice;
+  using type = diag::parent_revision_is_listed_twice<spell<view_of<Id>>, spell<nth_view<k, Parents...>>>;
+};
+
+// A valid id costs one alias substitution; only a defective one instantiates a diagnostic.
+template <bool Valid>
+struct id_report {
+  template <id_defect, fixed_string, fixed_string...>
+  using type = no_id_defect;
+};
+template <>
+struct id_report<false> {
+  template <id_defect D, fixed_string Id, fixed_string... Parents>
+  using type = typename id_diagnostic<D, Id, Parents...>::type;
+};
 
 }  // namespace detail
 
 template <fixed_string Id, fixed_string... Parents>
 struct migration {
-  static_assert(detail::check_migration_ids<Id, Parents...>());
+  static constexpr detail::id_defect id_defect_found =
+      detail::find_id_defect<sizeof...(Parents)>(Id.view(), {Parents.view()...});
+  static_assert(sizeof(typename detail::id_report<id_defect_found == detail::id_defect::none>::template type<
+                       id_defect_found, Id, Parents...>) > 0);
+  // False when the diagnostic above fired: the registry then stays silent about this type.
+  static constexpr bool ids_are_valid = id_defect_found == detail::id_defect::none;
 
   static constexpr std::string_view id = Id.view();
   static constexpr std::array<std::string_view, sizeof...(Parents)> parents{Parents.view()...};

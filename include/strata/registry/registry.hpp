@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/basic_tuple.hpp>
@@ -42,25 +43,48 @@ inline constexpr std::string_view unterminated_at = [] {
   return (Up ? f.up_text : f.down_text).substr(Up ? f.up_scan.error_at : f.down_scan.error_at, 40);
 }();
 
-// Fires the one diagnostic for a body defect of M.
+// The diagnostic for a body defect of M, as a type: instantiated (by sizeof) only when the
+// registry is broken, outside any constant evaluation, so that it is the one error printed.
+struct no_defect {};
+
+template <class M, body_defect D = facts<M>.defect>
+struct body_diagnostic {
+  using type = no_defect;
+};
 template <class M>
-constexpr void report_body_defect() {
-  constexpr body_defect d = facts<M>.defect;
-  if constexpr (d == body_defect::lacks_up) {
-    (void)diag::migration_lacks_up<M>{};
-  } else if constexpr (d == body_defect::up_signature) {
-    (void)diag::up_has_wrong_signature<M>{};
-  } else if constexpr (d == body_defect::lacks_down) {
-    (void)diag::migration_lacks_down<M>{};
-  } else if constexpr (d == body_defect::down_signature) {
-    (void)diag::down_has_wrong_signature<M>{};
-  } else if constexpr (d == body_defect::up_unterminated || d == body_defect::down_unterminated) {
-    (void)diag::sql_body_is_unterminated<M, spell<M::id>, spell<unterminated_at<M, d == body_defect::up_unterminated>>>{};
-  } else if constexpr (d == body_defect::up_refused_in_transaction || d == body_defect::down_refused_in_transaction) {
-    (void)diag::statement_cannot_run_in_a_transaction<
-        M, spell<M::id>, spell<refused_statement<M, d == body_defect::up_refused_in_transaction>, 80>>{};
-  }
-}
+struct body_diagnostic<M, body_defect::lacks_up> {
+  using type = diag::migration_lacks_up<M>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::up_signature> {
+  using type = diag::up_has_wrong_signature<M>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::lacks_down> {
+  using type = diag::migration_lacks_down<M>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::down_signature> {
+  using type = diag::down_has_wrong_signature<M>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::up_unterminated> {
+  using type = diag::sql_body_is_unterminated<M, spell<M::id>, spell<unterminated_at<M, true>>>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::down_unterminated> {
+  using type = diag::sql_body_is_unterminated<M, spell<M::id>, spell<unterminated_at<M, false>>>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::up_refused_in_transaction> {
+  using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<refused_statement<M, true>, 80>>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::down_refused_in_transaction> {
+  using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<refused_statement<M, false>, 80>>;
+};
+
+enum class verdict : std::uint8_t { ok, body, duplicate_id, unknown_parent, cycle, many_heads };
 
 // What the executor needs of one migration at run time.
 struct catalog_entry {
@@ -104,34 +128,64 @@ struct graph_of {
     return no_index;
   }();
 
-  // One verdict, then `if constexpr`, so that a defect prints one diagnostic, not a cascade.
-  static constexpr bool bodies_checked = [] {
-    if constexpr (first_body_defect != no_index) report_body_defect<nth_type<first_body_defect, Ms...>>();
+  static constexpr bool ids_are_valid = [] {
+    const bool valid[] = {true, Ms::ids_are_valid...};
+    for (bool v : valid)
+      if (!v) return false;
     return true;
   }();
 
-  static constexpr bool checked = [] {
-    if constexpr (table.error == graph_error::duplicate_id) {
-      using M = nth_type<table.second, Ms...>;
-      using First = nth_type<table.first, Ms...>;
-      if constexpr (std::is_same_v<M, First>)
-        (void)diag::migration_type_is_listed_twice<M, spell<M::id>>{};
-      else
-        (void)diag::revision_id_is_duplicated<M, spell<M::id>, First>{};
-    } else if constexpr (links.error == graph_error::unknown_parent) {
-      using M = nth_type<links.child, Ms...>;
-      (void)diag::parent_revision_is_unknown<M, spell<M::id>, spell<parent_view<M, links.parent_slot>>>{};
-    } else if constexpr (order.error == graph_error::cycle) {
-      using M = nth_type<order.in_cycle, Ms...>;
-      using P = nth_type<order.cycle_parent, Ms...>;
-      (void)diag::revision_graph_has_cycle_through<M, spell<M::id>, spell<P::id>>{};
-    } else if constexpr (order.error == graph_error::many_heads) {
-      using M = nth_type<order.head, Ms...>;
-      using O = nth_type<order.other_head, Ms...>;
-      (void)diag::revision_graph_has_more_than_one_head<M, spell<M::id>, O, spell<O::id>>{};
-    }
-    return true;
-  }();
+  // One verdict; the first defect found is the one reported. A migration whose own id check
+  // failed has printed its error already.
+  static constexpr verdict result = !ids_are_valid                                   ? verdict::ok
+                                    : first_body_defect != no_index                    ? verdict::body
+                                    : table.error == graph_error::duplicate_id      ? verdict::duplicate_id
+                                    : links.error == graph_error::unknown_parent    ? verdict::unknown_parent
+                                    : order.error == graph_error::cycle             ? verdict::cycle
+                                    : order.error == graph_error::many_heads        ? verdict::many_heads
+                                                                                    : verdict::ok;
+};
+
+// The I-th listed type of a graph; on error paths only (a member alias in graph_of would make
+// g++ build Hana's 3000-element tuple type for every registry).
+template <class G, std::size_t I>
+struct nth_of;
+template <class... Ms, std::size_t I>
+struct nth_of<graph_of<Ms...>, I> {
+  using type = nth_type<I, Ms...>;
+};
+
+template <class G, verdict V = G::result>
+struct graph_diagnostic {
+  using type = no_defect;
+};
+template <class G>
+struct graph_diagnostic<G, verdict::body> {
+  using type = typename body_diagnostic<typename nth_of<G, G::first_body_defect>::type>::type;
+};
+template <class G>
+struct graph_diagnostic<G, verdict::duplicate_id> {
+  using M = typename nth_of<G, G::table.second>::type;
+  using First = typename nth_of<G, G::table.first>::type;
+  using type = std::conditional_t<std::is_same_v<M, First>, diag::migration_type_is_listed_twice<M, spell<M::id>>,
+                                  diag::revision_id_is_duplicated<M, spell<M::id>, First>>;
+};
+template <class G>
+struct graph_diagnostic<G, verdict::unknown_parent> {
+  using M = typename nth_of<G, G::links.child>::type;
+  using type = diag::parent_revision_is_unknown<M, spell<M::id>, spell<parent_view<M, G::links.parent_slot>>>;
+};
+template <class G>
+struct graph_diagnostic<G, verdict::cycle> {
+  using M = typename nth_of<G, G::order.in_cycle>::type;
+  using P = typename nth_of<G, G::order.cycle_parent>::type;
+  using type = diag::revision_graph_has_cycle_through<M, spell<M::id>, spell<P::id>>;
+};
+template <class G>
+struct graph_diagnostic<G, verdict::many_heads> {
+  using M = typename nth_of<G, G::order.head>::type;
+  using O = typename nth_of<G, G::order.other_head>::type;
+  using type = diag::revision_graph_has_more_than_one_head<M, spell<M::id>, O, spell<O::id>>;
 };
 
 }  // namespace detail
@@ -140,7 +194,6 @@ template <class... Ms>
 struct registry_of {
  private:
   using graph = detail::graph_of<Ms...>;
-  static_assert(graph::bodies_checked && graph::checked);
 
   static constexpr std::uint32_t lookup(std::string_view id) {
     return graph::table.find(detail::hash_id(id), id, graph::hashes.data(), graph::list_ids.data());  // O(1)
@@ -159,7 +212,7 @@ struct registry_of {
   }();
 
   static constexpr std::string_view head =
-      size == 0 ? std::string_view{} : graph::list_ids[graph::order.head];
+      graph::order.head == detail::no_index ? std::string_view{} : graph::list_ids[graph::order.head];
 
   static constexpr bool contains(std::string_view id) { return lookup(id) != detail::no_index; }
 
@@ -209,17 +262,17 @@ struct registry_of {
     return out;
   }();
 
-  // The migration types in list order, for code that walks them (the executor's catalog).
-  using types = boost::hana::basic_tuple<boost::hana::type<Ms>...>;
 
  private:
   static constexpr std::array<std::uint64_t, size> checksums_by_list{detail::facts<Ms>.checksum...};
 };
 
 namespace detail {
+// sizeof instantiates the diagnostic type of a broken registry (its static_assert is the error),
+// and nothing when the registry is sound.
 template <class... Ms>
 struct checked_registry {
-  static_assert(graph_of<Ms...>::bodies_checked && graph_of<Ms...>::checked);
+  static_assert(sizeof(typename graph_diagnostic<graph_of<Ms...>>::type) > 0);
   using type = registry_of<Ms...>;
 };
 }  // namespace detail
