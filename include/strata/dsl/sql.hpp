@@ -87,10 +87,9 @@ constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
   std::size_t begin[most]{}, end[most]{};
   std::size_t words = 0, i = 0;
   bool concurrent_option = false;  // REINDEX (CONCURRENTLY) ...
-  auto ident = [](char c) {
-    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-           static_cast<unsigned char>(c) >= 0x80;
-  };
+#define STRATA_DETAIL_IDENT(c)                                                                   \
+  ((((c) | 0x20) >= 'a' && ((c) | 0x20) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) == '_' || \
+   (c) == '$' || static_cast<unsigned char>(c) >= 0x80)
   // The first words, skipping blanks, comments and a "(...)" option list.
   while (i < n && words < most) {
     const char c = s[i];
@@ -115,12 +114,12 @@ constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
       const std::size_t open = ++i;
       while (i < n && s[i] != ')') ++i;
       for (std::size_t k = open; k + 12 <= i; ++k)
-        if ((k == open || !ident(s[k - 1])) && keyword_at(s, k, k + 12, "concurrently") && (k + 12 == i || !ident(s[k + 12])))
+        if ((k == open || !STRATA_DETAIL_IDENT(s[k - 1])) && keyword_at(s, k, k + 12, "concurrently") && (k + 12 == i || !STRATA_DETAIL_IDENT(s[k + 12])))
           concurrent_option = true;
       ++i;
-    } else if (ident(c)) {
+    } else if (STRATA_DETAIL_IDENT(c)) {
       begin[words] = i;
-      while (i < n && ident(s[i])) ++i;
+      while (i < n && STRATA_DETAIL_IDENT(s[i])) ++i;
       end[words++] = i;
       if (words == 2 && first != 'r' && !keyword_at(s, begin[1], end[1], "index") &&
           !keyword_at(s, begin[1], end[1], "unique") && !keyword_at(s, begin[1], end[1], "database") &&
@@ -149,9 +148,9 @@ constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
     if (is(1, "table")) {  // ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY
       bool detach = false;
       for (std::size_t k = end[1]; k < n; ++k) {
-        if (ident(s[k - 1]) || !ident(s[k])) continue;
+        if (STRATA_DETAIL_IDENT(s[k - 1]) || !STRATA_DETAIL_IDENT(s[k])) continue;
         std::size_t e = k;
-        while (e < n && ident(s[e])) ++e;
+        while (e < n && STRATA_DETAIL_IDENT(s[e])) ++e;
         if (keyword_at(s, k, e, "detach")) detach = true;
         if (detach && keyword_at(s, k, e, "concurrently")) return true;
         k = e - 1;
@@ -159,6 +158,7 @@ constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
     }
   }
   return false;
+#undef STRATA_DETAIL_IDENT
 }
 
 struct scan_result {
