@@ -25,6 +25,8 @@ enum class body_defect : std::uint8_t {
   down_unterminated,
   up_refused_in_transaction,
   down_refused_in_transaction,
+  up_atomic_routine,
+  down_atomic_routine,
 };
 
 using code_body = void (*)(transaction&);
@@ -62,6 +64,8 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
 
   if (f.up_scan.error != scan_error::none) f.defect = body_defect::up_unterminated;
   else if (f.down_scan.error != scan_error::none) f.defect = body_defect::down_unterminated;
+  else if (f.up_scan.has_atomic_routine) f.defect = body_defect::up_atomic_routine;
+  else if (f.down_scan.has_atomic_routine) f.defect = body_defect::down_atomic_routine;
   else if (f.transactional && f.up_scan.has_refused_statement) f.defect = body_defect::up_refused_in_transaction;
   else if (f.transactional && f.down_scan.has_refused_statement) f.defect = body_defect::down_refused_in_transaction;
   return f;

@@ -161,6 +161,34 @@ constexpr bool refused_in_transaction(const char* s, std::size_t n) noexcept {
 #undef STRATA_DETAIL_IDENT
 }
 
+// CREATE [OR REPLACE] FUNCTION|PROCEDURE ... BEGIN ATOMIC: a SQL-standard body, whose own ';'s
+// this scanner (like psql's older ones) would split at. Reported, so that it is written with $$.
+constexpr bool is_atomic_routine(const char* s, std::size_t n) noexcept {
+  if (n == 0 || (s[0] | 0x20) != 'c') return false;
+  std::size_t word = 0, i = 0;
+  bool routine = false, after_begin = false;
+  while (i < n) {
+    const char c = s[i];
+    const bool letter = ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_';
+    if (!letter) {
+      ++i;
+      continue;
+    }
+    const std::size_t b = i;
+    while (i < n && ((((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) || s[i] == '_' || (s[i] >= '0' && s[i] <= '9'))) ++i;
+    if (!routine) {
+      if (word == 0 && !keyword_at(s, b, i, "create")) return false;
+      if (word >= 1 && (keyword_at(s, b, i, "function") || keyword_at(s, b, i, "procedure"))) routine = true;
+      else if (word >= 1 && !keyword_at(s, b, i, "or") && !keyword_at(s, b, i, "replace")) return false;
+      ++word;
+      continue;
+    }
+    if (after_begin && keyword_at(s, b, i, "atomic")) return true;
+    after_begin = keyword_at(s, b, i, "begin");
+  }
+  return false;
+}
+
 struct scan_result {
   scan_error error = scan_error::none;
   std::size_t error_at = 0;
@@ -413,12 +441,18 @@ struct sql_analysis {
   std::size_t statement_count = 0;
   bool has_refused_statement = false;
   statement_span first_refused{};
+  bool has_atomic_routine = false;
+  statement_span first_atomic_routine{};
 };
 
 constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksum, bool nul_terminated = false) {
   sql_analysis a;
-  const scan_result r = scan_sql(text, checksum, [&a](statement_span sp, bool refused) {
+  const scan_result r = scan_sql(text, checksum, [&a, text](statement_span sp, bool refused) {
     ++a.statement_count;
+    if (!a.has_atomic_routine && is_atomic_routine(text.data() + sp.begin, sp.end - sp.begin)) {
+      a.has_atomic_routine = true;
+      a.first_atomic_routine = sp;
+    }
     if (refused && !a.has_refused_statement) {
       a.has_refused_statement = true;
       a.first_refused = sp;

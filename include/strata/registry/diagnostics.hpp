@@ -95,4 +95,11 @@ struct statement_cannot_run_in_a_transaction {
                 "declare `static constexpr bool transactional = false;` in the migration");
 };
 
+template <class Migration, class Id, class Statement>
+struct sql_standard_function_body_is_not_supported {
+  static_assert(always_false<Migration, Id, Statement>,
+                "strata::registry: a BEGIN ATOMIC function body would be split at its semicolons; "
+                "write the body as a $$ string (AS $$ ... $$)");
+};
+
 }  // namespace strata::diag

@@ -38,6 +38,14 @@ inline constexpr std::string_view refused_statement = [] {
 }();
 
 template <class M, bool Up>
+inline constexpr std::string_view atomic_routine = [] {
+  constexpr const migration_facts& f = facts<M>;
+  constexpr std::string_view text = Up ? f.up_text : f.down_text;
+  constexpr statement_span sp = Up ? f.up_scan.first_atomic_routine : f.down_scan.first_atomic_routine;
+  return text.substr(sp.begin, sp.end - sp.begin);
+}();
+
+template <class M, bool Up>
 inline constexpr std::string_view unterminated_at = [] {
   constexpr const migration_facts& f = facts<M>;
   return (Up ? f.up_text : f.down_text).substr(Up ? f.up_scan.error_at : f.down_scan.error_at, 40);
@@ -82,6 +90,15 @@ struct body_diagnostic<M, body_defect::up_refused_in_transaction> {
 template <class M>
 struct body_diagnostic<M, body_defect::down_refused_in_transaction> {
   using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<refused_statement<M, false>, 80>>;
+};
+
+template <class M>
+struct body_diagnostic<M, body_defect::up_atomic_routine> {
+  using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<atomic_routine<M, true>, 80>>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::down_atomic_routine> {
+  using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<atomic_routine<M, false>, 80>>;
 };
 
 enum class verdict : std::uint8_t { ok, body, duplicate_id, unknown_parent, cycle, many_heads };
