@@ -3,6 +3,7 @@
 // function per type: at thousands of migrations every instantiation per type counts.
 
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 #include <type_traits>
 
@@ -21,12 +22,9 @@ enum class body_defect : std::uint8_t {
   up_signature,
   lacks_down,
   down_signature,
-  up_unterminated,
-  down_unterminated,
-  up_refused_in_transaction,
-  down_refused_in_transaction,
-  up_atomic_routine,
-  down_atomic_routine,
+  unterminated,             // in the body and at the text migration_facts::defect_at names
+  atomic_routine,           // likewise
+  refused_in_transaction,   // likewise
 };
 
 using code_body = void (*)(transaction&);
@@ -45,6 +43,8 @@ struct migration_facts {
   sql_analysis up_scan, down_scan;
   std::uint64_t checksum = 0;  // 0: no SQL body
   body_defect defect = body_defect::none;
+  bool defect_in_up = true;   // which SQL body holds an SQL defect
+  statement_span defect_at{}; // the text a diagnostic quotes
 };
 
 // The non-template part: scanning and verdicts. Kept out of the per-type template so that each
@@ -62,12 +62,29 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
   f.down_scan = analyse_sql(f.down_text, sum, down_terminated);
   if (f.up == body_kind::sql || f.down == body_kind::sql) f.checksum = sum;
 
-  if (f.up_scan.error != scan_error::none) f.defect = body_defect::up_unterminated;
-  else if (f.down_scan.error != scan_error::none) f.defect = body_defect::down_unterminated;
-  else if (f.up_scan.has_atomic_routine) f.defect = body_defect::up_atomic_routine;
-  else if (f.down_scan.has_atomic_routine) f.defect = body_defect::down_atomic_routine;
-  else if (f.transactional && f.up_scan.has_refused_statement) f.defect = body_defect::up_refused_in_transaction;
-  else if (f.transactional && f.down_scan.has_refused_statement) f.defect = body_defect::down_refused_in_transaction;
+  // The first SQL defect, up before down for each kind.
+  auto flag = [&f](body_defect d, bool in_up, statement_span at) {
+    f.defect = d;
+    f.defect_in_up = in_up;
+    f.defect_at = at;
+  };
+  for (const bool in_up : {true, false}) {
+    const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
+    if (f.defect == body_defect::none && a.error != scan_error::none) {
+      const std::size_t length = (in_up ? f.up_text : f.down_text).size();
+      flag(body_defect::unterminated, in_up, {a.error_at, a.error_at + 40 < length ? a.error_at + 40 : length});
+    }
+  }
+  for (const bool in_up : {true, false}) {
+    const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
+    if (f.defect == body_defect::none && a.has_atomic_routine)
+      flag(body_defect::atomic_routine, in_up, a.first_atomic_routine);
+  }
+  for (const bool in_up : {true, false}) {
+    const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
+    if (f.defect == body_defect::none && f.transactional && a.has_refused_statement)
+      flag(body_defect::refused_in_transaction, in_up, a.first_refused);
+  }
   return f;
 }
 

@@ -61,6 +61,7 @@ struct history_view {
   bool table_exists = true;
   std::vector<history_row> rows;
   std::vector<bool> applied;  // by catalog position
+  std::vector<std::size_t> row_of;  // by catalog position: index into rows
   std::vector<std::string> unknown, mismatched;
 };
 
@@ -87,6 +88,7 @@ template <connection C>
 history_view read_history(C& conn, const catalog& cat, const options& o) {
   history_view h;
   h.applied.assign(cat.size(), false);
+  h.row_of.assign(cat.size(), 0);
   rows result;
   try {
     result = conn.query(tables_of(o).read_sql(), {});
@@ -100,6 +102,7 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
                     r.at(3).value_or(""), r.at(4).value_or(""), r.at(5).value_or("")};
     if (auto k = cat.find(row.revision)) {
       h.applied[*k] = true;
+      h.row_of[*k] = h.rows.size();
       const std::string compiled = checksum_text(cat.entries[*k].facts->checksum);
       if (row.checksum_version == "1" && !row.checksum.empty() && row.checksum != compiled)
         h.mismatched.push_back(row.revision + " (history " + row.checksum + ", build " +
@@ -385,68 +388,53 @@ inline std::vector<bool> applied_after(const std::vector<bool>& applied, const p
 
 }  // namespace detail
 
-// Applies pending revisions up to options.target (default: the head).
-template <class R, connection C>
-report upgrade(C& conn, const options& o = {}) {
-  const auto started = std::chrono::steady_clock::now();
-  const catalog cat = catalog_of<R>();
-  report r;
-  r.action = "upgrade";
-  detail::history_view h = detail::read_history(conn, cat, o);  // the only round trip when up to date
-  r.warnings = detail::validate(h, o);
-  plan p = plan_upgrade(cat, h.applied, o.target);
-  r.head_before = detail::join(heads_of(cat, h.applied));
-  if (p.steps.empty()) {
-    r.head_after = r.head_before;
-    r.duration = std::chrono::milliseconds(detail::elapsed_ms(started));
-    detail::log(o, log_level::info, "database is up to date at " + (r.head_after.empty() ? "(none)" : r.head_after));
-    return r;
-  }
-  detail::lock_guard<C> lock(conn, o);
-  r.took_lock = true;
-  conn.execute(detail::tables_of(o).create_sql());
-  h = detail::read_history(conn, cat, o);  // another runner may have done the work meanwhile
-  r.warnings = detail::validate(h, o);
-  p = plan_upgrade(cat, h.applied, o.target);
-  detail::run_plan(conn, cat, p, true, o, r);
-  r.head_after = detail::join(heads_of(cat, detail::applied_after(h.applied, p, true)));
-  r.duration = std::chrono::milliseconds(detail::elapsed_ms(started));
-  detail::log(o, log_level::info, "upgrade done: " + std::to_string(r.applied.size()) + " applied, head " + r.head_after);
-  return r;
-}
-
 namespace detail {
+// An upgrade (up) or a downgrade: validate, plan, and only when there is work take the lock,
+// read the history again (another runner may have done the work meanwhile) and run the plan.
 template <class R, connection C, class Planner>
-report downgrade_with(C& conn, const options& o, Planner&& make_plan) {
+report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
   const auto started = std::chrono::steady_clock::now();
   const catalog cat = catalog_of<R>();
   report r;
-  r.action = "downgrade";
-  history_view h = read_history(conn, cat, o);
+  r.action = up ? "upgrade" : "downgrade";
+  history_view h = read_history(conn, cat, o);  // the only round trip when there is nothing to do
   r.warnings = validate(h, o);
   plan p = make_plan(cat, h.applied);
-  check_reversible(cat, p);
+  if (!up) check_reversible(cat, p);
   r.head_before = join(heads_of(cat, h.applied));
   if (!p.steps.empty()) {
     lock_guard<C> lock(conn, o);
     r.took_lock = true;
+    if (up) conn.execute(tables_of(o).create_sql());
     h = read_history(conn, cat, o);
     r.warnings = validate(h, o);
     p = make_plan(cat, h.applied);
-    check_reversible(cat, p);
-    run_plan(conn, cat, p, false, o, r);
+    if (!up) check_reversible(cat, p);
+    run_plan(conn, cat, p, up, o, r);
   }
-  r.head_after = join(heads_of(cat, applied_after(h.applied, p, false)));
+  r.head_after = join(heads_of(cat, applied_after(h.applied, p, up)));
   r.duration = std::chrono::milliseconds(elapsed_ms(started));
+  if (up && !r.took_lock)
+    log(o, log_level::info, "database is up to date at " + (r.head_after.empty() ? "(none)" : r.head_after));
+  else if (up)
+    log(o, log_level::info, "upgrade done: " + std::to_string(r.applied.size()) + " applied, head " + r.head_after);
   return r;
 }
 }  // namespace detail
+
+// Applies pending revisions up to options.target (default: the head).
+template <class R, connection C>
+report upgrade(C& conn, const options& o = {}) {
+  return detail::migrate<R>(conn, o, true, [&](const catalog& cat, const std::vector<bool>& applied) {
+    return plan_upgrade(cat, applied, o.target);
+  });
+}
 
 // Reverts down to options.target: a revision (kept, with its ancestors) or "base" (everything).
 template <class R, connection C>
 report downgrade(C& conn, const options& o) {
   if (o.target.empty()) throw target_error("downgrade needs a target: a revision, \"base\", or -N");
-  return detail::downgrade_with<R>(conn, o, [&](const catalog& cat, const std::vector<bool>& applied) {
+  return detail::migrate<R>(conn, o, false, [&](const catalog& cat, const std::vector<bool>& applied) {
     return plan_downgrade(cat, applied, o.target);
   });
 }
@@ -454,7 +442,7 @@ report downgrade(C& conn, const options& o) {
 // Reverts the last `count` applied revisions.
 template <class R, connection C>
 report downgrade_last(C& conn, std::size_t count, const options& o = {}) {
-  return detail::downgrade_with<R>(conn, o, [&](const catalog& cat, const std::vector<bool>& applied) {
+  return detail::migrate<R>(conn, o, false, [&](const catalog& cat, const std::vector<bool>& applied) {
     return plan_downgrade_last(cat, applied, count);
   });
 }
@@ -473,14 +461,8 @@ state status(C& conn, const options& o = {}) {
       s.pending.emplace_back(cat.entries[k].id);
       continue;
     }
-    history_entry e{std::string(cat.entries[k].id), "", 0, ""};
-    for (const auto& row : h.rows)
-      if (row.revision == e.revision) {
-        e.applied_at = row.applied_at;
-        e.execution_ms = std::atoll(row.execution_ms.c_str());
-        e.applied_by = row.applied_by;
-      }
-    s.applied.push_back(std::move(e));
+    const detail::history_row& row = h.rows[h.row_of[k]];
+    s.applied.push_back({row.revision, row.applied_at, std::atoll(row.execution_ms.c_str()), row.applied_by});
   }
   s.invalid_indexes = detail::invalid_indexes(conn);
   return s;

@@ -19,11 +19,12 @@ namespace strata {
 struct catalog {
   std::span<const detail::catalog_entry> entries;
   std::span<const std::uint32_t> parent_positions;
+  std::size_t (*position_of)(std::string_view) = nullptr;  // the registry's hash lookup; size() if unknown
 
   std::size_t size() const { return entries.size(); }
   std::optional<std::size_t> find(std::string_view id) const {
-    for (std::size_t k = 0; k < entries.size(); ++k)
-      if (entries[k].id == id) return k;
+    const std::size_t k = position_of(id);
+    if (k < entries.size()) return k;
     return std::nullopt;
   }
   std::span<const std::uint32_t> parents_of(std::size_t k) const {
@@ -43,7 +44,8 @@ struct catalog {
 template <class R>
 constexpr catalog catalog_of() {
   return catalog{std::span<const detail::catalog_entry>(R::entries.data(), R::entries.size()),
-                 std::span<const std::uint32_t>(R::parent_positions.data(), R::parent_positions.size())};
+                 std::span<const std::uint32_t>(R::parent_positions.data(), R::parent_positions.size()),
+                 &R::position_of};
 }
 
 struct plan {

@@ -29,26 +29,12 @@ using nth_type = typename decltype(+boost::hana::at_c<I>(boost::hana::basic_tupl
 template <class M, std::size_t K>
 inline constexpr std::string_view parent_view = M::parents[K];
 
-template <class M, bool Up>
-inline constexpr std::string_view refused_statement = [] {
+// The text a body diagnostic quotes: the statement, or the unterminated text from where it starts.
+template <class M>
+inline constexpr std::string_view defect_text = [] {
   constexpr const migration_facts& f = facts<M>;
-  constexpr std::string_view text = Up ? f.up_text : f.down_text;
-  constexpr statement_span sp = Up ? f.up_scan.first_refused : f.down_scan.first_refused;
-  return text.substr(sp.begin, sp.end - sp.begin);
-}();
-
-template <class M, bool Up>
-inline constexpr std::string_view atomic_routine = [] {
-  constexpr const migration_facts& f = facts<M>;
-  constexpr std::string_view text = Up ? f.up_text : f.down_text;
-  constexpr statement_span sp = Up ? f.up_scan.first_atomic_routine : f.down_scan.first_atomic_routine;
-  return text.substr(sp.begin, sp.end - sp.begin);
-}();
-
-template <class M, bool Up>
-inline constexpr std::string_view unterminated_at = [] {
-  constexpr const migration_facts& f = facts<M>;
-  return (Up ? f.up_text : f.down_text).substr(Up ? f.up_scan.error_at : f.down_scan.error_at, 40);
+  constexpr std::string_view text = f.defect_in_up ? f.up_text : f.down_text;
+  return text.substr(f.defect_at.begin, f.defect_at.end - f.defect_at.begin);
 }();
 
 // The diagnostic for a body defect of M, as a type: instantiated (by sizeof) only when the
@@ -76,29 +62,16 @@ struct body_diagnostic<M, body_defect::down_signature> {
   using type = diag::down_has_wrong_signature<M>;
 };
 template <class M>
-struct body_diagnostic<M, body_defect::up_unterminated> {
-  using type = diag::sql_body_is_unterminated<M, spell<M::id>, spell<unterminated_at<M, true>>>;
+struct body_diagnostic<M, body_defect::unterminated> {
+  using type = diag::sql_body_is_unterminated<M, spell<M::id>, spell<defect_text<M>>>;
 };
 template <class M>
-struct body_diagnostic<M, body_defect::down_unterminated> {
-  using type = diag::sql_body_is_unterminated<M, spell<M::id>, spell<unterminated_at<M, false>>>;
+struct body_diagnostic<M, body_defect::atomic_routine> {
+  using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<defect_text<M>, 80>>;
 };
 template <class M>
-struct body_diagnostic<M, body_defect::up_refused_in_transaction> {
-  using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<refused_statement<M, true>, 80>>;
-};
-template <class M>
-struct body_diagnostic<M, body_defect::down_refused_in_transaction> {
-  using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<refused_statement<M, false>, 80>>;
-};
-
-template <class M>
-struct body_diagnostic<M, body_defect::up_atomic_routine> {
-  using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<atomic_routine<M, true>, 80>>;
-};
-template <class M>
-struct body_diagnostic<M, body_defect::down_atomic_routine> {
-  using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<atomic_routine<M, false>, 80>>;
+struct body_diagnostic<M, body_defect::refused_in_transaction> {
+  using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<defect_text<M>, 80>>;
 };
 
 enum class verdict : std::uint8_t { ok, body, duplicate_id, unknown_parent, cycle, many_heads };
@@ -235,9 +208,15 @@ struct registry_of {
 
   // Position of `id` in `ids`. An unknown id is not a constant expression (a compile error there).
   static constexpr std::size_t index_of(std::string_view id) {
+    const std::size_t k = position_of(id);
+    if (k == size) throw "strata::registry::index_of: unknown revision id";
+    return k;
+  }
+
+  // Position of `id` in `ids`, or `size` when the registry does not know it.
+  static constexpr std::size_t position_of(std::string_view id) noexcept {
     const std::uint32_t i = lookup(id);
-    if (i == detail::no_index) throw "strata::registry::index_of: unknown revision id";
-    return graph::order.position[i];
+    return i == detail::no_index ? size : graph::order.position[i];
   }
 
   // Whether `ancestor` is `id` itself or one of its ancestors.
@@ -251,20 +230,17 @@ struct registry_of {
   static constexpr std::uint64_t checksum(std::string_view id) {
     const std::uint32_t i = lookup(id);
     if (i == detail::no_index) throw "strata::registry::checksum: unknown revision id";
-    return checksums_by_list[i];
+    return graph::facts_by_list[i]->checksum;
   }
 
   // The runtime catalog, in apply order, with each revision's parents as apply positions.
   static constexpr std::array<detail::catalog_entry, size> entries = [] {
-    const detail::catalog_entry by_list[] = {
-        detail::catalog_entry{{}, nullptr, 0, nullptr, 0},
-        detail::catalog_entry{Ms::id, Ms::parents.data(), Ms::parents.size(), &detail::facts<Ms>, 0}...};
     std::array<detail::catalog_entry, size> out{};
     std::uint32_t e = 0;
     for (std::size_t k = 0; k < size; ++k) {
-      out[k] = by_list[graph::order.order[k] + 1];
-      out[k].parent_positions_begin = e;
-      e += static_cast<std::uint32_t>(out[k].parent_count);
+      const std::uint32_t i = graph::order.order[k];
+      out[k] = {graph::list_ids[i], graph::parent_ids[i], graph::parent_counts[i], graph::facts_by_list[i], e};
+      e += static_cast<std::uint32_t>(graph::parent_counts[i]);
     }
     return out;
   }();
@@ -278,10 +254,6 @@ struct registry_of {
     }
     return out;
   }();
-
-
- private:
-  static constexpr std::array<std::uint64_t, size> checksums_by_list{detail::facts<Ms>.checksum...};
 };
 
 namespace detail {
