@@ -229,16 +229,14 @@ int main(int argc, const char* const* argv, io streams = {}) {
 
   options o = cfg.executor_options();
   o.target = target;
-  const log_sink sink = cfg.log ? cfg.log : stderr_sink(cfg.level);
+  const log_sink sink = cfg.sink();
   o.log = [&](log_level level, std::string_view message) {
     if (level >= log_level::warning) sink(level, message);
   };
   cfg.log = o.log;
 
   try {
-    return with_retries(
-        cfg, [](const std::string& url) { return pq::connection{url}; },
-        [&](pq::connection& conn) -> int {
+    return with_pq_connection(cfg, [&](pq::connection& conn) -> int {
           if (upgrade_cmd->parsed()) {
             if (print_sql) {
               out << sql_script<R>(conn, true, o);

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "../adapters/libpq_url.hpp"
 #include "../adapters/pqxx.hpp"
@@ -62,17 +63,19 @@ auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
   }
 }
 
-// Upgrades the database of cfg.database_url to cfg.target (default: head). Blocking.
+// with_retries over a libpqxx connection to cfg.database_url.
+template <class Work>
+auto with_pq_connection(const startup_config& cfg, Work&& work) {
+  return with_retries(cfg, [](const std::string& url) { return pq::connection{url}; }, std::forward<Work>(work));
+}
+
+// Upgrades the database of cfg.database_url to cfg.target (default: head). Blocking. The
+// executor logs each revision and the outcome.
 template <class R>
 report migrate_on_startup(const startup_config& cfg) {
   pq::check_url(cfg.database_url);
   const options o = cfg.executor_options();
-  report r = with_retries(
-      cfg, [](const std::string& url) { return pq::connection{url}; },
-      [&](pq::connection& conn) { return upgrade<R>(conn, o); });
-  o.log(log_level::info, "migrations done: " + std::to_string(r.applied.size()) + " applied in " +
-                             std::to_string(r.duration.count()) + " ms, head " + (r.head_after.empty() ? "(none)" : r.head_after));
-  return r;
+  return with_pq_connection(cfg, [&](pq::connection& conn) { return upgrade<R>(conn, o); });
 }
 
 // The same on a thread of its own; the future carries the report or the error.
