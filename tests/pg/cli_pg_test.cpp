@@ -43,12 +43,17 @@ TEST(PgCli, EveryCommandAndExitCode) {
   EXPECT_THAT(r.out, HasSubstr("pending: 7"));
   EXPECT_THAT(r.out, HasSubstr("postgres:***@"));
 
-  r = cli(db, {"upgrade", "--sql"});  // prints, changes nothing
+  r = cli(db, {"upgrade", "--sql"});  // prints, changes nothing; stops before a code body
   EXPECT_EQ(r.code, 0);
-  EXPECT_THAT(r.out, HasSubstr("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_created_at_idx"));
+  EXPECT_THAT(r.out, HasSubstr("CREATE TABLE users"));
+  EXPECT_THAT(r.out, HasSubstr("-- STOP: revision 20240102_add_display_name has a code body"));
   EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE schemaname = 'public'"), 0);
 
-  EXPECT_EQ(cli(db, {"upgrade", "20240102_add_display_name"}).code, 0);
+  EXPECT_EQ(cli(db, {"upgrade", "+2"}).code, 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 2);
+  r = cli(db, {"upgrade", "--sql"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("CREATE INDEX CONCURRENTLY IF NOT EXISTS users_created_at_idx"));
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 2);
   r = cli(db, {"history"});
   EXPECT_EQ(r.code, 0);

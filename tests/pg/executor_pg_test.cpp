@@ -23,6 +23,7 @@ extern char** environ;
 namespace {
 
 using namespace strata::testing;
+using strata::testing::thrown;
 using ::testing::HasSubstr;
 
 long long user_tables(const scratch_database& db) {
@@ -163,8 +164,8 @@ struct half_done : strata::migration<"0005_half", "0004_orders"> {
   static constexpr bool transactional = false;
   static constexpr strata::sql up{
       "INSERT INTO users (email) VALUES ('a@example.com');\n"
-      "CREATE UNIQUE INDEX CONCURRENTLY users_email_unique ON users (email)"};
-  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY users_email_unique"};
+      "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_unique ON users (email)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS users_email_unique"};
 };
 using with_half = strata::registry<sets::users, sets::names, sets::email_index, sets::orders, half_done>;
 
@@ -178,11 +179,22 @@ TEST(PgNonTransactional, PartialFailureSaysWhatRanAndNamesTheInvalidIndex) {
   EXPECT_EQ(e->statements_already_run(), 1u);
   EXPECT_THAT(e->what(), HasSubstr("users_email_unique"));
   EXPECT_THAT(e->what(), HasSubstr("statements 1 to 1 ran"));
-  EXPECT_EQ(db.count("SELECT 1 FROM strata_history WHERE revision = '0005_half'"), 0);
+  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0005_half'"), "started");
   const strata::state s = strata::status<with_half>(conn);
   ASSERT_EQ(s.invalid_indexes.size(), 1u);
   EXPECT_EQ(s.invalid_indexes[0], "users_email_unique");
   EXPECT_EQ(s.pending, std::vector<std::string>{"0005_half"});
+  EXPECT_EQ(s.interrupted, std::vector<std::string>{"0005_half"});
+
+  // Once the data is fixed, the next run drops the INVALID index, runs the revision again from
+  // its first statement and records it once.
+  db.run("DELETE FROM users WHERE email = 'a@example.com'");  // its first statement inserts it again
+  const strata::report r = strata::upgrade<with_half>(conn);
+  EXPECT_THAT(r.resumed, ::testing::ElementsAre("0005_half"));
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_email_unique'::regclass"), "true");
+  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0005_half'"), "applied");
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '0005_half' AND action = 'resume'"), 1);
+  EXPECT_TRUE(strata::status<with_half>(conn).invalid_indexes.empty());
 }
 
 TEST(PgStamp, StampThenUpgradeRunsOnlyTheRest) {
@@ -239,7 +251,8 @@ TEST(PgConcurrency, EightRunnersApplyEveryMigrationExactlyOnce) {
   for (pid_t pid : runners) EXPECT_EQ(wait_exit(pid), 0);
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 6);
   EXPECT_EQ(db.count("SELECT revision FROM strata_log WHERE action = 'upgrade' GROUP BY revision HAVING count(*) = 1"), 6);
-  EXPECT_EQ(db.count("SELECT 1 FROM strata_log"), 6);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'upgrade'"), 6);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'start'"), 2);  // the two non-transactional ones
   EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'audit_at_idx'::regclass"), "true");
 }
 
@@ -265,6 +278,149 @@ TEST(PgConcurrency, RunnerKilledMidMigrationLeavesTheLastWholeRevision) {
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 6);
   EXPECT_EQ(db.scalar("SELECT count(*) FROM slow_marker"), "1");
   EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '0005_slow'"), 1);
+}
+
+// --- an interrupted run leaves a database the next run can finish ------------------------------
+
+// Waits until a backend other than the test's runs a statement holding `needle`; its pid.
+std::string wait_for_statement(const scratch_database& db, const std::string& needle) {
+  for (int i = 0; i < 500; ++i) {
+    const std::string pid = db.scalar(
+        "SELECT pid::text FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND state = 'active' AND query LIKE '%" + needle + "%' AND query NOT LIKE '%pg_stat_activity%' LIMIT 1");
+    if (!pid.empty()) return pid;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return "";
+}
+
+void expect_resumed_once(const scratch_database& db) {
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_slow_idx'::regclass"), "true");
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_indexes WHERE indexname LIKE 'users_slow_idx%'"), 1);
+  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0006_slow_index'"), "applied");
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 6);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '0006_slow_index' AND action = 'upgrade'"), 1);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '0006_slow_index' AND action = 'resume'"), 1);
+}
+
+TEST(PgInterrupted, RunnerKilledDuringAConcurrentIndexBuildIsResumedByTheNextRun) {
+  scratch_database db("cickill");
+  const pid_t victim = spawn_runner("resumable", db.url());
+  ASSERT_FALSE(wait_for_statement(db, "users_slow_idx").empty());
+  kill(victim, SIGKILL);
+  EXPECT_EQ(wait_exit(victim), 128 + SIGKILL);
+  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0006_slow_index'"), "started");
+  // The killed runner's backend goes on building; the next run waits for it, then resumes.
+  const pid_t next = spawn_runner("resumable", db.url());
+  EXPECT_EQ(wait_exit(next), 0);
+  expect_resumed_once(db);
+  const pid_t third = spawn_runner("resumable", db.url());  // and the run after that has nothing to do
+  EXPECT_EQ(wait_exit(third), 0);
+  expect_resumed_once(db);
+}
+
+TEST(PgInterrupted, BackendKilledMidBuildLeavesAnInvalidIndexTheNextRunRebuilds) {
+  scratch_database db("cicterm");
+  const pid_t victim = spawn_runner("resumable", db.url());
+  const std::string backend = wait_for_statement(db, "users_slow_idx");
+  ASSERT_FALSE(backend.empty());
+  db.run("SELECT pg_terminate_backend(" + backend + ")");
+  EXPECT_NE(wait_exit(victim), 0);
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_slow_idx'::regclass"), "false");
+  strata::pq::connection conn{db.url()};
+  const strata::state s = strata::status<sets::resumable>(conn);
+  EXPECT_EQ(s.interrupted, std::vector<std::string>{"0006_slow_index"});
+  EXPECT_EQ(s.invalid_indexes, std::vector<std::string>{"users_slow_idx"});
+  const strata::report r = strata::upgrade<sets::resumable>(conn);
+  EXPECT_THAT(r.resumed, ::testing::ElementsAre("0006_slow_index"));
+  expect_resumed_once(db);
+}
+
+TEST(PgInterrupted, ConnectionLostInATransactionalMigrationNamesItAndSaysItWasRolledBack) {
+  scratch_database db("lost");
+  strata::pq::connection conn{db.url()};
+  std::thread killer([&] {
+    const std::string backend = wait_for_statement(db, "pg_sleep(3)");
+    if (!backend.empty()) db.run("SELECT pg_terminate_backend(" + backend + ")");
+  });
+  const auto e = thrown<strata::connection_error>([&] { strata::upgrade<sets::killable>(conn); });
+  killer.join();
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->retryable());
+  EXPECT_THAT(e->what(), HasSubstr("revision 0005_slow"));
+  EXPECT_THAT(e->what(), HasSubstr("rolled back"));
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'slow_marker'"), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);
+}
+
+// --- the history is evidence -----------------------------------------------------------------------
+
+TEST(PgHistory, TamperingIsRefusedAndChangesNothing) {
+  struct tampering {
+    const char* name;
+    const char* sql;
+    const char* says;
+  };
+  for (const auto& t : std::vector<tampering>{
+           {"null checksum", "UPDATE strata_history SET checksum = NULL WHERE revision = '0001_users'", "0001_users (history none"},
+           {"unknown version", "UPDATE strata_history SET checksum_version = 9, checksum = 'x' WHERE revision = '0004_orders'",
+            "checksum version 9"},
+           {"middle row deleted", "DELETE FROM strata_history WHERE revision = '0002_names'",
+            "0003_email_index is recorded as applied but its parent 0002_names is not"},
+           {"history dropped", "DROP TABLE strata_history", "the history table \"strata_history\" is missing"},
+           {"column dropped", "ALTER TABLE strata_history DROP COLUMN checksum", "lacks column(s) checksum"},
+       }) {
+    scratch_database db("tamper");
+    strata::pq::connection conn{db.url()};
+    strata::upgrade<sets::basic>(conn);
+    db.run(t.sql);
+    const long long log_rows = db.count("SELECT 1 FROM strata_log");
+    const auto e = thrown<strata::validation_error>([&] { strata::upgrade<sets::killable>(conn); });
+    ASSERT_TRUE(e) << t.name;
+    EXPECT_THAT(e->what(), HasSubstr(t.says)) << t.name;
+    EXPECT_EQ(db.count("SELECT 1 FROM strata_log"), log_rows) << t.name;  // nothing ran
+    EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'slow_marker'"), 0) << t.name;
+  }
+}
+
+TEST(PgHistory, AMissingLogTableIsCreatedAgainWithAWarning) {
+  scratch_database db("nolog");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<sets::basic>(conn, {.target = "0002_names"});
+  db.run("DROP TABLE strata_log");
+  const strata::report r = strata::upgrade<sets::basic>(conn);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0], HasSubstr("the log table \"strata_log\" was missing"));
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log"), 3);  // the two that ran now: start and upgrade of the index, and orders
+}
+
+TEST(PgHistory, ASchemaNameIsAlwaysAQuotedIdentifier) {
+  scratch_database db("schemaname");
+  strata::pq::connection conn{db.url()};
+  const std::string schema = "we$strata$ird \"'; name";
+  EXPECT_EQ(strata::upgrade<sets::basic>(conn, {.schema = schema}).applied.size(), 4u);
+  EXPECT_EQ(db.count("SELECT 1 FROM \"we$strata$ird \"\"'; name\".strata_history"), 4);
+  EXPECT_TRUE(strata::upgrade<sets::basic>(conn, {.schema = schema}).applied.empty());
+}
+
+TEST(PgStatus, NamesOnlyTheInvalidIndexesOfItsOwnRevisions) {
+  scratch_database db("otherinvalid");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<sets::basic>(conn);
+  db.run("CREATE TABLE dupes (x int); INSERT INTO dupes VALUES (1), (1)");
+  EXPECT_ANY_THROW(db.run("CREATE UNIQUE INDEX CONCURRENTLY dupes_x ON dupes (x)"));  // someone else's, INVALID
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'dupes_x'::regclass"), "false");
+  EXPECT_TRUE(strata::status<sets::basic>(conn).invalid_indexes.empty());
+}
+
+TEST(PgTargets, DowngradeToARevisionThatIsNotAppliedChangesNothing) {
+  scratch_database db("downnotapplied");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<sets::basic>(conn, {.target = "0002_names"});
+  const auto e = thrown<strata::target_error>([&] { strata::downgrade<sets::basic>(conn, {.target = "0004_orders"}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0004_orders is not applied"));
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 2);
 }
 
 }  // namespace

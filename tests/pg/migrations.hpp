@@ -20,8 +20,8 @@ struct names : strata::migration<"0002_names", "0001_users"> {
 };
 struct email_index : strata::migration<"0003_email_index", "0002_names"> {
   static constexpr bool transactional = false;
-  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY users_email_idx ON users (email)"};
-  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY users_email_idx"};
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS users_email_idx"};
 };
 struct orders : strata::migration<"0004_orders", "0003_email_index"> {
   static constexpr strata::sql up{
@@ -38,8 +38,8 @@ struct slowish : strata::migration<"0005_slowish", "0004_orders"> {
 };
 struct audit_index : strata::migration<"0006_audit_index", "0005_slowish"> {
   static constexpr bool transactional = false;
-  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY audit_at_idx ON audit (at)"};
-  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY audit_at_idx"};
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS audit_at_idx ON audit (at)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS audit_at_idx"};
 };
 using race = strata::registry<users, names, email_index, orders, slowish, audit_index>;
 
@@ -53,5 +53,21 @@ struct after_slow : strata::migration<"0006_after_slow", "0005_slow"> {
   static constexpr strata::sql down{"DROP TABLE after_slow"};
 };
 using killable = strata::registry<users, names, email_index, orders, slow, after_slow>;
+
+// For the interrupted concurrent index build: an index whose build takes about two seconds (an
+// expression that sleeps 20 ms per row, over 100 rows).
+struct slow_expression : strata::migration<"0005_slow_expression", "0004_orders"> {
+  static constexpr strata::sql up{
+      "CREATE FUNCTION slow_id(x bigint) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_sleep(0.02); "
+      "RETURN x; END $$;\n"
+      "INSERT INTO users (email) SELECT 'u' || g || '@example.com' FROM generate_series(1, 98) g"};
+  static constexpr strata::sql down{"DELETE FROM users WHERE id > 2; DROP FUNCTION slow_id(bigint)"};
+};
+struct slow_index : strata::migration<"0006_slow_index", "0005_slow_expression"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS users_slow_idx ON users ((slow_id(id)))"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS users_slow_idx"};
+};
+using resumable = strata::registry<users, names, email_index, orders, slow_expression, slow_index>;
 
 }  // namespace strata::testing::sets

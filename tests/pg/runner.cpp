@@ -9,14 +9,16 @@
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: strata_pg_runner race|killable URL\n");
+    std::fprintf(stderr, "usage: strata_pg_runner race|killable|resumable URL\n");
     return 2;
   }
   try {
     strata::pq::connection db{argv[2]};
     const strata::options o{.lock_timeout = std::chrono::seconds(60)};
-    const strata::report r = std::strcmp(argv[1], "race") == 0 ? strata::upgrade<strata::testing::sets::race>(db, o)
-                                                               : strata::upgrade<strata::testing::sets::killable>(db, o);
+    namespace sets = strata::testing::sets;
+    const strata::report r = std::strcmp(argv[1], "race") == 0        ? strata::upgrade<sets::race>(db, o)
+                             : std::strcmp(argv[1], "resumable") == 0 ? strata::upgrade<sets::resumable>(db, o)
+                                                                      : strata::upgrade<sets::killable>(db, o);
     std::cout << r << std::endl;
     return 0;
   } catch (const std::exception& e) {

@@ -73,10 +73,11 @@ TEST(PgStartup, WrongPasswordFailsAtOnceWithoutRetrying) {
 
 TEST(PgStartup, ValidationErrorsAreNeverRetried) {
   scratch_database db("startvalid");
-  db.run("CREATE TABLE strata_history (revision text PRIMARY KEY, parents text[] NOT NULL DEFAULT '{}', checksum text, "
-         "checksum_version integer NOT NULL DEFAULT 1, description text, applied_at timestamptz NOT NULL DEFAULT now(), "
-         "execution_ms bigint NOT NULL DEFAULT 0, applied_by text NOT NULL DEFAULT current_user)");
-  db.run("INSERT INTO strata_history (revision, checksum) VALUES ('0001_users', '00000000deadbeef')");
+  {
+    strata::pq::connection conn{db.url()};
+    strata::upgrade<sets::basic>(conn, {.target = "0001_users"});
+  }
+  db.run("UPDATE strata_history SET checksum = '00000000deadbeef' WHERE revision = '0001_users'");
   strata::startup_config cfg;
   cfg.database_url = db.url();
   cfg.log = [](strata::log_level, std::string_view) {};

@@ -42,14 +42,27 @@ struct fake_connection {
       return *history;
     }
     if (text.find("pg_try_advisory_lock") != std::string_view::npos) return {{value(lock_available ? "t" : "f")}};
+    if (text.starts_with("SELECT $1 = '' OR to_regnamespace"))  // which of schema, history, log exist
+      return {{value("t"), value(history ? "t" : "f"), value(history ? "t" : "f")}};
+    if (text.find("FROM \"strata_log\"") != std::string_view::npos && text.starts_with("SELECT count(*)"))
+      return {{value("0")}};
     if (text.starts_with("WITH h AS (INSERT")) {  // keep the history in step, like the database would
       if (!history) history = rows{};
-      history->push_back({params[0], params[2].value_or(""), value("1"), value("2024-01-01 00:00:00+00"), value("0"),
-                          value("app")});
+      const bool started = text.find("'started'") != std::string_view::npos;
+      std::erase_if(*history, [&](const row& r) { return r[0] == params[0]; });
+      history->push_back(history_row_of(params[0], params[2].value_or(""), started ? "started" : "applied"));
     }
+    if (text.starts_with("WITH h AS (UPDATE") && history && text.find("state = 'applied'") != std::string_view::npos)
+      for (auto& r : *history)
+        if (r[0] == params[0]) r[6] = value("applied");
     if (text.starts_with("WITH h AS (DELETE") && history)
       std::erase_if(*history, [&](const row& r) { return r[0] == params[0]; });
     return {};
+  }
+
+  static row history_row_of(value revision, std::string checksum, std::string state) {
+    return {std::move(revision), value(std::move(checksum)), value("1"), value("2024-01-01 00:00:00+00"), value("0"),
+            value("app"), value(std::move(state)), value(""), value("")};
   }
 
   std::size_t round_trips() const { return calls.size(); }
@@ -79,9 +92,9 @@ struct batching_fake_connection : fake_connection {
 static_assert(batch_connection<batching_fake_connection>);
 static_assert(!batch_connection<fake_connection>);
 
-inline row history_row(std::string revision, std::string checksum) {
+inline row history_row(std::string revision, std::string checksum, std::string state = "applied") {
   return {value(std::move(revision)), value(std::move(checksum)), value("1"), value("2024-01-01 00:00:00+00"), value("3"),
-          value("app")};
+          value("app"), value(std::move(state)), value(""), value("")};
 }
 
 }  // namespace strata::testing

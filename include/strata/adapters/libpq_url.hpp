@@ -1,6 +1,6 @@
 #pragma once
-// Checks a connection URL or key=value string with libpq's own parser (PQconninfoParse) before
-// any connection attempt. Errors show the URL with its password masked.
+// Connection strings through libpq's own parser (PQconninfoParse): the secrets it reads in them,
+// and a check before any connection attempt. Nothing here echoes a connection string.
 
 #include <string>
 #include <string_view>
@@ -12,28 +12,65 @@
 
 namespace strata::pq {
 
+// What to remove from every line printed about `url`: the password and sslpassword values libpq
+// parses, and how the text spells them (startup/redact.hpp). A string libpq cannot parse is a
+// secret as a whole.
+inline secret_filter secrets_of(std::string_view url) {
+  secret_filter secrets;
+  for (const auto& s : strata::detail::spelled_secrets(url)) secrets.add(s);
+  char* message = nullptr;
+  const std::string text(url);
+  PQconninfoOption* parsed = PQconninfoParse(text.c_str(), &message);
+  if (message) PQfreemem(message);
+  if (parsed == nullptr) {
+    secrets.add(url);
+    return secrets;
+  }
+  for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
+    const std::string_view key = o->keyword;
+    if ((key == "password" || key == "sslpassword") && o->val != nullptr && *o->val != '\0') secrets.add(o->val);
+  }
+  PQconninfoFree(parsed);
+  return secrets;
+}
+
+// Refuses a connection string before libpq connects with it: empty, unparsable, or one whose
+// password libpq would read other than its writer meant (an unencoded '@' or '/' in it), since
+// libpq's connect errors then quote a fragment of the password as a host, port or database name.
+// Errors never show the string.
 inline void check_url(const std::string& url) {
   if (url.empty()) throw config_error("no database URL: set DATABASE_URL or pass --database-url");
   char* message = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &message);
   if (parsed == nullptr) {
-    std::string why = message ? without_quoted_fragments(message) : std::string("out of memory");
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    std::string why = message ? without_quoted_fragments(one_line(message)) : std::string("out of memory");
     PQfreemem(message);
-    throw config_error("malformed database URL '" + redact_url(url) + "': " + why);
+    throw config_error("malformed database URL (not shown, it may hold a password): " + why);
   }
-  // A port that is not a number would reach libpq's connect error verbatim (it quotes the value,
-  // which may be part of a password holding an unencoded '/'): refuse it here, without echoing.
+  std::string bad;
   for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) != "port" || o->val == nullptr) continue;
-    for (const char* c = o->val; *c; ++c)
-      if (!((*c >= '0' && *c <= '9') || *c == ',')) {
-        PQconninfoFree(parsed);
-        throw config_error("malformed database URL '" + redact_url(url) +
-                           "': the port is not a number (percent-encode '/', '@' and ':' in a password)");
-      }
+    if (o->val == nullptr) continue;
+    const std::string_view key = o->keyword, value = o->val;
+    if (key == "port" && value.find_first_not_of("0123456789,") != std::string_view::npos)
+      bad = "the port is not a number";
+    else if ((key == "host" || key == "hostaddr" || key == "port") && value.find('@') != std::string_view::npos)
+      bad = "the host holds an '@'";
   }
   PQconninfoFree(parsed);
+  if (bad.empty() && strata::detail::starts_with_scheme(url)) {
+    // libpq ends the user information at the first '@' or '/': an '@' after a '/' that comes
+    // before the query means a '/' (or '@') in the password.
+    const std::size_t start = url.find("://") + 3;
+    const std::size_t first_stop = url.find_first_of("@/", start);
+    const std::size_t query = url.find('?', start);
+    if (first_stop != std::string::npos && url[first_stop] == '/') {
+      const std::size_t at = url.find('@', first_stop);
+      if (at != std::string::npos && at < query) bad = "an '@' follows the host";
+    }
+  }
+  if (!bad.empty())
+    throw config_error("malformed database URL (not shown, it may hold a password): " + bad +
+                       "; percent-encode '@' as %40, '/' as %2F and ':' as %3A in a user name or password");
 }
 
 }  // namespace strata::pq

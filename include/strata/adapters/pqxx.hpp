@@ -13,6 +13,7 @@
 
 #include "../exec/connection.hpp"
 #include "../exec/errors.hpp"
+#include "libpq_url.hpp"
 
 namespace strata::pq {
 
@@ -33,9 +34,12 @@ inline bool retryable_connect_message(std::string_view message) {
   return false;
 }
 
-inline std::string first_line(std::string_view s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.remove_suffix(1);
-  return std::string(s);
+inline std::string first_line(std::string_view s) { return one_line(s); }
+
+// The server ends the session (shutdown, restart, pg_terminate_backend): the connection is lost,
+// whatever the error's wording.
+inline bool session_ended(std::string_view state) {
+  return state == "57P01" || state == "57P02" || state == "57P03" || state.substr(0, 2) == "08";
 }
 
 // Every libpqxx exception becomes a strata error here, and nowhere else.
@@ -55,11 +59,16 @@ inline std::string first_line(std::string_view s) {
       else if (dynamic_cast<const pqxx::serialization_failure*>(&e)) state = "40001";
       else if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) state = "40000";
     }
+    if (session_ended(state)) throw connection_error("connection lost: " + message + " [SQLSTATE " + state + "]", true);
     throw database_error(message, state, std::string(statement));
   } catch (const pqxx::usage_error& e) {
-    throw database_error(std::string("libpqxx usage error: ") + e.what(), "", std::string(statement));
-  } catch (const pqxx::failure& e) {
-    throw connection_error(first_line(e.what()), false);
+    throw database_error(std::string("libpqxx usage error: ") + first_line(e.what()), "", std::string(statement));
+  } catch (const error&) {
+    throw;
+  } catch (const std::exception& e) {
+    // libpqxx's own failures (a pipeline stopped by an earlier error, a lost encoding): the
+    // caller names the revision and statement.
+    throw database_error(first_line(e.what()), "", std::string(statement));
   }
 }
 
@@ -68,15 +77,13 @@ inline std::string first_line(std::string_view s) {
 class connection {
  public:
   // Owns a connection made from a URL or key=value string. Throws strata::connection_error.
+  // libpq's message passes through the URL's secret filter: it may quote a part of it.
   explicit connection(const std::string& url) {
     try {
       owned_ = std::make_unique<pqxx::connection>(url);
       conn_ = owned_.get();
-    } catch (const pqxx::broken_connection& e) {
-      const std::string message = detail::first_line(e.what());
-      throw connection_error("could not connect: " + message, detail::retryable_connect_message(message));
-    } catch (const pqxx::failure& e) {
-      const std::string message = detail::first_line(e.what());
+    } catch (const std::exception& e) {
+      const std::string message = secrets_of(url)(detail::first_line(e.what()));
       throw connection_error("could not connect: " + message, detail::retryable_connect_message(message));
     }
   }

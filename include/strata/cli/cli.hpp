@@ -56,11 +56,14 @@ inline nlohmann::json to_json(const state& s, std::string_view build_head) {
   j["applied"] = nlohmann::json::array();
   for (const auto& a : s.applied)
     j["applied"].push_back({{"revision", a.revision}, {"applied_at", a.applied_at}, {"execution_ms", a.execution_ms},
-                            {"applied_by", a.applied_by}});
+                            {"applied_by", a.applied_by}, {"description", a.description}});
   j["pending"] = s.pending;
   j["unknown"] = s.unknown;
   j["checksum_mismatches"] = s.checksum_mismatches;
   j["invalid_indexes"] = s.invalid_indexes;
+  j["interrupted"] = s.interrupted;
+  j["damage"] = s.damage;
+  j["ahead"] = s.ahead();
   return j;
 }
 
@@ -70,22 +73,23 @@ inline int exit_code_of(const std::exception& e) {
     switch (known->code()) {
       case error_code::validation_failed: return validation_failed;
       case error_code::lock_timeout: return lock_not_acquired;
-      case error_code::connection_failed:
+      case error_code::connection_failed:  // also lost during a run: the message names the revision
+      case error_code::state_unknown:
       case error_code::bad_config: return connection_failed;
       case error_code::bad_target: return usage_error;
       case error_code::migration_failed:
-      case error_code::state_unknown:
       case error_code::database: return migration_failed;
     }
   }
   return migration_failed;
 }
 
-// Stops with a validation error when the state shows edited or unknown revisions.
+// Stops with a validation error when the state shows edited or unknown revisions or damage.
 inline void validate_state(const state& s, const options& o) {
   strata::detail::history_view h;
   h.unknown = s.unknown;
   h.mismatched = s.checksum_mismatches;
+  h.damage = s.damage;
   strata::detail::validate(h, o);
 }
 
@@ -93,39 +97,112 @@ template <class R>
 void print_table(std::ostream& out, const state& s, bool pending_marks_only) {
   std::size_t width = 8;
   for (const auto& id : R::ids) width = std::max(width, id.size());
-  out << "  " << pad("REVISION", width) << "  " << pad("STATE", 8) << "  " << pad("APPLIED AT", 30) << "  MS\n";
-  std::size_t a = 0;
-  for (const auto& id : R::ids) {
-    const bool applied = a < s.applied.size() && s.applied[a].revision == id;
-    if (pending_marks_only && applied) {
-      ++a;
+  out << "  " << pad("REVISION", width) << "  " << pad("STATE", 11) << "  " << pad("APPLIED AT", 30) << "  "
+      << pad("MS", 6) << "  DESCRIPTION\n";
+  const catalog cat = catalog_of<R>();
+  for (std::size_t k = 0; k < R::size; ++k) {
+    const std::string_view id = R::ids[k];
+    const history_entry* applied = nullptr;
+    for (const auto& a : s.applied)
+      if (a.revision == id) applied = &a;
+    if (pending_marks_only && applied) continue;
+    const bool interrupted = std::find(s.interrupted.begin(), s.interrupted.end(), id) != s.interrupted.end();
+    out << (applied ? "* " : "  ") << pad(id, width) << "  "
+        << pad(applied ? "applied" : interrupted ? "INTERRUPTED" : "PENDING", 11) << "  "
+        << pad(applied ? applied->applied_at : std::string(), 30) << "  "
+        << pad(applied ? std::to_string(applied->execution_ms) : std::string(), 6) << "  "
+        << cat.entries[k].facts->description << "\n";
+  }
+  for (const auto& u : s.unknown) out << "! " << pad(u, width) << "  " << pad("UNKNOWN", 11) << "  (applied by a newer build)\n";
+}
+
+// A word that may be shown back to the user: a plain command-like word, never a URL or a value.
+inline bool showable_word(std::string_view w) {
+  if (w.empty() || w.size() > 32) return false;
+  for (char c : w)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+// The secrets of every connection string the command line may meet: $DATABASE_URL and each
+// argument (whole, and after an '='), so that no line it prints can carry one.
+inline secret_filter secrets_of_invocation(int argc, const char* const* argv, const io& streams) {
+  secret_filter secrets;
+  if (const char* url = streams.getenv("DATABASE_URL")) secrets.add(pq::secrets_of(url));
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.find("://") != std::string_view::npos || arg.find('=') != std::string_view::npos) {
+      secrets.add(pq::secrets_of(arg));
+      if (const auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--"))
+        secrets.add(pq::secrets_of(arg.substr(eq + 1)));
+    }
+  }
+  return secrets;
+}
+
+// CLI11's messages quote the arguments (a URL among them): strata says what was wrong in its own
+// words, naming options and commands only.
+inline std::string describe_parse_error(const CLI::ParseError& e, int argc, const char* const* argv,
+                                        const CLI::App& app) {
+  const std::string what = e.what();
+  std::string option;
+  for (const char* name : {"--lock-timeout", "--retry-for", "--database-url", "--json", "--sql",
+                           "--single-transaction", "--remove-unknown"})
+    if (what.find(name) != std::string::npos) {
+      option = name;
+      break;
+    }
+  for (int i = 1; i < argc; ++i) {  // name a misspelt command rather than "a subcommand is required"
+    const std::string_view word = argv[i];
+    if (word == "--database-url" || word == "--lock-timeout" || word == "--retry-for") {
+      ++i;
       continue;
     }
-    out << (applied ? "* " : "  ") << pad(id, width) << "  " << pad(applied ? "applied" : "PENDING", 8) << "  ";
-    if (applied) {
-      out << pad(s.applied[a].applied_at, 30) << "  " << s.applied[a].execution_ms;
-      ++a;
+    if (word.starts_with("-")) continue;
+    try {
+      (void)app.get_subcommand(std::string(word));
+    } catch (const CLI::OptionNotFound&) {
+      if (!showable_word(word)) return "an argument is not a command (not shown, it may be a URL or a value)";
+      return "unknown command '" + std::string(word) +
+             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair)";
     }
-    out << "\n";
+    break;
   }
+  if (!option.empty()) {
+    if (option == "--lock-timeout" || option == "--retry-for")
+      return "option " + option + " takes a whole number of seconds from 0 to 86400";
+    return "option " + option + " was given a wrong or missing value";
+  }
+  if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    if (what.find("target") != std::string::npos) return "this command needs a TARGET (a revision, base, or -N)";
+    return "a command is required";
+  }
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) return "unexpected extra arguments (not shown)";
+  return "the arguments are not understood (not shown)";
 }
 
 }  // namespace detail
 
 template <class R>
 int main(int argc, const char* const* argv, io streams = {}) {
-  std::ostream& out = streams.out;
-  std::ostream& err = streams.err;
+  const secret_filter secrets = detail::secrets_of_invocation(argc, argv, streams);
+  auto say = [&](std::ostream& stream, const std::string& text) { stream << secrets(text) << std::flush; };
+  auto fail = [&](int code, std::string_view error_code, const std::string& message) {
+    say(streams.err, "strata: " + std::string(error_code) + ": " + message + "\n");
+    return code;
+  };
 
   startup_config cfg;
   try {
     cfg = startup_config::from_env(streams.getenv);
   } catch (const config_error& e) {
-    err << "strata: " << e.what() << "\n";
-    return usage_error;
+    return fail(usage_error, "strata.usage", std::string(e.what()).substr(std::string("strata.bad_config: ").size()));
   }
   // The command line makes one attempt unless --retry-for or STRATA_RETRY_FOR says otherwise.
   if (streams.getenv("STRATA_RETRY_FOR") == nullptr) cfg.retry_for = std::chrono::milliseconds(0);
+  // It prints its own outcome; the log shows warnings unless STRATA_LOG_LEVEL asks for more.
+  if (streams.getenv("STRATA_LOG_LEVEL") == nullptr) cfg.level = log_level::warning;
 
   CLI::App app{"Database migrations of this service (strata " + std::string(version) + ", registry head " +
                std::string(R::head) + ", " + std::to_string(R::size) + " migrations)"};
@@ -133,170 +210,187 @@ int main(int argc, const char* const* argv, io streams = {}) {
   app.fallthrough();
   app.set_help_all_flag("--help-all", "Every command with its options");
   app.footer(
-      "Exit codes: 0 success, 1 a migration failed, 2 usage error, 3 pending (check), 4 could not connect,\n"
-      "            5 validation failed, 6 lock not acquired in time.\n"
-      "Environment: DATABASE_URL, STRATA_RETRY_FOR, STRATA_LOCK_TIMEOUT, STRATA_SCHEMA, STRATA_HISTORY_TABLE,\n"
-      "             STRATA_LOG_TABLE, STRATA_MODE, STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL.");
-  bool show_version = false, print_sql = false, single = false, json = false;
+      "Exit codes: 0 success, 1 a migration failed, 2 usage error, 3 pending (check), 4 could not connect or\n"
+      "            the connection was lost, 5 validation failed, 6 lock not acquired in time.\n"
+      "Environment: DATABASE_URL, STRATA_TARGET, STRATA_RETRY_FOR, STRATA_RETRY_BASE_MS, STRATA_RETRY_CAP_MS,\n"
+      "             STRATA_LOCK_TIMEOUT, STRATA_SCHEMA, STRATA_HISTORY_TABLE, STRATA_LOG_TABLE, STRATA_MODE,\n"
+      "             STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL.");
+  bool show_version = false, print_sql = false, single = false, json = false, remove_unknown = false;
   std::optional<long long> lock_timeout, retry_for;
   std::string target;
+  std::vector<std::string> revisions;
   app.add_flag("--version", show_version, "Print strata's version and the registry's head");
   app.add_option("--database-url", cfg.database_url, "PostgreSQL URL (default: $DATABASE_URL)");
   app.add_flag("--sql", print_sql, "Print the SQL that would run; change nothing");
   app.add_flag("--single-transaction", single, "Run all pending migrations in one transaction: all or nothing");
-  app.add_option("--lock-timeout", lock_timeout, "Seconds to wait for the migration lock (default 60)")
+  app.add_option("--lock-timeout", lock_timeout,
+                 "Seconds to wait for strata's migration lock held by another runner (default 60)")
       ->check(CLI::Range(0LL, 86400LL));
   app.add_option("--retry-for", retry_for, "Seconds to keep retrying the connection (default: one attempt)")
       ->check(CLI::Range(0LL, 86400LL));
 
-  auto* upgrade_cmd = app.add_subcommand("upgrade", "Apply pending revisions up to TARGET (default: head)");
-  upgrade_cmd->add_option("target", target, "Revision to stop at");
-  auto* downgrade_cmd = app.add_subcommand("downgrade", "Revert down to TARGET; `base` reverts all, -N the last N");
-  downgrade_cmd->add_option("target", target, "Revision to keep, base, or -N")->required();
+  auto* upgrade_cmd = app.add_subcommand("upgrade", "Apply pending revisions up to TARGET (default: head); +N the next N");
+  upgrade_cmd->add_option("target", target, "Revision to stop at, or +N");
+  auto* downgrade_cmd = app.add_subcommand("downgrade", "Revert down to TARGET (an applied revision); `base` reverts all, -N the last N");
+  downgrade_cmd->add_option("target", target, "Applied revision to keep, base, or -N")->required();
   auto* status_cmd = app.add_subcommand("status", "Current head(s), applied and pending revisions");
   status_cmd->add_flag("--json", json, "The same as JSON");
   auto* history_cmd = app.add_subcommand("history", "Every revision in apply order, marked applied or pending");
   auto* check_cmd = app.add_subcommand("check", "Exit 0 when up to date, 3 when revisions are pending");
   auto* stamp_cmd = app.add_subcommand("stamp", "Record TARGET as applied without running it");
   stamp_cmd->add_option("target", target, "Revision to record (with its ancestors), or base")->required();
+  stamp_cmd->add_flag("--remove-unknown", remove_unknown, "Also remove revisions unknown to this build from the history");
   auto* verify_cmd = app.add_subcommand("verify", "Check checksums and unknown revisions; change nothing");
+  auto* repair_cmd = app.add_subcommand(
+      "repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)");
+  repair_cmd->add_option("revisions", revisions, "Revisions to repair");
 
   // --version works without a command
   for (int i = 1; i < argc; ++i)
     if (std::string_view(argv[i]) == "--version") {
-      out << "strata " << version << "\nregistry head " << R::head << " (" << R::size << " migrations)\n";
+      say(streams.out, "strata " + std::string(version) + "\nregistry head " + std::string(R::head) + " (" +
+                           std::to_string(R::size) + " migrations)\n");
       return success;
     }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) {  // --help
-      app.exit(e, out, err);
+      std::ostringstream help;
+      app.exit(e, help, help);
+      say(streams.out, help.str());
       return success;
     }
-    std::string why = e.what();
-    for (int i = 1; i < argc; ++i) {  // name a misspelt command rather than "a subcommand is required"
-      const std::string_view word = argv[i];
-      if (word == "--database-url" || word == "--lock-timeout" || word == "--retry-for") {
-        ++i;
-        continue;
-      }
-      if (word.starts_with("-")) continue;
-      bool known = true;
-      try {
-        (void)app.get_subcommand(std::string(word));
-      } catch (const CLI::OptionNotFound&) {
-        known = false;
-      }
-      if (!known)
-        why = "unknown command '" + std::string(word) + "' (commands: upgrade, downgrade, status, history, check, stamp, verify)";
-      break;
-    }
-    err << "strata: " << why << "\n" << "run with --help for commands and options\n";
+    say(streams.err, "strata: strata.usage: " + detail::describe_parse_error(e, argc, argv, app) +
+                         "\nrun with --help for commands and options\n");
     return usage_error;
   }
   if (lock_timeout) cfg.lock_timeout = std::chrono::seconds(*lock_timeout);
   if (retry_for) cfg.retry_for = std::chrono::seconds(*retry_for);
   if (single) cfg.mode = mode::single_transaction;
+  if (target.empty() && upgrade_cmd->parsed()) target = cfg.target;  // STRATA_TARGET
 
   // Targets are checked against this build before connecting.
-  std::size_t last_n = 0;
+  std::size_t count = 0;  // +N / -N
   if (!target.empty()) {
-    const bool negative = target.size() > 1 && target[0] == '-';
-    if (negative && downgrade_cmd->parsed()) {
+    const char sign = upgrade_cmd->parsed() ? '+' : '-';
+    if (target.size() > 1 && target[0] == sign && (upgrade_cmd->parsed() || downgrade_cmd->parsed())) {
       try {
-        last_n = static_cast<std::size_t>(strata::detail::parse_count("-N", target.substr(1)));
+        count = static_cast<std::size_t>(strata::detail::parse_count(std::string(1, sign) + "N", target.substr(1)));
       } catch (const config_error&) {
-        err << "strata: downgrade target '" << target << "' is not a revision, base, or -N\n";
-        return usage_error;
+        return fail(usage_error, "strata.usage",
+                    std::string(upgrade_cmd->parsed() ? "upgrade" : "downgrade") + " target '" +
+                        (detail::showable_word(target.substr(1)) ? target : std::string("(not shown)")) +
+                        "' is not a revision, " + (upgrade_cmd->parsed() ? "or +N" : "base, or -N"));
       }
-      if (last_n == 0) {
-        err << "strata: downgrade -0 reverts nothing; give N >= 1\n";
-        return usage_error;
-      }
+      if (count == 0)
+        return fail(usage_error, "strata.usage", std::string(1, sign) + "0 does nothing; give N >= 1");
     } else if (!(target == "base" && !upgrade_cmd->parsed()) && !R::contains(target)) {
-      err << "strata: unknown revision '" << target << "': not in this build's registry (head " << R::head << ")\n";
-      return usage_error;
+      return fail(usage_error, "strata.bad_target",
+                  "unknown revision '" + (detail::showable_word(target) || R::contains(target) ? target : std::string("(not shown)")) +
+                      "': not in this build's registry (head " + std::string(R::head) + ")");
     }
   }
+  for (const auto& id : revisions)
+    if (!R::contains(id))
+      return fail(usage_error, "strata.bad_target",
+                  "unknown revision '" + (detail::showable_word(id) ? id : std::string("(not shown)")) +
+                      "': not in this build's registry (head " + std::string(R::head) + ")");
 
+  if (cfg.database_url.empty())
+    return fail(usage_error, "strata.usage",
+                "no database to work on: set DATABASE_URL or pass --database-url URL "
+                "(postgresql://user:password@host:port/database)");
   try {
     pq::check_url(cfg.database_url);
   } catch (const config_error& e) {
-    err << "strata: " << e.what() << "\n";
+    say(streams.err, "strata: " + std::string(e.what()) + "\n");
     return connection_failed;
   }
 
   options o = cfg.executor_options();
-  o.target = target;
-  const log_sink sink = cfg.sink();
-  o.log = [&](log_level level, std::string_view message) {
-    if (level >= log_level::warning) sink(level, message);
+  o.target = count > 0 ? std::string() : target;
+  o.remove_unknown_revisions = remove_unknown;
+  // The command line prints a failure itself: the log leaves it out.
+  const log_sink sink = guarded_sink(cfg.sink(), secrets);
+  o.log = [sink](log_level level, std::string_view message) {
+    if (level != log_level::error) sink(level, message);
   };
   cfg.log = o.log;
 
   try {
     return with_pq_connection(cfg, [&](pq::connection& conn) -> int {
-          if (upgrade_cmd->parsed()) {
+          if (upgrade_cmd->parsed() || downgrade_cmd->parsed()) {
+            const bool up = upgrade_cmd->parsed();
             if (print_sql) {
-              out << sql_script<R>(conn, true, o);
+              say(streams.out, sql_script<R>(conn, up, o, count));
               return success;
             }
-            out << upgrade<R>(conn, o) << "\n";
-            return success;
-          }
-          if (downgrade_cmd->parsed()) {
-            if (print_sql) {
-              out << sql_script<R>(conn, false, o, last_n);
-              return success;
-            }
-            out << (last_n > 0 ? downgrade_last<R>(conn, last_n, o) : downgrade<R>(conn, o)) << "\n";
+            const report r = up ? (count > 0 ? upgrade_next<R>(conn, count, o) : upgrade<R>(conn, o))
+                                : (count > 0 ? downgrade_last<R>(conn, count, o) : downgrade<R>(conn, o));
+            say(streams.out, to_string(r) + "\n");
             return success;
           }
           if (stamp_cmd->parsed()) {
             if (print_sql) {
-              out << "-- stamp " << target << ": records revisions in " << o.history_table << " only\n";
+              say(streams.out, "-- stamp " + target + ": records revisions in " + o.history_table + " only\n");
               return success;
             }
-            out << stamp<R>(conn, target, o) << "\n";
+            say(streams.out, to_string(stamp<R>(conn, target, o)) + "\n");
+            return success;
+          }
+          if (repair_cmd->parsed()) {
+            say(streams.out, to_string(repair<R>(conn, revisions, o)) + "\n");
             return success;
           }
           const state s = status<R>(conn, o);
           if (status_cmd->parsed()) {
             if (json) {
-              out << detail::to_json(s, R::head).dump(2) << "\n";
+              say(streams.out, detail::to_json(s, R::head).dump(2) + "\n");
               return success;
             }
-            out << "database: " << redact_url(cfg.database_url) << "\n";
-            out << "head:     " << (s.heads.empty() ? std::string("(none)") : strata::detail::join(s.heads))
-                << "   (this build: " << R::head << ")\n";
-            out << "applied:  " << s.applied.size() << "   pending: " << s.pending.size() << "\n";
-            if (!s.pending.empty()) detail::print_table<R>(out, s, true);
-            for (const auto& u : s.unknown) out << "unknown to this build: " << u << "\n";
-            for (const auto& c : s.checksum_mismatches) out << "checksum differs: " << c << "\n";
-            for (const auto& i : s.invalid_indexes) out << "INVALID index (failed concurrent build): " << i << "\n";
+            std::ostringstream text;
+            text << "database: " << redact_url(cfg.database_url) << "\n";
+            text << "head:     " << (s.heads.empty() ? std::string("(none)") : strata::detail::join(s.heads));
+            if (s.ahead())
+              text << " + " << strata::detail::count_of(s.unknown.size(), "revision")
+                   << " unknown to this build: the database is ahead of this build (head " << R::head << ")\n";
+            else
+              text << "   (this build: " << R::head << ")\n";
+            text << "applied:  " << s.applied.size() << "   pending: " << s.pending.size() << "\n";
+            if (!s.pending.empty()) detail::print_table<R>(text, s, true);
+            for (const auto& u : s.unknown) text << "unknown to this build: " << u << "\n";
+            for (const auto& i : s.interrupted) text << "interrupted (the next upgrade resumes it): " << i << "\n";
+            for (const auto& c : s.checksum_mismatches) text << "checksum differs: " << c << "\n";
+            for (const auto& d : s.damage) text << "history damaged: " << d << "\n";
+            for (const auto& i : s.invalid_indexes) text << "INVALID index (failed concurrent build): " << i << "\n";
+            say(streams.out, text.str());
             return success;
           }
           if (history_cmd->parsed()) {
-            detail::print_table<R>(out, s, false);
+            std::ostringstream text;
+            detail::print_table<R>(text, s, false);
+            say(streams.out, text.str());
             return success;
           }
           if (check_cmd->parsed()) {
             detail::validate_state(s, o);
-            out << (s.up_to_date() ? "up to date at " + std::string(R::head)
-                                   : std::to_string(s.pending.size()) + " pending revision(s), next " + s.pending.front())
-                << "\n";
+            say(streams.out, (s.up_to_date() ? "up to date at " + std::string(R::head)
+                                             : strata::detail::count_of(s.pending.size(), "pending revision") +
+                                                   ", next " + s.pending.front()) +
+                                 "\n");
             return s.up_to_date() ? success : pending;
           }
           if (verify_cmd->parsed()) {
             detail::validate_state(s, o);
-            out << "verified: " << s.applied.size() << " applied revision(s) match this build\n";
+            say(streams.out, "verified: " + strata::detail::count_of(s.applied.size(), "applied revision") +
+                                 " match this build\n");
             return success;
           }
           return usage_error;
         });
   } catch (const std::exception& e) {
-    err << "strata: " << e.what() << "\n";
+    say(streams.err, "strata: " + std::string(e.what()) + "\n");
     return detail::exit_code_of(e);
   }
 }

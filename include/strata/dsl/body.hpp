@@ -25,6 +25,7 @@ enum class body_defect : std::uint8_t {
   unterminated,             // in the body and at the text migration_facts::defect_at names
   atomic_routine,           // likewise
   refused_in_transaction,   // likewise
+  not_idempotent,           // likewise: CREATE/DROP without IF [NOT] EXISTS outside a transaction
 };
 
 using code_body = void (*)(transaction&);
@@ -85,6 +86,11 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
     if (f.defect == body_defect::none && f.transactional && a.has_refused_statement)
       flag(body_defect::refused_in_transaction, in_up, a.first_refused);
   }
+  for (const bool in_up : {true, false}) {
+    const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
+    if (f.defect == body_defect::none && !f.transactional && a.has_non_idempotent)
+      flag(body_defect::not_idempotent, in_up, a.first_non_idempotent);
+  }
   return f;
 }
 
@@ -97,7 +103,7 @@ constexpr migration_facts inspect() {
     if constexpr (std::is_same_v<decltype(&M::up), const sql*>) {
       f.up_text = M::up.text;
       up_terminated = M::up.nul_terminated;
-    } else if constexpr (std::is_same_v<decltype(&M::up), code_body>) {
+    } else if constexpr (std::is_convertible_v<decltype(&M::up), code_body>) {  // noexcept too
       f.up_code = &M::up;
     }
   }
@@ -106,10 +112,15 @@ constexpr migration_facts inspect() {
     if constexpr (std::is_same_v<decltype(&M::down), const sql*>) {
       f.down_text = M::down.text;
       down_terminated = M::down.nul_terminated;
-    } else if constexpr (std::is_same_v<decltype(&M::down), code_body>) {
+    } else if constexpr (std::is_convertible_v<decltype(&M::down), code_body>) {
       f.down_code = &M::down;
     }
   }
+  // A merge may leave out both bodies: it runs nothing.
+  if constexpr (requires { M::parents; })
+    if (M::parents.size() >= 2 && f.up == body_kind::missing && f.down == body_kind::missing) {
+      f.up = f.down = body_kind::sql;
+    }
   if constexpr (requires { M::transactional; }) f.transactional = static_cast<bool>(M::transactional);
   if constexpr (requires { M::description; }) f.description = std::string_view(M::description);
   return analyse_bodies(f, up_terminated, down_terminated);

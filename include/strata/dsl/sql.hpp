@@ -66,13 +66,20 @@ enum class statement_kind : std::uint8_t {
   atomic_routine,          // CREATE FUNCTION|PROCEDURE ... BEGIN ATOMIC: its own ';'s would split it
 };
 
+struct statement_class {
+  statement_kind kind = statement_kind::ordinary;
+  // CREATE or DROP without IF [NOT] EXISTS, ALTER TYPE ... ADD VALUE without IF NOT EXISTS: running
+  // it twice fails, so a non-transactional migration could not be resumed after an interruption.
+  bool not_idempotent = false;
+};
+
 // Reads a statement's first words once and says what the lint needs to know of it. One function
 // with its loops inline: it runs for every statement, and each constexpr call costs g++ more than
 // the comparisons themselves.
-constexpr statement_kind classify_statement(const char* s, std::size_t n) noexcept {
+constexpr statement_class classify_statement(const char* s, std::size_t n) noexcept {
   const char first = n > 0 ? static_cast<char>(s[0] | 0x20) : '\0';
-  if (first != 'c' && first != 'd' && first != 'v' && first != 'r' && first != 'a') return statement_kind::ordinary;
-  constexpr std::size_t most = 5;
+  if (first != 'c' && first != 'd' && first != 'v' && first != 'r' && first != 'a') return {};
+  constexpr std::size_t most = 7;
   std::size_t begin[most]{}, end[most]{};
   std::size_t words = 0, i = 0;
   bool concurrent_option = false;  // REINDEX (CONCURRENTLY) ...
@@ -108,10 +115,12 @@ constexpr statement_kind classify_statement(const char* s, std::size_t n) noexce
       begin[words] = i;
       while (i < n && STRATA_DETAIL_IS_IDENT(s[i])) ++i;
       end[words++] = i;
-      if (words == 2 && first != 'r' && !keyword_at(s, begin[1], end[1], "index") &&
+      if (words == 2 && first != 'r' && first != 'd' && !keyword_at(s, begin[1], end[1], "index") &&
           !keyword_at(s, begin[1], end[1], "unique") && !keyword_at(s, begin[1], end[1], "database") &&
           !keyword_at(s, begin[1], end[1], "table") && !keyword_at(s, begin[1], end[1], "or") &&
-          !keyword_at(s, begin[1], end[1], "function") && !keyword_at(s, begin[1], end[1], "procedure"))
+          !keyword_at(s, begin[1], end[1], "function") && !keyword_at(s, begin[1], end[1], "procedure") &&
+          !keyword_at(s, begin[1], end[1], "schema") && !keyword_at(s, begin[1], end[1], "sequence") &&
+          !keyword_at(s, begin[1], end[1], "extension"))
         break;  // nothing below needs a third word
     } else {
       break;  // the statement's head is over
@@ -132,8 +141,8 @@ constexpr statement_kind classify_statement(const char* s, std::size_t n) noexce
     }
     return false;
   };
-  constexpr auto refused = statement_kind::refused_in_transaction;
-  constexpr auto ordinary = statement_kind::ordinary;
+  constexpr statement_class refused{statement_kind::refused_in_transaction, false};
+  constexpr statement_class ordinary{};
   if (is(0, "vacuum")) return refused;
   if (is(0, "cluster")) return words == 1 || (words == 2 && is(1, "verbose")) ? refused : ordinary;  // every table
   if (is(0, "discard")) return is(1, "all") ? refused : ordinary;
@@ -145,17 +154,31 @@ constexpr statement_kind classify_statement(const char* s, std::size_t n) noexce
   const bool create = is(0, "create");
   if (create && (is(1, "function") || is(1, "procedure") ||
                  (is(1, "or") && is(2, "replace") && (is(3, "function") || is(3, "procedure")))))
-    return later_words(end[1], "begin", "atomic", true) ? statement_kind::atomic_routine : ordinary;
+    return {later_words(end[1], "begin", "atomic", true) ? statement_kind::atomic_routine : statement_kind::ordinary, false};
+  // IF [NOT] EXISTS at word k: whether a rerun of the statement is harmless.
+  auto if_exists_at = [&](std::size_t k) { return is(k, "if") && (create ? is(k + 1, "not") && is(k + 2, "exists") : is(k + 1, "exists")); };
   if (create || is(0, "drop")) {
     const std::size_t k = create && is(1, "unique") ? 2 : 1;
-    if (is(k, "index")) return is(k + 1, "concurrently") ? refused : ordinary;
-    return is(1, "database") || is(1, "tablespace") || (create && is(1, "subscription")) ? refused : ordinary;
+    if (is(k, "index")) {
+      const bool concurrently = is(k + 1, "concurrently");
+      return {concurrently ? statement_kind::refused_in_transaction : statement_kind::ordinary,
+              !if_exists_at(concurrently ? k + 2 : k + 1)};
+    }
+    const bool refused_kind = is(1, "database") || is(1, "tablespace") || (create && is(1, "subscription"));
+    bool not_idempotent = false;
+    if (create)  // the kinds that have IF NOT EXISTS
+      not_idempotent = (is(1, "table") || is(1, "schema") || is(1, "sequence") || is(1, "extension")) && !if_exists_at(2);
+    else if (!is(1, "owned"))  // every DROP but DROP OWNED has IF EXISTS
+      not_idempotent = !if_exists_at(2) && !if_exists_at(3);
+    return {refused_kind ? statement_kind::refused_in_transaction : statement_kind::ordinary, not_idempotent};
   }
   if (is(0, "alter")) {
     if (is(1, "system")) return refused;
     if (is(1, "database")) return is(3, "set") && is(4, "tablespace") ? refused : ordinary;
     if (is(1, "table"))  // ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY
       return later_words(end[1], "detach", "concurrently", false) ? refused : ordinary;
+    if (is(1, "type") && later_words(end[1], "add", "value", true))
+      return {statement_kind::ordinary, !later_words(end[1], "value", "if", true)};
   }
   return ordinary;
 }
@@ -398,13 +421,20 @@ struct sql_analysis {
   statement_span first_refused{};
   bool has_atomic_routine = false;
   statement_span first_atomic_routine{};
+  bool has_non_idempotent = false;
+  statement_span first_non_idempotent{};
 };
 
 constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksum, bool nul_terminated = false) {
   sql_analysis a;
   const scan_result r = scan_sql(text, checksum, [&a, text](statement_span sp) {
     ++a.statement_count;
-    const statement_kind kind = classify_statement(text.data() + sp.begin, sp.end - sp.begin);
+    const statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin);
+    const statement_kind kind = c.kind;
+    if (c.not_idempotent && !a.has_non_idempotent) {
+      a.has_non_idempotent = true;
+      a.first_non_idempotent = sp;
+    }
     if (kind == statement_kind::atomic_routine && !a.has_atomic_routine) {
       a.has_atomic_routine = true;
       a.first_atomic_routine = sp;

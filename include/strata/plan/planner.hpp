@@ -55,7 +55,8 @@ struct plan {
 namespace detail {
 inline std::size_t resolve_target(const catalog& c, std::string_view target) {
   if (auto k = c.find(target)) return *k;
-  throw target_error("unknown revision '" + std::string(target) + "': not in this build's registry");
+  throw target_error("unknown revision '" + std::string(target) + "': not in this build's registry (head " +
+                     std::string(c.size() ? c.entries[c.size() - 1].id : std::string_view("none")) + ")");
 }
 }  // namespace detail
 
@@ -70,11 +71,37 @@ inline plan plan_upgrade(const catalog& c, const std::vector<bool>& applied, std
   return p;
 }
 
+namespace detail {
+// "1 revision", "2 revisions"
+inline std::string count_of(std::size_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+}  // namespace detail
+
+// The next `count` pending revisions in apply order (Alembic's `upgrade +N`).
+inline plan plan_upgrade_next(const catalog& c, const std::vector<bool>& applied, std::size_t count) {
+  plan p;
+  for (std::size_t k = 0; k < c.size() && p.steps.size() < count; ++k)
+    if (!applied[k]) p.steps.push_back(k);
+  if (p.steps.size() < count)
+    throw target_error("cannot apply " + detail::count_of(count, "revision") + ": only " +
+                       std::to_string(p.steps.size()) + (p.steps.size() == 1 ? " is" : " are") + " pending");
+  return p;
+}
+
 // Revert what is applied and not an ancestor of `target` ("base": everything), children first.
+// The target must be applied: reverting "down to" a revision the database never reached would
+// revert unrelated branches.
 inline plan plan_downgrade(const catalog& c, const std::vector<bool>& applied, std::string_view target) {
   plan p;
   std::vector<bool> keep(c.size(), false);
-  if (target != "base") keep = c.ancestors_of(detail::resolve_target(c, target));
+  if (target != "base") {
+    const std::size_t t = detail::resolve_target(c, target);
+    if (!applied[t])
+      throw target_error("downgrade target " + std::string(target) +
+                         " is not applied: a downgrade target must be an applied revision (or base); nothing was changed");
+    keep = c.ancestors_of(t);
+  }
   for (std::size_t k = c.size(); k-- > 0;)
     if (applied[k] && !keep[k]) p.steps.push_back(k);
   return p;
@@ -86,8 +113,8 @@ inline plan plan_downgrade_last(const catalog& c, const std::vector<bool>& appli
   for (std::size_t k = c.size(); k-- > 0 && p.steps.size() < count;)
     if (applied[k]) p.steps.push_back(k);
   if (p.steps.size() < count)
-    throw target_error("cannot revert " + std::to_string(count) + " revisions: only " +
-                       std::to_string(p.steps.size()) + " are applied");
+    throw target_error("cannot revert " + detail::count_of(count, "revision") + ": only " +
+                       std::to_string(p.steps.size()) + (p.steps.size() == 1 ? " is" : " are") + " applied");
   return p;
 }
 

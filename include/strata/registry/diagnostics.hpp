@@ -94,6 +94,13 @@ struct statement_cannot_run_in_a_transaction {
                 "strata::registry: PostgreSQL refuses this statement inside a transaction block; "
                 "declare `static constexpr bool transactional = false;` in the migration");
 };
+template <class Migration, class Id, class Statement>
+struct statement_must_be_idempotent_outside_a_transaction {
+  static_assert(always_false<Migration, Id, Statement>,
+                "strata::registry: a non-transactional migration is resumed after an interruption by running its "
+                "statements again, so each must be harmless to repeat: write CREATE ... IF NOT EXISTS, "
+                "DROP ... IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS");
+};
 
 template <class Migration, class Id, class Statement>
 struct sql_standard_function_body_is_not_supported {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -16,6 +17,7 @@
 #include "../detail/hash.hpp"
 #include "../dsl/body.hpp"
 #include "../dsl/migration.hpp"
+#include "../exec/errors.hpp"
 #include "diagnostics.hpp"
 #include "graph_check.hpp"
 
@@ -68,6 +70,10 @@ struct body_diagnostic<M, body_defect::unterminated> {
 template <class M>
 struct body_diagnostic<M, body_defect::atomic_routine> {
   using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<defect_text<M>, 80>>;
+};
+template <class M>
+struct body_diagnostic<M, body_defect::not_idempotent> {
+  using type = diag::statement_must_be_idempotent_outside_a_transaction<M, spell<M::id>, spell<defect_text<M>, 80>>;
 };
 template <class M>
 struct body_diagnostic<M, body_defect::refused_in_transaction> {
@@ -209,7 +215,7 @@ struct registry_of {
   // Position of `id` in `ids`. An unknown id is not a constant expression (a compile error there).
   static constexpr std::size_t index_of(std::string_view id) {
     const std::size_t k = position_of(id);
-    if (k == size) throw "strata::registry::index_of: unknown revision id";
+    if (k == size) throw target_error("unknown revision id '" + std::string(id) + "' (registry::index_of)");
     return k;
   }
 
@@ -229,7 +235,7 @@ struct registry_of {
   // Compile-time checksum of a migration's SQL bodies (0 for a migration with code bodies only).
   static constexpr std::uint64_t checksum(std::string_view id) {
     const std::uint32_t i = lookup(id);
-    if (i == detail::no_index) throw "strata::registry::checksum: unknown revision id";
+    if (i == detail::no_index) throw target_error("unknown revision id '" + std::string(id) + "' (registry::checksum)");
     return graph::facts_by_list[i]->checksum;
   }
 

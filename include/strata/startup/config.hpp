@@ -3,6 +3,8 @@
 // strata reads the environment; a config can as well be built in code.
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <functional>
 #include <iostream>
@@ -13,14 +15,24 @@
 #include "../exec/errors.hpp"
 #include "../exec/executor.hpp"
 #include "backoff.hpp"
+#include "redact.hpp"
 
 namespace strata {
 
-// Writes "strata <level>: message" lines to stderr.
+// Writes "2024-01-01T12:00:00.123Z strata <level>: message" lines to stderr, one line each.
 inline log_sink stderr_sink(log_level min_level = log_level::info) {
   return [min_level](log_level level, std::string_view message) {
     if (level < min_level) return;
-    std::cerr << "strata " << level_name(level) << ": " << message << '\n';
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char stamp[64];
+    std::snprintf(stamp, sizeof stamp, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms));
+    std::string line = std::string(stamp) + " strata " + level_name(level) + ": " + one_line(message) + "\n";
+    std::cerr << line << std::flush;
   };
 }
 
@@ -106,7 +118,11 @@ inline startup_config startup_config::from_env(const std::function<const char*(c
   };
   read("DATABASE_URL", [&](std::string_view v) { c.database_url = v; });
   read("STRATA_RETRY_FOR", [&](std::string_view v) { c.retry_for = std::chrono::seconds(detail::parse_count("STRATA_RETRY_FOR", v)); });
-  read("STRATA_RETRY_BASE_MS", [&](std::string_view v) { c.backoff.base = std::chrono::milliseconds(detail::parse_count("STRATA_RETRY_BASE_MS", v)); });
+  read("STRATA_RETRY_BASE_MS", [&](std::string_view v) {
+    c.backoff.base = std::chrono::milliseconds(detail::parse_count("STRATA_RETRY_BASE_MS", v));
+    if (c.backoff.base < backoff::least)  // a tight reconnect loop would hammer a database coming up
+      throw config_error("STRATA_RETRY_BASE_MS='" + std::string(v) + "' is below " + std::to_string(backoff::least.count()) + " ms");
+  });
   read("STRATA_RETRY_CAP_MS", [&](std::string_view v) { c.backoff.cap = std::chrono::milliseconds(detail::parse_count("STRATA_RETRY_CAP_MS", v)); });
   read("STRATA_LOCK_TIMEOUT", [&](std::string_view v) { c.lock_timeout = std::chrono::seconds(detail::parse_count("STRATA_LOCK_TIMEOUT", v)); });
   read("STRATA_SCHEMA", [&](std::string_view v) { c.schema = v; });
@@ -116,6 +132,9 @@ inline startup_config startup_config::from_env(const std::function<const char*(c
   read("STRATA_TARGET", [&](std::string_view v) { c.target = v; });
   read("STRATA_ALLOW_UNKNOWN_REVISIONS", [&](std::string_view v) { c.allow_unknown_revisions = detail::parse_bool("STRATA_ALLOW_UNKNOWN_REVISIONS", v); });
   read("STRATA_LOG_LEVEL", [&](std::string_view v) { c.level = detail::parse_level("STRATA_LOG_LEVEL", v); });
+  if (c.backoff.cap < c.backoff.base)
+    throw config_error("STRATA_RETRY_CAP_MS (" + std::to_string(c.backoff.cap.count()) + ") is below STRATA_RETRY_BASE_MS (" +
+                       std::to_string(c.backoff.base.count()) + ")");
   if (c.history_table.empty() || c.log_table.empty()) throw config_error("STRATA_HISTORY_TABLE and STRATA_LOG_TABLE must not be empty");
   return c;
 }

@@ -1,12 +1,16 @@
 #pragma once
-// Masks the password of a connection URL or key=value string by its structure, so that logs and
-// errors can show where strata connects without showing the secret. Never searches for the
-// password's text (a one-letter password would mangle every message). Errs on the side of
-// masking: any key that looks like a password (password, sslpassword, PASSWORD, passwd, ...).
-
+// Keeping secrets out of every line strata prints or logs, in two layers:
+// - redact_url masks the password of a connection URL or key=value string by its structure, so
+//   that logs can show where strata connects;
+// - secret_filter removes known secret values (what libpq itself parsed as the password, and how
+//   the string spelled it; see pq::secrets_of) from any text: strata's own lines, libpq's
+//   messages, the argument parser's.
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace strata {
 
@@ -108,6 +112,159 @@ inline std::string without_quoted_fragments(std::string_view message) {
     } else if (!quoted) {
       out += c;
     }
+  }
+  return out;
+}
+
+namespace detail {
+
+inline std::string percent_decoded(std::string_view s) {
+  std::string out;
+  auto hex = [](char h) -> int {
+    if (h >= '0' && h <= '9') return h - '0';
+    if ((h | 0x20) >= 'a' && (h | 0x20) <= 'f') return (h | 0x20) - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// The password as the text spells it, however a parser may split it: in a URL, the user
+// information's password up to the first '@' (libpq's reading) and up to the last one (the
+// writer's intent), and every password-like query value; in key=value form, each password-like
+// value, quoted or not. Raw and percent-decoded.
+inline std::vector<std::string> spelled_secrets(std::string_view url) {
+  std::vector<std::string> out;
+  auto keep = [&](std::string_view raw) {
+    if (raw.empty()) return;
+    out.emplace_back(raw);
+    out.push_back(percent_decoded(raw));
+  };
+  if (starts_with_scheme(url)) {
+    const std::size_t start = url.find("://") + 3;
+    const std::size_t colon = url.find(':', start);
+    const std::size_t first_stop = url.find_first_of("@/", start);
+    if (first_stop != std::string_view::npos && url[first_stop] == '@' && colon < first_stop)
+      keep(url.substr(colon + 1, first_stop - colon - 1));
+    const std::size_t last_at = url.rfind('@');
+    if (last_at != std::string_view::npos && last_at > start && colon < last_at)
+      keep(url.substr(colon + 1, last_at - colon - 1));
+    for (std::size_t q = url.find('?', start); q != std::string_view::npos; q = url.find('?', q + 1)) {
+      std::string_view params = url.substr(q + 1);
+      for (;;) {
+        const std::size_t amp = params.find('&');
+        const std::string_view param = params.substr(0, amp);
+        const std::size_t eq = param.find('=');
+        if (eq != std::string_view::npos && secret_key(param.substr(0, eq))) keep(param.substr(eq + 1));
+        if (amp == std::string_view::npos) break;
+        params.remove_prefix(amp + 1);
+      }
+    }
+    return out;
+  }
+  std::size_t i = 0;
+  const std::size_t n = url.size();
+  while (i < n) {
+    while (i < n && is_blank(url[i])) ++i;
+    const std::size_t key_begin = i;
+    while (i < n && url[i] != '=' && !is_blank(url[i])) ++i;
+    const std::string_view key = url.substr(key_begin, i - key_begin);
+    while (i < n && is_blank(url[i])) ++i;
+    if (i >= n || url[i] != '=') continue;
+    ++i;
+    while (i < n && is_blank(url[i])) ++i;
+    std::size_t value_begin = i, value_end;
+    if (i < n && url[i] == '\'') {
+      value_begin = ++i;
+      while (i < n && url[i] != '\'') i += (url[i] == '\\' && i + 1 < n) ? 2 : 1;
+      value_end = std::min(i, n);
+      if (i < n) ++i;
+    } else {
+      while (i < n && !is_blank(url[i])) i += (url[i] == '\\' && i + 1 < n) ? 2 : 1;
+      value_end = std::min(i, n);
+    }
+    if (secret_key(key)) {
+      const std::string_view raw = url.substr(value_begin, value_end - value_begin);
+      keep(raw);
+      std::string unescaped;
+      for (std::size_t k = 0; k < raw.size(); ++k) {
+        if (raw[k] == '\\' && k + 1 < raw.size()) ++k;
+        unescaped += raw[k];
+      }
+      keep(unescaped);
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// Replaces every occurrence of a known secret with "***". Built once per connection string;
+// the longest secret wins where two overlap. A secret shorter than 4 characters is replaced where
+// it stands alone (not inside a word), so that a one-letter password does not mangle every line.
+class secret_filter {
+ public:
+  static constexpr std::size_t whole_word_below = 4;
+
+  void add(std::string_view secret) {
+    if (secret.empty() || std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end()) return;
+    secrets_.emplace_back(secret);
+    std::stable_sort(secrets_.begin(), secrets_.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  }
+  void add(const secret_filter& other) {
+    for (const auto& s : other.secrets_) add(s);
+  }
+  bool empty() const noexcept { return secrets_.empty(); }
+
+  std::string operator()(std::string_view text) const {
+    if (secrets_.empty()) return std::string(text);
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+      bool hit = false;
+      for (const auto& s : secrets_)
+        if (text.substr(i, s.size()) == s && (s.size() >= whole_word_below || stands_alone(text, i, s.size()))) {
+          out += "***";
+          i += s.size();
+          hit = true;
+          break;
+        }
+      if (!hit) out += text[i++];
+    }
+    return out;
+  }
+
+ private:
+  static bool word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  }
+  static bool stands_alone(std::string_view text, std::size_t at, std::size_t size) {
+    return (at == 0 || !word_char(text[at - 1])) && (at + size >= text.size() || !word_char(text[at + size]));
+  }
+  std::vector<std::string> secrets_;
+};
+
+// A log line is one line: a line break and the indentation after it become one space
+// (libpq's messages end in "\n\tIs the server running...").
+inline std::string one_line(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n' && text[i] != '\r') {
+      out += text[i];
+      continue;
+    }
+    while (i + 1 < text.size() && detail::is_blank(text[i + 1])) ++i;
+    if (!out.empty() && out.back() != ' ') out += ' ';
   }
   return out;
 }

@@ -37,15 +37,23 @@ struct retry_clock {
 
 }  // namespace detail
 
+// A sink that receives each line on one line and without the secrets of `secrets`.
+inline log_sink guarded_sink(log_sink sink, secret_filter secrets) {
+  return [sink = std::move(sink), secrets = std::move(secrets)](log_level level, std::string_view message) {
+    sink(level, secrets(one_line(message)));
+  };
+}
+
 // Runs `work(connection&)` on a fresh connection, retrying connection failures that waiting can
 // heal, with exponential backoff and full jitter, until cfg.retry_for has passed. Errors that
 // waiting cannot heal (authentication, unknown database or role, malformed URL, SQL errors,
 // validation) are thrown at once.
 template <class Work, class Connect>
 auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
-  const log_sink log = cfg.sink();
+  const secret_filter secrets = pq::secrets_of(cfg.database_url);
+  const log_sink log = guarded_sink(cfg.sink(), secrets);
   detail::retry_clock clock(cfg);
-  const std::string shown = redact_url(cfg.database_url);
+  const std::string shown = secrets(redact_url(cfg.database_url));
   const auto deadline = clock.now() + cfg.retry_for;
   for (unsigned attempt = 0;; ++attempt) {
     try {
@@ -56,8 +64,8 @@ auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
     } catch (const connection_error& e) {
       const auto delay = cfg.backoff.delay(attempt, clock.random_unit());
       if (!e.retryable() || clock.now() + delay > deadline) throw;  // the caller reports it
-      log(log_level::warning, "attempt " + std::to_string(attempt + 1) + " to reach " + shown + " failed: " + e.what() +
-                                  "; retrying in " + std::to_string(delay.count()) + " ms");
+      log(log_level::warning, "attempt " + std::to_string(attempt + 1) + " failed: " + e.what() + "; retrying in " +
+                                  std::to_string(delay.count()) + " ms");
       clock.sleep(delay);
     }
   }
@@ -74,8 +82,10 @@ auto with_pq_connection(const startup_config& cfg, Work&& work) {
 template <class R>
 report migrate_on_startup(const startup_config& cfg) {
   pq::check_url(cfg.database_url);
-  const options o = cfg.executor_options();
-  return with_pq_connection(cfg, [&](pq::connection& conn) { return upgrade<R>(conn, o); });
+  startup_config guarded = cfg;
+  guarded.log = guarded_sink(cfg.sink(), pq::secrets_of(cfg.database_url));
+  const options o = guarded.executor_options();
+  return with_pq_connection(guarded, [&](pq::connection& conn) { return upgrade<R>(conn, o); });
 }
 
 // The same on a thread of its own; the future carries the report or the error.

@@ -14,6 +14,7 @@ using strata::testing::fake_connection;
 using strata::testing::history_row;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct create_users : strata::migration<"0001_users"> {
   static constexpr strata::sql up{"CREATE TABLE users (id int); CREATE INDEX users_id ON users (id)"};
@@ -29,8 +30,8 @@ struct backfill : strata::migration<"0003_backfill", "0002_name"> {
 };
 struct email_index : strata::migration<"0004_index", "0003_backfill"> {
   static constexpr bool transactional = false;
-  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY a ON users (id); CREATE INDEX CONCURRENTLY b ON users (name)"};
-  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY b; DROP INDEX CONCURRENTLY a"};
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id); CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS b; DROP INDEX CONCURRENTLY IF EXISTS a"};
 };
 using app = strata::registry<email_index, backfill, add_name, create_users>;
 
@@ -65,8 +66,8 @@ TEST(Upgrade, EmptyDatabaseRunsEveryMigrationInOrder) {
   EXPECT_THAT(statements, ElementsAre("BEGIN", "CREATE TABLE users (id int)", "CREATE INDEX users_id ON users (id)", "COMMIT",
                                       "BEGIN", "ALTER TABLE users ADD COLUMN name text", "COMMIT",  //
                                       "BEGIN", "UPDATE users SET name = 'x'", "COMMIT",             //
-                                      "CREATE INDEX CONCURRENTLY a ON users (id)",                  // no transaction
-                                      "CREATE INDEX CONCURRENTLY b ON users (name)"));
+                                      "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)",                  // no transaction
+                                      "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)"));
   EXPECT_TRUE(db.sent("pg_try_advisory_lock"));
   EXPECT_TRUE(db.calls.back().text.starts_with("SELECT pg_advisory_unlock"));
 }
@@ -97,7 +98,7 @@ TEST(Upgrade, NonTransactionalBodiesAreNeverBatched) {
                             history_row("0003_backfill", checksum_of("0003_backfill"))};
   strata::upgrade<app>(db);
   EXPECT_TRUE(db.batches.empty());
-  EXPECT_TRUE(db.sent("CREATE INDEX CONCURRENTLY a ON users (id)"));
+  EXPECT_TRUE(db.sent("CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)"));
 }
 
 TEST(Upgrade, HistoryRowIsWrittenInsideTheMigrationsTransaction) {
@@ -163,24 +164,154 @@ TEST(Upgrade, NonTransactionalFailureSaysWhatAlreadyRan) {
   fake_connection db;
   db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
                             history_row("0003_backfill", checksum_of("0003_backfill"))};
-  db.fail_on = "CREATE INDEX CONCURRENTLY b ON users (name)";
+  db.fail_on = "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)";
   const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
   ASSERT_TRUE(e);
   EXPECT_EQ(e->revision(), "0004_index");
   EXPECT_EQ(e->statements_already_run(), 1u);
-  EXPECT_THAT(e->what(), HasSubstr("statements 1 to 1 ran and stay applied; nothing was recorded"));
-  EXPECT_EQ(db.history->size(), 3u);
+  EXPECT_THAT(e->what(), HasSubstr("statements 1 to 1 ran and stay applied; its history row says 'started'"));
+  ASSERT_EQ(db.history->size(), 4u);  // begun, not applied: the next run resumes it
+  EXPECT_EQ(db.history->back()[6], strata::value("started"));
 }
 
-TEST(Upgrade, LostConnectionInANonTransactionalMigrationIsNotRetryable) {
+TEST(Upgrade, LostConnectionInANonTransactionalMigrationLeavesItToBeResumed) {
   fake_connection db;
   db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
                             history_row("0003_backfill", checksum_of("0003_backfill"))};
-  db.lose_connection_on = "CREATE INDEX CONCURRENTLY b ON users (name)";
-  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
-  ASSERT_TRUE(e);  // a migration_error, which start-up never retries, not a connection_error
-  EXPECT_EQ(e->revision(), "0004_index");
+  db.lose_connection_on = "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)";
+  const auto e = strata::testing::thrown<strata::connection_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0004_index"));
   EXPECT_THAT(e->what(), HasSubstr("may have run"));
+  EXPECT_THAT(e->what(), HasSubstr("the next run resumes it"));
+  EXPECT_EQ(db.history->back()[6], strata::value("started"));
+}
+
+TEST(Upgrade, AnInterruptedNonTransactionalRevisionIsResumedFromItsFirstStatement) {
+  fake_connection db;
+  db.history = full_history();
+  db.history->back() = history_row("0004_index", checksum_of("0004_index"), "started");
+  const strata::report r = strata::upgrade<app>(db);
+  ASSERT_EQ(r.applied.size(), 1u);
+  EXPECT_THAT(r.resumed, ElementsAre("0004_index"));
+  const auto t = db.texts();
+  const auto resume = std::find_if(t.begin(), t.end(), [](const std::string& s) { return s.find("'resume'") != std::string::npos; });
+  const auto first = std::find(t.begin(), t.end(), "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)");
+  const auto finish = std::find_if(t.begin(), t.end(), [](const std::string& s) { return s.starts_with("WITH h AS (UPDATE"); });
+  ASSERT_NE(resume, t.end());
+  ASSERT_NE(first, t.end());
+  ASSERT_NE(finish, t.end());
+  EXPECT_LT(resume, first);
+  EXPECT_LT(first, finish);
+  EXPECT_EQ(db.history->back()[6], strata::value("applied"));
+  EXPECT_THAT(strata::to_string(r), HasSubstr("resumed  0004_index"));
+}
+
+TEST(Downgrade, TargetMustBeApplied) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users"))};
+  const auto e = strata::testing::thrown<strata::target_error>(
+      [&] { strata::downgrade<app>(db, {.target = "0003_backfill"}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0003_backfill is not applied"));
+  EXPECT_FALSE(db.sent("DROP TABLE"));
+  EXPECT_FALSE(db.sent("advisory"));
+}
+
+TEST(Upgrade, NextNPendingInApplyOrder) {
+  fake_connection db;
+  const strata::report r = strata::upgrade_next<app>(db, 2);
+  ASSERT_EQ(r.applied.size(), 2u);
+  EXPECT_EQ(r.applied[0].revision, "0001_users");
+  EXPECT_EQ(r.applied[1].revision, "0002_name");
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade_next<app>(db, 3); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("cannot apply 3 revisions: only 2 are pending"));
+}
+
+TEST(Validation, TamperedHistoriesAreRefused) {
+  struct tampering {
+    const char* what;
+    strata::rows history;
+    const char* says;
+  };
+  auto with = [](std::size_t k, strata::row r) {
+    strata::rows h = full_history();
+    h[k] = std::move(r);
+    return h;
+  };
+  strata::row unknown_version = history_row("0003_backfill", "deadbeef");
+  unknown_version[2] = strata::value("7");
+  strata::rows middle_deleted = full_history();
+  middle_deleted.erase(middle_deleted.begin() + 1);
+  strata::row strange_state = history_row("0001_users", checksum_of("0001_users"), "weird");
+  for (const auto& t : std::vector<tampering>{
+           {"checksum NULL", with(0, history_row("0001_users", "")), "0001_users (history none, build "},
+           {"unknown checksum version", with(2, unknown_version), "checksum version 7"},
+           {"middle row deleted", middle_deleted, "0003_backfill is recorded as applied but its parent 0002_name is not"},
+           {"unknown state", with(0, strange_state), "state 'weird'"},
+       }) {
+    fake_connection db;
+    db.history = t.history;
+    const auto e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<app>(db); });
+    ASSERT_TRUE(e) << t.what;
+    EXPECT_THAT(e->what(), HasSubstr(t.says)) << t.what;
+    EXPECT_FALSE(db.sent("advisory")) << t.what;
+    EXPECT_EQ(db.round_trips(), 1u) << t.what;
+  }
+}
+
+TEST(Validation, AnEditedRevisionPointsAtRepair) {
+  fake_connection db;
+  db.history = full_history();
+  (*db.history)[0][1] = strata::value("0123456789abcdef");
+  const auto e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("`repair`"));
+  const strata::report r = strata::repair<app>(db);
+  EXPECT_THAT(r.repaired, ElementsAre("0001_users"));
+  EXPECT_TRUE(db.sent("'repair'"));
+}
+
+TEST(Stamp, RefusesToRemoveUnknownRevisionsUnlessAsked) {
+  fake_connection db;
+  db.history = full_history();
+  db.history->push_back(history_row("0009_newer", "aa"));
+  const auto e = strata::testing::thrown<strata::validation_error>([&] { strata::stamp<app>(db, "0004_index"); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0009_newer"));
+  EXPECT_FALSE(db.sent("DELETE"));
+  const strata::report r = strata::stamp<app>(db, "0004_index", {.remove_unknown_revisions = true});
+  EXPECT_THAT(r.unstamped, ElementsAre("0009_newer"));
+}
+
+struct noexcept_body : strata::migration<"0001_n"> {
+  static void up(strata::transaction& tx) noexcept { tx.execute("SELECT 'noexcept up'"); }
+  static void down(strata::transaction& tx) noexcept { tx.execute("SELECT 'noexcept down'"); }
+};
+struct side_a : strata::migration<"0002_a", "0001_n"> {
+  static constexpr strata::sql up{"SELECT 'a'"};
+  static constexpr strata::sql down{"SELECT 'undo a'"};
+};
+struct side_b : strata::migration<"0002_b", "0001_n"> {
+  static constexpr strata::sql up{"SELECT 'b'"};
+  static constexpr strata::sql down{"SELECT 'undo b'"};
+};
+struct merge_without_bodies : strata::migration<"0003_merge", "0002_a", "0002_b"> {};
+using noexcept_app = strata::registry<noexcept_body, side_a, side_b, merge_without_bodies>;
+
+TEST(CodeBodies, NoexceptBodiesRunAndABodilessMergeRunsNothing) {
+  fake_connection db;
+  const strata::report r = strata::upgrade<noexcept_app>(db);
+  EXPECT_EQ(r.applied.size(), 4u);
+  EXPECT_TRUE(db.sent("SELECT 'noexcept up'"));
+  strata::downgrade<noexcept_app>(db, {.target = "base"});
+  EXPECT_TRUE(db.sent("SELECT 'noexcept down'"));
+}
+
+TEST(Registry, UnknownIdsAtRunTimeThrowAStrataError) {
+  EXPECT_THROW((void)app::index_of(std::string("0009_nope")), strata::target_error);
+  EXPECT_THROW((void)app::checksum(std::string("0009_nope")), strata::target_error);
 }
 
 TEST(SqlScript, RefusesWhatSingleTransactionModeRefuses) {
@@ -252,8 +383,8 @@ TEST(Downgrade, RevertsChildrenFirstAndRefusesIrreversible) {
   ASSERT_EQ(r.reverted.size(), 1u);
   EXPECT_EQ(r.reverted[0].revision, "0004_index");
   const auto t = db.texts();
-  const auto b = std::find(t.begin(), t.end(), "DROP INDEX CONCURRENTLY b");
-  const auto a = std::find(t.begin(), t.end(), "DROP INDEX CONCURRENTLY a");
+  const auto b = std::find(t.begin(), t.end(), "DROP INDEX CONCURRENTLY IF EXISTS b");
+  const auto a = std::find(t.begin(), t.end(), "DROP INDEX CONCURRENTLY IF EXISTS a");
   EXPECT_LT(b, a);
 }
 
@@ -277,10 +408,21 @@ TEST(Stamp, RecordsAncestorsWithoutRunningThem) {
 
 TEST(SqlScript, PrintsWhatWouldRunAndChangesNothing) {
   fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", "")};
   const std::string script = strata::sql_script<app>(db, true);
-  EXPECT_THAT(script, HasSubstr("CREATE TABLE users (id int);"));
+  EXPECT_THAT(script, HasSubstr("UPDATE users SET name = 'x';"));
   EXPECT_THAT(script, HasSubstr("-- upgrade 0004_index (not transactional)"));
   EXPECT_EQ(db.round_trips(), 1u);  // the history read only
+}
+
+TEST(SqlScript, StopsBeforeACodeBodyRatherThanRecordWhatItDoesNotRun) {
+  fake_connection db;
+  const std::string script = strata::sql_script<app>(db, true);
+  EXPECT_THAT(script, HasSubstr("CREATE TABLE users (id int);"));
+  EXPECT_THAT(script, HasSubstr("-- STOP: revision 0002_name has a code body"));
+  EXPECT_THAT(script, Not(HasSubstr("VALUES ('0002_name'")));
+  EXPECT_THAT(script, Not(HasSubstr("UPDATE users")));  // nothing after it either
+  EXPECT_THAT(script, HasSubstr("VALUES ('0001_users'"));
 }
 
 }  // namespace

@@ -106,8 +106,8 @@ static_assert(root::parents.empty());
 struct concurrent_index : strata::migration<"idx", "root"> {
   static constexpr bool transactional = false;
   static constexpr std::string_view description = "index users by email";
-  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY i ON t (x)"};
-  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY i"};
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS i"};
 };
 using with_index = strata::registry<root, concurrent_index>;
 static_assert(with_index::head == "idx");

@@ -175,11 +175,9 @@ TEST(Retries, LogLinesNeverCarryThePassword) {
         return fake_conn{};
       },
       [](fake_conn&) { return 0; });
-  ASSERT_FALSE(lines.empty());
-  for (const auto& l : lines) {
-    EXPECT_THAT(l, Not(HasSubstr("app:p@"))) << l;
-    EXPECT_THAT(l, HasSubstr("app:***@db")) << l;
-  }
+  ASSERT_EQ(lines.size(), 5u);  // connecting, failed, connecting, failed, connecting
+  EXPECT_THAT(lines[0], HasSubstr("connecting to postgresql://app:***@db/app"));
+  for (const auto& l : lines) EXPECT_THAT(l, Not(HasSubstr("app:p@"))) << l;
 }
 
 TEST(Redact, MasksByStructure) {
