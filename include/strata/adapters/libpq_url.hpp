@@ -58,14 +58,14 @@ inline void check_url(const std::string& url) {
   }
   PQconninfoFree(parsed);
   if (bad.empty() && strata::detail::starts_with_scheme(url)) {
-    // libpq ends the user information at the first '@' or '/': an '@' after a '/' that comes
-    // before the query means a '/' (or '@') in the password.
+    // libpq ends the user information at the first '@' or '/': another '@' after that, before
+    // the query, means an unencoded '@' or '/' in the password.
     const std::size_t start = url.find("://") + 3;
     const std::size_t first_stop = url.find_first_of("@/", start);
-    const std::size_t query = url.find('?', start);
-    if (first_stop != std::string::npos && url[first_stop] == '/') {
-      const std::size_t at = url.find('@', first_stop);
-      if (at != std::string::npos && at < query) bad = "an '@' follows the host";
+    if (first_stop != std::string::npos) {
+      const std::size_t query = url.find('?', first_stop + 1);
+      const std::size_t at = url.find('@', first_stop + 1);
+      if (at != std::string::npos && at < query) bad = "an '@' follows the user information or the host";
     }
   }
   if (!bad.empty())

@@ -151,11 +151,11 @@ inline std::vector<std::string> spelled_secrets(std::string_view url) {
     const std::size_t start = url.find("://") + 3;
     const std::size_t colon = url.find(':', start);
     const std::size_t first_stop = url.find_first_of("@/", start);
-    if (first_stop != std::string_view::npos && url[first_stop] == '@' && colon < first_stop)
-      keep(url.substr(colon + 1, first_stop - colon - 1));
-    const std::size_t last_at = url.rfind('@');
-    if (last_at != std::string_view::npos && last_at > start && colon < last_at)
-      keep(url.substr(colon + 1, last_at - colon - 1));
+    if (first_stop != std::string_view::npos && colon < first_stop) {  // user:password before the first '@' or '/'
+      if (url[first_stop] == '@') keep(url.substr(colon + 1, first_stop - colon - 1));
+      const std::size_t last_at = url.rfind('@');
+      if (last_at != std::string_view::npos && last_at > colon) keep(url.substr(colon + 1, last_at - colon - 1));
+    }
     for (std::size_t q = url.find('?', start); q != std::string_view::npos; q = url.find('?', q + 1)) {
       std::string_view params = url.substr(q + 1);
       for (;;) {
@@ -225,18 +225,18 @@ class secret_filter {
 
   std::string operator()(std::string_view text) const {
     if (secrets_.empty()) return std::string(text);
+    // Mark every character any secret covers (overlapping secrets included), then print each
+    // marked run as one "***".
+    std::vector<bool> hidden(text.size(), false);
+    for (const auto& s : secrets_)
+      for (std::size_t at = text.find(s); at != std::string_view::npos; at = text.find(s, at + 1))
+        if (s.size() >= whole_word_below || stands_alone(text, at, s.size()))
+          std::fill(hidden.begin() + static_cast<std::ptrdiff_t>(at), hidden.begin() + static_cast<std::ptrdiff_t>(at + s.size()), true);
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size();) {
-      bool hit = false;
-      for (const auto& s : secrets_)
-        if (text.substr(i, s.size()) == s && (s.size() >= whole_word_below || stands_alone(text, i, s.size()))) {
-          out += "***";
-          i += s.size();
-          hit = true;
-          break;
-        }
-      if (!hit) out += text[i++];
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (!hidden[i]) out += text[i];
+      else if (i == 0 || !hidden[i - 1]) out += "***";
     }
     return out;
   }

@@ -9,6 +9,7 @@
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct first : strata::migration<"0001_first"> {
   static constexpr strata::sql up{"CREATE TABLE a (x int)"};
@@ -86,11 +87,11 @@ TEST(Cli, ConnectionProblemsExitFourWithoutThePassword) {
   auto r = run({"status"}, {{"DATABASE_URL", refused}});
   EXPECT_EQ(r.code, 4);
   EXPECT_THAT(r.err, HasSubstr("refused"));
-  EXPECT_THAT(r.err + r.out, ::testing::Not(HasSubstr("hunter2")));
+  EXPECT_THAT(r.err + r.out, Not(HasSubstr("hunter2")));
   r = run({"--database-url", "postgresql://app:hunter2@[::1/app", "status"});
   EXPECT_EQ(r.code, 4);
   EXPECT_THAT(r.err, HasSubstr("strata.bad_config: malformed database URL (not shown"));
-  EXPECT_THAT(r.err + r.out, ::testing::Not(HasSubstr("hunter2")));
+  EXPECT_THAT(r.err + r.out, Not(HasSubstr("hunter2")));
 }
 
 TEST(Cli, AMissingDatabaseUrlIsAUsageErrorThatSaysHowToGiveOne) {
@@ -103,6 +104,37 @@ TEST(Cli, BothOptionSpellingsAreAccepted) {
   EXPECT_EQ(run({"--database-url", refused, "check"}).code, 4);
   EXPECT_EQ(run({(std::string("--database-url=") + refused).c_str(), "check"}).code, 4);
   EXPECT_EQ(run({"check", "--lock-timeout=3", "--database-url", refused}).code, 4);
+}
+
+TEST(Cli, TheArgumentParserNeverEchoesAUrl) {
+  const std::string url = "postgresql://app:pa?ss@w0rdXYZ@127.0.0.1:1/app";
+  const std::string flag = "--database-url=" + url;
+  for (const std::vector<const char*>& args :
+       {std::vector<const char*>{"--lock-timeout=", flag.c_str(), "status"},
+        std::vector<const char*>{"--retry-for", "0", "--retry-for", "--database-url", url.c_str(), "status"},
+        std::vector<const char*>{url.c_str()}, std::vector<const char*>{"status", url.c_str()},
+        std::vector<const char*>{"--database-url", url.c_str(), "status"}}) {
+    const auto r = run(args);
+    EXPECT_TRUE(r.code == 2 || r.code == 4) << r.err;
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr("w0rdXYZ"))) << r.err;
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr("pa?ss"))) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("strata."));
+  }
+}
+
+TEST(Cli, TargetsAndLevelsComeFromTheEnvironmentToo) {
+  auto r = run({"upgrade"}, {{"STRATA_TARGET", "0009_nope"}, {"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("strata.bad_target: unknown revision '0009_nope'"));
+  r = run({"status"}, {{"STRATA_LOG_LEVEL", "loud"}, {"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("STRATA_LOG_LEVEL"));
+  r = run({"status"}, {{"STRATA_RETRY_BASE_MS", "0"}, {"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("STRATA_RETRY_BASE_MS='0' is below 10 ms"));
+  r = run({"upgrade", "+x"}, {{"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("strata.usage: upgrade target '+x' is not a revision, or +N"));
 }
 
 }  // namespace

@@ -39,6 +39,25 @@ static_assert(strata::sql_checksum("a\r\n", "b\r") == fletcher({'a', '\n', 0xff,
 static_assert(strata::refused_in_transaction("CREATE INDEX CONCURRENTLY i ON t (x)"));
 static_assert(!strata::refused_in_transaction("CREATE INDEX i ON t (x)"));
 
+// Outside a transaction a statement must be harmless to run twice (an interrupted run is resumed).
+constexpr bool repeatable(std::string_view s) { return !strata::detail::classify_statement(s.data(), s.size()).not_idempotent; }
+static_assert(!repeatable("CREATE INDEX CONCURRENTLY i ON t (x)"));
+static_assert(repeatable("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x)"));
+static_assert(!repeatable("create unique index concurrently i on t (x)"));
+static_assert(repeatable("create unique index concurrently if not exists i on t (x)"));
+static_assert(!repeatable("DROP INDEX CONCURRENTLY i"));
+static_assert(repeatable("DROP INDEX CONCURRENTLY IF EXISTS i"));
+static_assert(!repeatable("DROP TABLE t"));
+static_assert(repeatable("DROP TABLE IF EXISTS t"));
+static_assert(repeatable("DROP MATERIALIZED VIEW IF EXISTS v"));
+static_assert(repeatable("DROP OWNED BY r"));
+static_assert(!repeatable("CREATE TABLE t (x int)"));
+static_assert(repeatable("CREATE TABLE IF NOT EXISTS t (x int)"));
+static_assert(!repeatable("ALTER TYPE mood ADD VALUE 'meh'"));
+static_assert(repeatable("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh'"));
+static_assert(repeatable("VACUUM t"));
+static_assert(repeatable("UPDATE t SET x = 1"));
+
 }  // namespace
 
 int main() {}

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -211,6 +213,76 @@ TEST(Url, MalformedUrlIsRefusedBeforeConnectingWithThePasswordMasked) {
   }
   EXPECT_NO_THROW(strata::pq::check_url("postgresql://app:pw@db:5432/app?sslmode=require"));
   EXPECT_THROW(strata::pq::check_url(""), strata::config_error);
+}
+
+// The password as written, with each character strata's users put in one, encoded or not; every
+// form of connection string; the real libpq parser and its real connect errors (nothing listens on
+// port 1). Whatever strata prints about the string carries no fragment of the password.
+std::string percent_encoded(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string key_value_quoted(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+TEST(Secrets, NoFragmentOfAPasswordReachesAnyMessage) {
+  const std::vector<std::string> passwords = {"Kq7vRzpa?Wm3xTjd", "Kq7vRzpa@Wm3xTjd", "Kq7vRzpa/Wm3xTjd", "Kq7vRzpa#Wm3xTjd",
+                                              "Kq7vRzpa:Wm3xTjd", "Kq7vRzpa%Wm3xTjd", "Kq7vRzpa&Wm3xTjd", "Kq7vRzpa=Wm3xTjd",
+                                              "Kq7vRzpa'Wm3xTjd", "Kq7vRzpa Wm3xTjd", "Kq7vRzpa@Wm3x/Tjd?", "Kq7vRzpa%40Wm3xTjd"};
+  for (const auto& pw : passwords) {
+    const std::vector<std::string> strings = {
+        "postgresql://app:" + pw + "@127.0.0.1:1/app",
+        "postgresql://app:" + percent_encoded(pw) + "@127.0.0.1:1/app",
+        "postgresql://app@127.0.0.1:1/app?password=" + pw,
+        "postgresql://app@127.0.0.1:1/app?password=" + percent_encoded(pw) + "&sslmode=disable",
+        "host=127.0.0.1 port=1 user=app password=" + pw,
+        "host=127.0.0.1 port=1 user=app password=" + key_value_quoted(pw),
+        "host=127.0.0.1 port=1 user=app password='" + pw,  // unterminated quote
+    };
+    for (const auto& url : strings) {
+      // What strata prints: the refusal, or the masked string and libpq's connect error.
+      std::string printed;
+      try {
+        strata::pq::check_url(url);
+        printed = strata::pq::secrets_of(url)(strata::redact_url(url));
+        strata::pq::connection conn{url};
+        ADD_FAILURE() << "connected to port 1";
+      } catch (const std::exception& e) {
+        printed += std::string("\n") + e.what();
+      }
+      for (const std::string fragment : {"Kq7vRzpa", "Wm3xTjd"})
+        EXPECT_THAT(printed, Not(HasSubstr(fragment))) << "password " << pw << " in " << url;
+    }
+  }
+}
+
+TEST(Secrets, ShortSecretsAreMaskedWhereTheyStandAloneAndLongOnesEverywhere) {
+  strata::secret_filter f;
+  f.add("p");
+  f.add("hunter22");
+  EXPECT_EQ(f("app:p@db password p applied"), "app:***@db password *** applied");
+  EXPECT_EQ(f("xhunter22y"), "x***y");
+}
+
+TEST(Secrets, ALogLineIsOneLine) {
+  EXPECT_EQ(strata::one_line("could not connect: Connection refused\n\tIs the server running on that host?\n"),
+            "could not connect: Connection refused Is the server running on that host?");
 }
 
 }  // namespace
