@@ -15,3 +15,6 @@ using b = step<"0002_b", "0001_a">;
 using c = step<"0003_c", "0002_b">;
 using app = strata::registry<root, a, b, c>;
 static_assert(app::size == 4);
+// The command line reads the catalog: a broken registry still gives one diagnostic.
+[[maybe_unused]] constexpr auto catalog = strata::catalog_of<app>();
+[[maybe_unused]] constexpr auto first_id = app::ids[0];

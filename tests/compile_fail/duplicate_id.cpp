@@ -18,3 +18,6 @@ struct orders : strata::migration<"0004_y", "0003_x"> {
 };
 using app = strata::registry<first, users, orders>;
 static_assert(app::size == 3);
+// The command line reads the catalog: a broken registry still gives one diagnostic.
+[[maybe_unused]] constexpr auto catalog = strata::catalog_of<app>();
+[[maybe_unused]] constexpr auto first_id = app::ids[0];

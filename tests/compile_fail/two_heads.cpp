@@ -15,3 +15,6 @@ using merge = step<"0005_merge", "0004_a", "0004_b">;
 using app = strata::registry<base, branch_a, branch_b, merge>;
 #endif
 static_assert(app::size >= 3);
+// The command line reads the catalog: a broken registry still gives one diagnostic.
+[[maybe_unused]] constexpr auto catalog = strata::catalog_of<app>();
+[[maybe_unused]] constexpr auto first_id = app::ids[0];

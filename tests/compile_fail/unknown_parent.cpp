@@ -14,3 +14,6 @@ struct add_name : strata::migration<"0002_add_name", "0001_users"> {
 };
 using app = strata::registry<users, add_name>;
 static_assert(app::size == 2);
+// The command line reads the catalog: a broken registry still gives one diagnostic.
+[[maybe_unused]] constexpr auto catalog = strata::catalog_of<app>();
+[[maybe_unused]] constexpr auto first_id = app::ids[0];

@@ -219,11 +219,17 @@ void acquire_lock(C& conn, const options& o) {
   const std::vector<value> params{o.schema, o.history_table};
   const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
   auto pause = std::chrono::milliseconds(10);
+  unsigned attempt = 0;
   for (;;) {
     rows r = conn.query("SELECT pg_try_advisory_lock(" + t.lock_key_sql() + ")", params);
-    if (!r.empty() && !r[0].empty() && r[0][0] == value("t")) return;
+    if (!r.empty() && !r[0].empty() && r[0][0] == value("t")) {
+      log(o, log_level::debug, "took the migration lock");
+      return;
+    }
     if (std::chrono::steady_clock::now() >= deadline) break;
-    log(o, log_level::info, "waiting for the migration lock held by another runner");
+    ++attempt;
+    log(o, attempt == 1 ? log_level::info : log_level::debug,
+        "waiting for the migration lock held by another runner (attempt " + std::to_string(attempt) + ")");
     std::this_thread::sleep_for(std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
                                                     deadline - std::chrono::steady_clock::now()) +
                                                     std::chrono::milliseconds(1)));
@@ -336,8 +342,14 @@ std::vector<std::string> invalid_among(C& conn, const std::vector<created_index>
 
 // Runs one body (SQL statements, or code) after `opening` ("BEGIN", or nothing when a
 // transaction is open or the migration is not transactional).
+// A statement as the debug log shows it: its first line, cut at 120 characters.
+inline std::string statement_head(std::string_view s) {
+  s = s.substr(0, std::min(s.find('\n'), std::size_t{120}));
+  return std::string(s);
+}
+
 template <connection C>
-void run_body(C& conn, const catalog_entry& e, bool up, std::string_view opening = {}) {
+void run_body(C& conn, const catalog_entry& e, bool up, const options& o, std::string_view opening = {}) {
   const migration_facts& f = *e.facts;
   const body_kind kind = up ? f.up : f.down;
   if (kind == body_kind::code) {
@@ -360,8 +372,12 @@ void run_body(C& conn, const catalog_entry& e, bool up, std::string_view opening
     if (f.transactional) {
       if (!opening.empty()) statements.insert(statements.begin(), opening);
       const std::size_t first = opening.empty() ? 0 : 1;
+      log(o, log_level::debug, std::string(e.id) + ": sending " + std::to_string(statements.size() - first) +
+                                   " statement(s) in one round trip");
       try {
+        const auto sent = std::chrono::steady_clock::now();
         conn.execute_batch(std::span<const std::string_view>(statements));
+        log(o, log_level::debug, std::string(e.id) + ": statements done in " + std::to_string(elapsed_ms(sent)) + " ms");
       } catch (const batch_error& err) {
         const std::size_t index = std::min(err.index(), statements.size() - 1);
         const std::size_t k = index < first ? 0 : index - first;
@@ -374,7 +390,12 @@ void run_body(C& conn, const catalog_entry& e, bool up, std::string_view opening
   if (!opening.empty()) conn.execute(opening);
   for (std::size_t k = 0; k < statements.size(); ++k) {
     try {
+      log(o, log_level::debug, std::string(e.id) + ": statement " + std::to_string(k + 1) + " of " +
+                                   std::to_string(statements.size()) + ": " + statement_head(statements[k]));
+      const auto sent = std::chrono::steady_clock::now();
       conn.execute(statements[k]);
+      log(o, log_level::debug, std::string(e.id) + ": statement " + std::to_string(k + 1) + " done in " +
+                                   std::to_string(elapsed_ms(sent)) + " ms");
     } catch (const database_error& err) {
       throw migration_error(std::string(e.id), err.sqlstate(), std::string(statements[k]), k + 1, err.position(),
                             f.transactional ? 0 : k, describe_failure(e.id, k + 1, statements.size(), err));
@@ -431,7 +452,7 @@ void apply_outside_transaction(C& conn, const catalog_entry& e, bool up, const h
     conn.execute("DROP INDEX CONCURRENTLY IF EXISTS " + invalid);
   }
   try {
-    run_body(conn, e, up);
+    run_body(conn, e, up, o);
   } catch (migration_error& err) {
     std::string message = err.what();
     message = message.substr(message.find(": ") + 2);
@@ -483,11 +504,11 @@ step apply_one(C& conn, const catalog& cat, std::size_t k, bool up, bool in_open
     if (!f.transactional) {
       apply_outside_transaction(conn, e, up, h, k, o, started, r);
     } else if (in_open_transaction) {
-      run_body(conn, e, up);
+      run_body(conn, e, up, o);
       record(elapsed_ms(started));
     } else {
       try {
-        run_body(conn, e, up, "BEGIN");
+        run_body(conn, e, up, o, "BEGIN");
         record(elapsed_ms(started));
       } catch (...) {
         rollback_quietly(conn);
@@ -597,8 +618,9 @@ report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
     check_plan(cat, p, up, h);
     r.head_before = heads_text(cat, h.applied);
     if (!p.steps.empty()) {
-      log(o, log_level::debug, "plan: " + std::string(up ? "apply " : "revert ") + std::to_string(p.steps.size()) +
-                                   " revision(s), waiting for the migration lock");
+      std::string planned;
+      for (std::size_t k : p.steps) planned += (planned.empty() ? "" : ", ") + std::string(cat.entries[k].id);
+      log(o, log_level::debug, "plan: " + std::string(up ? "apply " : "revert ") + planned);
       lock_guard<C> lock(conn, o);
       r.took_lock = true;
       std::vector<std::string> created;

@@ -203,7 +203,11 @@ struct registry_of {
     std::array<std::string_view, size> out{};
     std::string_view* o = out.data();
     const std::string_view* list = graph::list_ids.data();
-    for (std::size_t k = 0; k < size; ++k) o[k] = list[graph::order.order[k]];
+    // Indices are bounds-checked: a broken graph is reported already, with no follow-on errors.
+    for (std::size_t k = 0; k < size; ++k) {
+      const std::uint32_t i = graph::order.order[k];
+      o[k] = i < size ? list[i] : std::string_view{};
+    }
     return out;
   }();
 
@@ -245,6 +249,7 @@ struct registry_of {
     std::uint32_t e = 0;
     for (std::size_t k = 0; k < size; ++k) {
       const std::uint32_t i = graph::order.order[k];
+      if (i >= size) continue;
       out[k] = {graph::list_ids[i], graph::parent_ids[i], graph::parent_counts[i], graph::facts_by_list[i], e};
       e += static_cast<std::uint32_t>(graph::parent_counts[i]);
     }
@@ -255,8 +260,11 @@ struct registry_of {
     std::size_t e = 0;
     for (std::size_t k = 0; k < size; ++k) {
       const std::uint32_t i = graph::order.order[k];
-      for (std::uint32_t p = graph::links.begin[i]; p < graph::links.begin[i + 1]; ++p)
-        out[e++] = graph::order.position[graph::links.index[p]];
+      if (i >= size) continue;
+      for (std::uint32_t p = graph::links.begin[i]; p < graph::links.begin[i + 1] && e < graph::edge_count; ++p) {
+        const std::uint32_t parent = graph::links.index[p];
+        out[e++] = parent < size ? graph::order.position[parent] : 0;
+      }
     }
     return out;
   }();
