@@ -425,4 +425,90 @@ TEST(SqlScript, StopsBeforeACodeBodyRatherThanRecordWhatItDoesNotRun) {
   EXPECT_THAT(script, HasSubstr("VALUES ('0001_users'"));
 }
 
+struct collected_log {
+  std::vector<std::pair<strata::log_level, std::string>> lines;
+  strata::log_sink sink() {
+    return [this](strata::log_level l, std::string_view m) { lines.emplace_back(l, std::string(m)); };
+  }
+  std::size_t at_least(strata::log_level level) const {
+    return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const auto& l) { return l.first >= level; }));
+  }
+  bool has(strata::log_level level, std::string_view text) const {
+    return std::any_of(lines.begin(), lines.end(),
+                       [&](const auto& l) { return l.first == level && l.second.find(text) != std::string::npos; });
+  }
+};
+
+TEST(Messages, DebugShowsThePlanAndEachStatementBeyondInfo) {
+  collected_log log;
+  fake_connection db;
+  strata::upgrade<app>(db, {.log = log.sink()});
+  EXPECT_TRUE(log.has(strata::log_level::debug, "plan: apply 0001_users, 0002_name, 0003_backfill, 0004_index"));
+  EXPECT_TRUE(log.has(strata::log_level::debug, "0001_users: statement 2 of 2: CREATE INDEX users_id ON users (id)"));
+  EXPECT_TRUE(log.has(strata::log_level::debug, "took the migration lock"));
+  EXPECT_TRUE(log.has(strata::log_level::info, "applied 0001_users in"));
+  EXPECT_GT(log.lines.size(), log.at_least(strata::log_level::info));
+}
+
+TEST(Messages, AFailingMigrationIsLoggedAsAnError) {
+  collected_log log;
+  fake_connection db;
+  db.fail_on = "UPDATE users SET name = 'x'";
+  EXPECT_THROW(strata::upgrade<app>(db, {.log = log.sink()}), strata::migration_error);
+  EXPECT_TRUE(log.has(strata::log_level::error, "strata.migration_failed: revision 0003_backfill failed"));
+}
+
+TEST(Messages, ReportsHaveNoEmptyHeading) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", "")};
+  const std::string text = strata::to_string(strata::downgrade_last<app>(db, 2));
+  EXPECT_THAT(text, ::testing::StartsWith("strata downgrade: 2 reverted\n  reverted 0002_name"));
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::downgrade_last<app>(db, 2); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("cannot revert 2 revisions: only 0 are applied"));
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users"))};
+  const auto one = strata::testing::thrown<strata::target_error>([&] { strata::downgrade_last<app>(db, 2); });
+  ASSERT_TRUE(one);
+  EXPECT_THAT(one->what(), HasSubstr("only 1 is applied"));
+}
+
+TEST(Messages, AnIrreversibleRevisionPointsAtStamp) {
+  fake_connection db;
+  db.history = full_history();
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::downgrade<app>(db, {.target = "0002_name"}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0003_backfill is irreversible"));
+  EXPECT_THAT(e->what(), HasSubstr("`stamp` its parent"));
+}
+
+TEST(Messages, StatusShowsADatabaseAheadOfTheBuildAndDescriptions) {
+  fake_connection db;
+  db.history = full_history();
+  db.history->push_back(history_row("0009_newer", "aa"));
+  const strata::state s = strata::status<app>(db);
+  EXPECT_TRUE(s.ahead());
+  EXPECT_THAT(strata::to_string(s), HasSubstr("the database is ahead of this build"));
+}
+
+// The README's code body, compiled and run.
+struct backfill_names : strata::migration<"0005_backfill_names", "0004_index"> {
+  static void up(strata::transaction& tx) {
+    tx.execute("UPDATE users SET name = '' WHERE name IS NULL; ANALYZE users");
+    strata::rows r = tx.query("SELECT id, email FROM users WHERE id > $1", {"100"});
+    for (const strata::row& row : r)
+      if (row[1]) tx.query("UPDATE users SET name = $1 WHERE id = $2", {*row[1], *row[0]});
+  }
+  static void down(strata::transaction& tx) { tx.execute("UPDATE users SET name = NULL"); }
+  static constexpr std::string_view description = "names from emails";
+};
+using readme_app = strata::registry<create_users, add_name, backfill, email_index, backfill_names>;
+
+TEST(CodeBodies, TheReadmeExampleRuns) {
+  fake_connection db;
+  db.history = full_history();
+  EXPECT_EQ(strata::upgrade<readme_app>(db).applied.size(), 1u);
+  EXPECT_TRUE(db.sent("SELECT id, email FROM users WHERE id > $1"));
+  EXPECT_EQ(strata::status<readme_app>(db).applied.back().description, "names from emails");
+}
+
 }  // namespace

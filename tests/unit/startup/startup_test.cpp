@@ -285,4 +285,14 @@ TEST(Secrets, ALogLineIsOneLine) {
             "could not connect: Connection refused Is the server running on that host?");
 }
 
+TEST(Log, TheDefaultSinkPrintsATimestampAndTheLevelOnOneLine) {
+  const strata::log_sink sink = strata::stderr_sink(strata::log_level::info);
+  testing::internal::CaptureStderr();
+  sink(strata::log_level::warning, "could not connect\n\tIs the server running?");
+  sink(strata::log_level::debug, "not shown at info");
+  const std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_THAT(out, ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z strata warning: "
+                                           "could not connect Is the server running\\?\n"));
+}
+
 }  // namespace
