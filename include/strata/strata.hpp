@@ -1,19 +1,23 @@
 #pragma once
-// The umbrella header: declaring migrations, the registry, and the executor's interfaces.
-// Needs no database library; <strata/pq.hpp> adds the libpqxx connection.
+// The umbrella header: declaring migrations, the registry, the executor and start-up's
+// configuration, with the PostgreSQL dialect. Needs no database library; <strata/pq.hpp> adds
+// the libpqxx connection.
 
+#include "backend/postgresql/dialect.hpp"
+#include "core/connection.hpp"
+#include "core/errors.hpp"
+#include "core/fixed_string.hpp"
+#include "core/log.hpp"
+#include "core/options.hpp"
+#include "core/redact.hpp"
+#include "core/transaction.hpp"
 #include "dsl/body.hpp"
-#include "dsl/fixed_string.hpp"
 #include "dsl/migration.hpp"
 #include "dsl/sql.hpp"
-#include "exec/connection.hpp"
-#include "exec/errors.hpp"
 #include "exec/executor.hpp"
 #include "exec/report.hpp"
 #include "plan/planner.hpp"
-#include "exec/transaction.hpp"
 #include "registry/registry.hpp"
 #include "startup/backoff.hpp"
 #include "startup/config.hpp"
-#include "startup/redact.hpp"
 #include "version.hpp"

@@ -75,7 +75,7 @@ TEST(PgCli, EveryCommandAndExitCode) {
 
   r = cli(db, {"downgrade", "-1", "--sql"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_THAT(r.out, HasSubstr("DELETE FROM \"strata_history\" WHERE revision = '20240106_merge'"));
+  EXPECT_THAT(r.out, HasSubstr("DELETE FROM \"public\".\"strata_history\" WHERE revision = '20240106_merge'"));
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 7);
   EXPECT_EQ(cli(db, {"downgrade", "-1"}).code, 0);
   EXPECT_EQ(cli(db, {"downgrade", "20240104_users_by_created_at"}).code, 0);

@@ -390,7 +390,7 @@ TEST(PgHistory, AMissingLogTableIsCreatedAgainWithAWarning) {
   db.run("DROP TABLE strata_log");
   const strata::report r = strata::upgrade<sets::basic>(conn);
   ASSERT_EQ(r.warnings.size(), 1u);
-  EXPECT_THAT(r.warnings[0], HasSubstr("the log table \"strata_log\" was missing"));
+  EXPECT_THAT(r.warnings[0], HasSubstr("the log table \"public\".\"strata_log\" was missing"));
   EXPECT_EQ(db.count("SELECT 1 FROM strata_log"), 3);  // the two that ran now: start and upgrade of the index, and orders
 }
 

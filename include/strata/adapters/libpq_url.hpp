@@ -7,13 +7,13 @@
 
 #include <libpq-fe.h>
 
-#include "../exec/errors.hpp"
-#include "../startup/redact.hpp"
+#include "../core/errors.hpp"
+#include "../core/redact.hpp"
 
 namespace strata::pq {
 
 // What to remove from every line printed about `url`: the password and sslpassword values libpq
-// parses, and how the text spells them (startup/redact.hpp). A string libpq cannot parse is a
+// parses, and how the text spells them (core/redact.hpp). A string libpq cannot parse is a
 // secret as a whole.
 inline secret_filter secrets_of(std::string_view url) {
   secret_filter secrets;

@@ -11,8 +11,9 @@
 
 #include <pqxx/pqxx>
 
-#include "../exec/connection.hpp"
-#include "../exec/errors.hpp"
+#include "../core/connection.hpp"
+#include "../backend/postgresql/dialect.hpp"
+#include "../core/errors.hpp"
 #include "libpq_url.hpp"
 
 namespace strata::pq {
@@ -76,6 +77,8 @@ inline bool session_ended(std::string_view state) {
 
 class connection {
  public:
+  using dialect = postgresql::dialect;
+
   // Owns a connection made from a URL or key=value string. Throws strata::connection_error.
   // libpq's message passes through the URL's secret filter: it may quote a part of it.
   explicit connection(const std::string& url) {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-#include "../dsl/fixed_string.hpp"
+#include "../core/fixed_string.hpp"
 
 namespace strata::detail {
 

@@ -2,12 +2,13 @@
 // Per-type facts about a migration's bodies (SQL text, code, or irreversible), gathered by one
 // function per type: at thousands of migrations every instantiation per type counts.
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <string_view>
 #include <type_traits>
 
-#include "../exec/transaction.hpp"
+#include "../core/transaction.hpp"
 #include "sql.hpp"
 
 namespace strata {
@@ -41,6 +42,9 @@ struct migration_facts {
   std::string_view description;
   std::string_view up_text, down_text;
   code_body up_code = nullptr, down_code = nullptr;
+  // PostgreSQL's lock_timeout and statement_timeout for this migration alone, in ms; -1: the
+  // run's defaults (options::pg_lock_timeout, pg_statement_timeout).
+  std::int64_t lock_timeout_ms = -1, statement_timeout_ms = -1;
   sql_analysis up_scan, down_scan;
   std::uint64_t checksum = 0;  // 0: no SQL body
   body_defect defect = body_defect::none;
@@ -123,6 +127,10 @@ constexpr migration_facts inspect() {
     }
   if constexpr (requires { M::transactional; }) f.transactional = static_cast<bool>(M::transactional);
   if constexpr (requires { M::description; }) f.description = std::string_view(M::description);
+  if constexpr (requires { std::chrono::duration_cast<std::chrono::milliseconds>(M::lock_timeout); })
+    f.lock_timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(M::lock_timeout).count();
+  if constexpr (requires { std::chrono::duration_cast<std::chrono::milliseconds>(M::statement_timeout); })
+    f.statement_timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(M::statement_timeout).count();
   return analyse_bodies(f, up_terminated, down_terminated);
 }
 

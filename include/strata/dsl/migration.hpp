@@ -8,8 +8,8 @@
 
 #include "../detail/chars.hpp"
 #include "../detail/hash.hpp"
-#include "../registry/diagnostics.hpp"
-#include "fixed_string.hpp"
+#include "../core/diagnostics.hpp"
+#include "../core/fixed_string.hpp"
 
 namespace strata {
 

@@ -1,37 +1,22 @@
 #pragma once
-// The history tables: names always quoted as identifiers, values always sent as parameters.
+// The history as the executor reads it: which revisions are applied or begun, and whether the
+// history agrees with this build and adds up (validation). Reads only.
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "../core/connection.hpp"
+#include "../core/errors.hpp"
+#include "../core/options.hpp"
+#include "../plan/planner.hpp"
+#include "dialect.hpp"
+
 namespace strata::detail {
-
-inline std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// A text[] literal for a parameter: {"a","b"} with quotes and backslashes escaped.
-inline std::string array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
 
 inline std::string checksum_text(std::uint64_t checksum) {
   if (checksum == 0) return {};
@@ -40,127 +25,149 @@ inline std::string checksum_text(std::uint64_t checksum) {
   return buf;
 }
 
-struct history_tables {
-  std::string schema;  // empty: the connection's current schema
-  std::string history = "strata_history";
-  std::string log = "strata_log";
+inline void log(const options& o, log_level level, const std::string& message) {
+  if (o.log) o.log(level, message);
+}
 
-  std::string qualified(std::string_view table) const {
-    return schema.empty() ? quote_identifier(table) : quote_identifier(schema) + "." + quote_identifier(table);
+inline std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& s : items) {
+    if (!out.empty()) out += sep;
+    out += s;
   }
+  return out;
+}
 
-  // The history's columns, in the order read_sql returns them.
-  static constexpr const char* columns[] = {"revision",   "parents",  "checksum",   "checksum_version", "description",
-                                            "applied_at", "execution_ms", "applied_by", "state",          "started_pid"};
+inline long long elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count();
+}
 
-  // One round trip before creating anything: whether the schema, the history and the log exist.
-  // $1 the quoted schema or '', $2 the qualified history table, $3 the qualified log table.
-  static std::string existing_sql() {
-    return "SELECT $1 = '' OR to_regnamespace($1) IS NOT NULL, to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL";
-  }
-  std::string create_schema_sql() const { return "CREATE SCHEMA " + quote_identifier(schema); }
+struct history_row {
+  std::string revision, checksum, checksum_version, applied_at, execution_ms, applied_by, state, started_pid,
+      description;
+};
 
-  // state: 'applied', or 'started' for a non-transactional revision whose statements have begun
-  // (an interrupted run leaves it so; the next run resumes it). started_pid: the backend that
-  // began it.
-  std::string create_sql() const {
-    return "CREATE TABLE IF NOT EXISTS " + qualified(history) +
-           " (revision text PRIMARY KEY, parents text[] NOT NULL DEFAULT '{}', checksum text, "
-           "checksum_version integer NOT NULL DEFAULT 1, description text, "
-           "applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL DEFAULT 0, "
-           "applied_by text NOT NULL DEFAULT current_user, state text NOT NULL DEFAULT 'applied', "
-           "started_pid integer);\n"
-           "CREATE TABLE IF NOT EXISTS " + qualified(log) +
-           " (id bigserial PRIMARY KEY, action text NOT NULL, revision text NOT NULL, checksum text, "
-           "execution_ms bigint, at timestamptz NOT NULL DEFAULT now(), by_user text NOT NULL DEFAULT current_user, "
-           "strata_version text NOT NULL)";
-  }
+struct history_view {
+  bool table_exists = true;
+  std::vector<history_row> rows;
+  std::vector<bool> applied;  // by catalog position: recorded as applied
+  std::vector<bool> started;  // by catalog position: a non-transactional revision an earlier run began
+  std::vector<bool> edited;   // by catalog position: its checksum differs from this build's
+  std::vector<std::size_t> row_of;  // by catalog position: index into rows
+  std::vector<std::string> unknown, mismatched;
+  std::vector<std::string> damage;  // a history that does not add up: always a validation error
 
-  // The one query of a run that finds nothing to do.
-  std::string read_sql() const {
-    return "SELECT revision, coalesce(checksum, ''), checksum_version::text, applied_at::text, execution_ms::text, "
-           "applied_by, state, coalesce(started_pid::text, ''), coalesce(description, '') FROM " +
-           qualified(history) + " ORDER BY applied_at, revision";
-  }
-
-  // When the history is missing: whether the log has entries (a dropped history). $1 none.
-  std::string log_count_sql() const { return "SELECT count(*)::text FROM " + qualified(log); }
-
-  // The history table's columns, to name the missing ones. $1 schema or '', $2 table.
-  static std::string columns_sql() {
-    return "SELECT column_name::text FROM information_schema.columns WHERE table_schema = "
-           "coalesce(nullif($1, ''), current_schema()) AND table_name = $2";
-  }
-
-  // $1 revision, $2 parents (comma-separated), $3 checksum, $4 description, $5 execution ms, $6 version
-  std::string record_sql(std::string_view action) const {
-    return "WITH h AS (INSERT INTO " + qualified(history) +
-           " (revision, parents, checksum, checksum_version, description, execution_ms) VALUES "
-           "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), $5::bigint) RETURNING revision) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, nullif($3, ''), $5::bigint, $6 FROM h";
-  }
-
-  // A non-transactional revision begins: its row says 'started' until it is done. Same
-  // parameters as record_sql.
-  std::string start_sql(std::string_view action) const {
-    return "WITH h AS (INSERT INTO " + qualified(history) +
-           " (revision, parents, checksum, checksum_version, description, execution_ms, state, started_pid) VALUES "
-           "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), $5::bigint, "
-           "'started', pg_backend_pid()) ON CONFLICT (revision) DO UPDATE SET state = 'started', "
-           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum RETURNING revision) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, nullif($3, ''), $5::bigint, $6 FROM h";
-  }
-
-  // A started revision is done. $1 revision, $2 execution ms, $3 version
-  std::string finish_sql(std::string_view action) const {
-    return "WITH h AS (UPDATE " + qualified(history) +
-           " SET state = 'applied', started_pid = NULL, applied_at = now(), execution_ms = $2::bigint "
-           "WHERE revision = $1 RETURNING revision, checksum) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, checksum, $2::bigint, $3 FROM h";
-  }
-
-  // $1 revision, $2 execution ms, $3 version
-  std::string erase_sql(std::string_view action) const {
-    return "WITH h AS (DELETE FROM " + qualified(history) + " WHERE revision = $1 RETURNING revision, checksum) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, checksum, $2::bigint, $3 FROM h";
-  }
-
-  // $1 revision, $2 checksum, $3 version: this build's checksum for an edited revision.
-  std::string repair_sql() const {
-    return "WITH h AS (UPDATE " + qualified(history) +
-           " SET checksum = nullif($2, ''), checksum_version = 1 WHERE revision = $1 RETURNING revision) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT 'repair', revision, nullif($2, ''), 0, $3 FROM h";
-  }
-
-  // Whether the backend that began a revision still works ($1 pid, $2 revision): the same pid
-  // connected before the revision started.
-  std::string backend_alive_sql() const {
-    return "SELECT a.state FROM pg_stat_activity a JOIN " + qualified(history) +
-           " h ON h.revision = $2 WHERE a.pid = $1::integer AND a.pid <> pg_backend_pid() "
-           "AND a.backend_start <= h.applied_at";
-  }
-
-  // INVALID indexes among the given names ($1 index names as stored, $2 their tables as written),
-  // leaving out any index a session is building right now.
-  static std::string invalid_indexes_sql() {
-    return "SELECT c.oid::regclass::text FROM unnest($1::text[], $2::text[]) AS w(name, tab) "
-           "JOIN pg_class c ON c.relname = w.name AND c.relnamespace = "
-           "(SELECT t.relnamespace FROM pg_class t WHERE t.oid = to_regclass(w.tab)) "
-           "JOIN pg_index i ON i.indexrelid = c.oid WHERE NOT i.indisvalid AND NOT EXISTS "
-           "(SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = c.oid) ORDER BY 1";
-  }
-
-  // Advisory lock keys: a constant class and a hash of the history table's qualified name, so
-  // that two services in two schemas never block each other. $1 schema or '', $2 table.
-  static constexpr const char* lock_class = "1398034993";  // "STR1"
-  static std::string lock_key_sql() {
-    return std::string(lock_class) + ", hashtext(coalesce(nullif($1, ''), current_schema()) || '.' || $2)";
+  // What a downgrade may revert: applied, or begun and interrupted.
+  std::vector<bool> present() const {
+    std::vector<bool> out = applied;
+    for (std::size_t k = 0; k < out.size(); ++k) out[k] = out[k] || started[k];
+    return out;
   }
 };
+
+
+template <connection C>
+history_view read_history(C& conn, const catalog& cat, const options& o) {
+  using D = dialect_for<C>;
+  const D t = tables_of<D>(o);
+  history_view h;
+  h.applied.assign(cat.size(), false);
+  h.started.assign(cat.size(), false);
+  h.edited.assign(cat.size(), false);
+  h.row_of.assign(cat.size(), 0);
+  rows result;
+  for (int pass = 0;; ++pass) {
+    try {
+      result = conn.query(t.read_sql(), {});
+      break;
+    } catch (const database_error& e) {
+      if (D::undefined_column(e.sqlstate())) {  // the table was altered
+        std::vector<std::string> missing;
+        const rows have = conn.query(D::columns_sql(), std::vector<value>{o.schema, o.history_table});
+        for (const char* column : D::columns)
+          if (std::none_of(have.begin(), have.end(), [&](const row& r) { return r.at(0) == value(column); }))
+            missing.emplace_back(column);
+        h.damage.push_back("the history table " + t.qualified(t.history) + " lacks column(s) " + join(missing) +
+                           ": it was changed by hand; restore them");
+        return h;
+      }
+      if (!D::undefined_table(e.sqlstate())) throw;  // no history: nothing applied yet, unless the log says otherwise
+    }
+    h.table_exists = false;
+    std::string logged = "0";
+    try {
+      const rows count = conn.query(t.log_count_sql(), {});
+      if (!count.empty() && !count[0].empty()) logged = count[0][0].value_or("0");
+    } catch (const database_error& e) {
+      if (!D::undefined_table(e.sqlstate())) throw;
+    }
+    if (logged == "0") return h;
+    // Another runner may have created both tables between the two reads (the history first):
+    // read it once more before calling it dropped.
+    if (pass == 0) {
+      h.table_exists = true;
+      continue;
+    }
+    h.damage.push_back("the history table " + t.qualified(t.history) + " is missing while the log table " +
+                       t.qualified(t.log) + " holds " + logged +
+                       " entries: the history was dropped or renamed; restore it (strata will not run again what "
+                       "the log says was applied)");
+    return h;
+  }
+  for (auto& r : result) {
+    auto cell = [&r](std::size_t i) { return i < r.size() ? r[i].value_or("") : std::string(); };
+    history_row row{cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7), cell(8)};
+    if (auto k = cat.find(row.revision)) {
+      if (row.state == "applied") h.applied[*k] = true;
+      else if (row.state == "started") h.started[*k] = true;
+      else h.damage.push_back("revision " + row.revision + " has the state '" + row.state + "' in the history, which strata never writes");
+      h.row_of[*k] = h.rows.size();
+      const std::string compiled = checksum_text(cat.entries[*k].facts->checksum);
+      if (row.checksum_version != "1") {
+        h.edited[*k] = true;
+        h.mismatched.push_back(row.revision + " (checksum version " + row.checksum_version +
+                               " in the history is unknown to this build)");
+      } else if (row.checksum != compiled) {
+        h.edited[*k] = true;
+        h.mismatched.push_back(row.revision + " (history " + (row.checksum.empty() ? "none" : row.checksum) +
+                               ", build " + (compiled.empty() ? "none" : compiled) + ")");
+      }
+    } else {
+      h.unknown.push_back(row.revision);
+    }
+    h.rows.push_back(std::move(row));
+  }
+  // Every recorded revision's parents are applied: strata applies parents first and reverts
+  // children first, so a gap means a row was removed by hand.
+  for (std::size_t k = 0; k < cat.size(); ++k) {
+    if (!h.applied[k] && !h.started[k]) continue;
+    for (std::uint32_t p : cat.parents_of(k))
+      if (!h.applied[p]) {
+        h.damage.push_back("revision " + std::string(cat.entries[k].id) + " is recorded as applied but its parent " +
+                           std::string(cat.entries[p].id) + " is not: a history row was removed by hand");
+        break;
+      }
+  }
+  return h;
+}
+
+// Stops the run when the history and this build disagree. Returns warnings it let pass.
+inline std::vector<std::string> validate(const history_view& h, const options& o) {
+  std::vector<std::string> problems, warnings;
+  for (const auto& m : h.mismatched)
+    problems.push_back("revision " + m + " was edited after it was applied: restore its text as applied, or "
+                       "accept this build's text with `repair`");
+  problems.insert(problems.end(), h.damage.begin(), h.damage.end());
+  for (const auto& u : h.unknown) {
+    std::string text = "revision " + u + " is applied in the database but unknown to this build (the database is "
+                       "ahead of it)";
+    if (!o.allow_unknown_revisions) text += ": deploy the newer build, or allow it with STRATA_ALLOW_UNKNOWN_REVISIONS=true";
+    (o.allow_unknown_revisions ? warnings : problems).push_back(text);
+  }
+  if (!problems.empty())
+    throw validation_error(problems, "validation failed, nothing was changed: " + join(problems, "; "));
+  for (const auto& w : warnings) log(o, log_level::warning, w);
+  return warnings;
+}
 
 }  // namespace strata::detail

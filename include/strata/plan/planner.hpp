@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "../exec/errors.hpp"
+#include "../core/errors.hpp"
 #include "../registry/registry.hpp"
 
 namespace strata {

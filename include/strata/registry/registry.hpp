@@ -17,8 +17,8 @@
 #include "../detail/hash.hpp"
 #include "../dsl/body.hpp"
 #include "../dsl/migration.hpp"
-#include "../exec/errors.hpp"
-#include "diagnostics.hpp"
+#include "../core/errors.hpp"
+#include "../core/diagnostics.hpp"
 #include "graph_check.hpp"
 
 namespace strata {

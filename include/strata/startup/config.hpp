@@ -12,10 +12,11 @@
 #include <string>
 #include <string_view>
 
-#include "../exec/errors.hpp"
-#include "../exec/executor.hpp"
+#include "../core/errors.hpp"
+#include "../core/log.hpp"
+#include "../core/options.hpp"
 #include "backoff.hpp"
-#include "redact.hpp"
+#include "../core/redact.hpp"
 
 namespace strata {
 
@@ -40,7 +41,12 @@ struct startup_config {
   std::string database_url{};                                  // DATABASE_URL
   std::chrono::milliseconds retry_for{std::chrono::seconds(30)};  // STRATA_RETRY_FOR (seconds; 0: one attempt)
   strata::backoff backoff{};                                   // STRATA_RETRY_BASE_MS, STRATA_RETRY_CAP_MS
-  std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};  // STRATA_LOCK_TIMEOUT (seconds)
+  std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};  // STRATA_LOCK_TIMEOUT (seconds): strata's own lock
+  // PostgreSQL's lock_timeout and statement_timeout for each migration, and the retry budget when
+  // a migration gives up waiting for a table lock (see options).
+  std::chrono::milliseconds pg_lock_timeout{std::chrono::seconds(1)};        // STRATA_PG_LOCK_TIMEOUT_MS
+  std::chrono::milliseconds pg_statement_timeout{0};                         // STRATA_PG_STATEMENT_TIMEOUT_MS
+  std::chrono::milliseconds lock_retry_for{std::chrono::minutes(10)};        // STRATA_LOCK_RETRY_FOR (seconds)
   std::string schema{};                                        // STRATA_SCHEMA
   std::string history_table = "strata_history";                // STRATA_HISTORY_TABLE
   std::string log_table = "strata_log";                        // STRATA_LOG_TABLE
@@ -70,6 +76,9 @@ struct startup_config {
     o.history_table = history_table;
     o.log_table = log_table;
     o.lock_timeout = lock_timeout;
+    o.pg_lock_timeout = pg_lock_timeout;
+    o.pg_statement_timeout = pg_statement_timeout;
+    o.lock_retry_for = lock_retry_for;
     o.allow_unknown_revisions = allow_unknown_revisions;
     o.log = sink();
     return o;
@@ -125,6 +134,9 @@ inline startup_config startup_config::from_env(const std::function<const char*(c
   });
   read("STRATA_RETRY_CAP_MS", [&](std::string_view v) { c.backoff.cap = std::chrono::milliseconds(detail::parse_count("STRATA_RETRY_CAP_MS", v)); });
   read("STRATA_LOCK_TIMEOUT", [&](std::string_view v) { c.lock_timeout = std::chrono::seconds(detail::parse_count("STRATA_LOCK_TIMEOUT", v)); });
+  read("STRATA_PG_LOCK_TIMEOUT_MS", [&](std::string_view v) { c.pg_lock_timeout = std::chrono::milliseconds(detail::parse_count("STRATA_PG_LOCK_TIMEOUT_MS", v)); });
+  read("STRATA_PG_STATEMENT_TIMEOUT_MS", [&](std::string_view v) { c.pg_statement_timeout = std::chrono::milliseconds(detail::parse_count("STRATA_PG_STATEMENT_TIMEOUT_MS", v)); });
+  read("STRATA_LOCK_RETRY_FOR", [&](std::string_view v) { c.lock_retry_for = std::chrono::seconds(detail::parse_count("STRATA_LOCK_RETRY_FOR", v)); });
   read("STRATA_SCHEMA", [&](std::string_view v) { c.schema = v; });
   read("STRATA_HISTORY_TABLE", [&](std::string_view v) { c.history_table = v; });
   read("STRATA_LOG_TABLE", [&](std::string_view v) { c.log_table = v; });

@@ -14,7 +14,7 @@
 #include "../adapters/pqxx.hpp"
 #include "../exec/executor.hpp"
 #include "config.hpp"
-#include "redact.hpp"
+#include "../core/redact.hpp"
 
 namespace strata {
 

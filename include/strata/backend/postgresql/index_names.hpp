@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace strata::detail {
+namespace strata::postgresql {
 
 struct created_index {
   std::string name;   // as PostgreSQL stores it (unquoted, case-folded)
@@ -93,4 +93,4 @@ inline std::optional<created_index> index_created_by(std::string_view s) {
   return out;
 }
 
-}  // namespace strata::detail
+}  // namespace strata::postgresql

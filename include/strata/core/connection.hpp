@@ -17,7 +17,7 @@ using row = std::vector<value>;
 using rows = std::vector<row>;
 
 // A connection runs SQL text (possibly several statements, no parameters) and parameterised
-// single statements that return rows. Failures throw strata::database_error (exec/errors.hpp),
+// single statements that return rows. Failures throw strata::database_error (core/errors.hpp),
 // or strata::connection_error when the connection itself is lost.
 template <class C>
 concept connection = requires(C& c, std::string_view text, std::span<const value> params) {
@@ -26,7 +26,7 @@ concept connection = requires(C& c, std::string_view text, std::span<const value
 };
 
 // Optionally, a connection runs several statements in one round trip, stopping at the first that
-// fails; it throws strata::batch_error (exec/errors.hpp) with that statement's index. The executor
+// fails; it throws strata::batch_error (core/errors.hpp) with that statement's index. The executor
 // uses it for transactional SQL bodies when the connection has it.
 template <class C>
 concept batch_connection = connection<C> && requires(C& c, std::span<const std::string_view> statements) {

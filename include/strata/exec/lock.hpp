@@ -1,0 +1,106 @@
+#pragma once
+// strata's own migration lock: a session-level advisory lock keyed by the history table, so that
+// replicas starting at once run one after the other.
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../core/connection.hpp"
+#include "../core/errors.hpp"
+#include "../core/options.hpp"
+#include "dialect.hpp"
+#include "history.hpp"
+
+namespace strata::detail {
+
+// Polled with pg_try_advisory_lock, so that a waiter holds no statement (and no snapshot) open
+// while it waits: a waiter blocked inside pg_advisory_lock() would stall the holder's
+// CREATE INDEX CONCURRENTLY forever.
+template <connection C>
+void acquire_lock(C& conn, const options& o) {
+  using D = dialect_for<C>;
+  const std::vector<value> params{o.schema, o.history_table};
+  const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
+  auto pause = std::chrono::milliseconds(10);
+  unsigned attempt = 0;
+  for (;;) {
+    rows r = conn.query(D::try_lock_sql(), params);
+    if (!r.empty() && !r[0].empty() && D::lock_taken(r[0][0].value_or(""))) {
+      log(o, log_level::debug, "took the migration lock");
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    ++attempt;
+    log(o, attempt == 1 ? log_level::info : log_level::debug,
+        "waiting for the migration lock held by another runner (attempt " + std::to_string(attempt) + ")");
+    std::this_thread::sleep_for(std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                    deadline - std::chrono::steady_clock::now()) +
+                                                    std::chrono::milliseconds(1)));
+    pause = std::min(pause * 2, std::chrono::milliseconds(500));
+  }
+  std::string holder = "another session";
+  rows who = conn.query(D::lock_holder_sql(), params);
+  if (!who.empty()) {
+    const row& w = who[0];
+    holder = "backend pid " + w[0].value_or("?") + " (application '" + w[1].value_or("") + "', client " +
+             w[4].value_or("") + ", connected since " + w[2].value_or("?") + ", " + w[3].value_or("") + ")";
+  }
+  throw lock_timeout_error("could not take the migration lock within " + std::to_string(o.lock_timeout.count()) +
+                           " ms: it is held by " + holder);
+}
+
+template <connection C>
+void release_lock(C& conn, const options& o) noexcept {
+  try {
+    conn.query(dialect_for<C>::unlock_sql(), std::vector<value>{o.schema, o.history_table});
+  } catch (...) {
+    // The session ends with the connection, and with it the lock.
+  }
+}
+
+template <connection C>
+class lock_guard {
+ public:
+  lock_guard(C& conn, const options& o) : conn_(conn), o_(o) { acquire_lock(conn, o); }
+  ~lock_guard() { release_lock(conn_, o_); }
+  lock_guard(const lock_guard&) = delete;
+  lock_guard& operator=(const lock_guard&) = delete;
+
+ private:
+  C& conn_;
+  const options& o_;
+};
+
+// Before a run with work to do, under no lock yet: the schema of the history tables (the
+// connection's current one when none is given), so that a migration's own `SET search_path`
+// changes neither the history writes nor the lock key; and, for an upgrade, the tables created
+// where missing (the schema only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the
+// database even when it exists). A log that went missing beside an existing history is created
+// again with a warning: its past is lost.
+template <connection C>
+options resolve_tables(C& conn, const options& o, bool create, std::vector<std::string>& warnings) {
+  using D = dialect_for<C>;
+  const D t = tables_of<D>(o);
+  const rows e = conn.query(D::existing_sql(), std::vector<value>{o.schema.empty() ? std::string() : D::quoted(o.schema),
+                                                                  t.qualified(t.history), t.qualified(t.log)});
+  auto cell = [&](std::size_t i) { return !e.empty() && i < e[0].size() ? e[0][i].value_or("") : std::string(); };
+  options resolved = o;
+  if (resolved.schema.empty()) resolved.schema = cell(0);
+  if (resolved.schema.empty())
+    throw config_error("the connection has no current schema (an empty search_path): set STRATA_SCHEMA (options.schema)");
+  if (!create) return resolved;
+  const D r = tables_of<D>(resolved);
+  if (cell(1) != "t") conn.execute(r.create_schema_sql());
+  if (cell(2) == "t" && cell(3) == "t") return resolved;
+  conn.execute(r.create_sql());
+  if (cell(2) == "t") {
+    warnings.push_back("the log table " + r.qualified(r.log) + " was missing and was created again: its earlier entries are lost");
+    log(o, log_level::warning, warnings.back());
+  }
+  return resolved;
+}
+
+}  // namespace strata::detail

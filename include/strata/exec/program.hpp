@@ -1,0 +1,166 @@
+#pragma once
+// A run as a program of steps: from the plan (which revisions, in which order) to everything the
+// run sends: BEGIN, settings, each statement, code bodies, history and log writes, COMMIT. One
+// runner executes a program (exec/runner.hpp) and one printer renders the same program as the
+// `--sql` script (exec/printer.hpp), so the script is what runs. Pure: no database.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../core/connection.hpp"
+#include "../core/options.hpp"
+#include "../plan/planner.hpp"
+#include "../version.hpp"
+#include "history.hpp"
+
+namespace strata {
+
+enum class step_kind : std::uint8_t {
+  sql,             // text sent as it is
+  sql_parameters,  // text with $1, $2, ... and its parameters
+  code_body,       // the revision's code body, run through strata::transaction
+  // Decided at run time from what the database holds (the printed script shows a comment):
+  wait_for_interrupted_run,  // a backend of the interrupted run may still work on the revision
+  drop_invalid_indexes,      // INVALID indexes the revision's CREATE INDEX statements left
+  check_indexes_valid,       // the indexes the revision built are valid
+};
+
+struct program_step {
+  step_kind kind = step_kind::sql;
+  std::string text;
+  std::vector<value> params;
+  std::size_t revision = 0;   // catalog position of the revision the step belongs to
+  std::size_t statement = 0;  // 1-based number in the revision's body; 0 for strata's own steps
+  bool commit = false;        // the COMMIT of a transaction (its loss leaves the outcome unknown)
+};
+
+// Runs, and is retried, as a whole: one revision, or every revision in single-transaction mode.
+struct program_unit {
+  bool up = true;
+  bool transactional = true;
+  bool resume = false;  // a non-transactional revision an interrupted run began
+  std::vector<std::size_t> revisions;
+  std::vector<program_step> steps;
+  std::vector<std::string> session_settings;  // set at session level: restored after the unit
+};
+
+struct program {
+  bool up = true;
+  bool create_tables = false;  // the history tables are missing
+  std::vector<program_unit> units;
+};
+
+namespace detail {
+
+inline std::string parents_text(const catalog_entry& e) {
+  std::string out;
+  for (std::size_t k = 0; k < e.parent_count; ++k) {
+    if (k) out += ',';
+    out += e.parents[k];
+  }
+  return out;
+}
+
+// PostgreSQL's own settings for one migration: its members, else the run's defaults. `always`
+// (single-transaction mode) sets both, to the default where there is none, so that one
+// migration's values do not carry over to the next in the same transaction.
+template <class D>
+void add_settings(program_unit& u, std::size_t k, const migration_facts& f, const options& o, bool local, bool always) {
+  const struct {
+    const char* name;
+    std::int64_t own, run;
+  } settings[] = {{"lock_timeout", f.lock_timeout_ms, o.pg_lock_timeout.count()},
+                  {"statement_timeout", f.statement_timeout_ms, o.pg_statement_timeout.count()}};
+  for (const auto& s : settings) {
+    const std::int64_t ms = s.own >= 0 ? s.own : s.run > 0 ? s.run : -1;
+    if (ms < 0 && !always) continue;
+    u.steps.push_back({step_kind::sql, ms < 0 ? D::set_default_sql(s.name, local) : D::set_sql(s.name, ms, local), {}, k, 0});
+    if (!local) u.session_settings.emplace_back(s.name);
+  }
+}
+
+template <class D>
+void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
+  if ((up ? f.up : f.down) == body_kind::code) {
+    u.steps.push_back({step_kind::code_body, {}, {}, k, 0});
+    return;
+  }
+  std::size_t number = 0;
+  split_statements(up ? f.up_text : f.down_text, [&](std::string_view s, std::size_t) {
+    u.steps.push_back({step_kind::sql, std::string(s), {}, k, ++number});
+  });
+}
+
+inline std::vector<value> record_params(const catalog_entry& e) {
+  return {std::string(e.id), parents_text(e), checksum_text(e.facts->checksum), std::string(e.facts->description),
+          std::string(version)};
+}
+
+// The history write of a transactional revision, inside its transaction.
+template <class D>
+void add_record(program_unit& u, std::size_t k, const catalog_entry& e, bool up, const D& t) {
+  if (up) u.steps.push_back({step_kind::sql_parameters, t.record_sql("upgrade"), record_params(e), k, 0});
+  else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade"), {std::string(e.id), std::string(version)}, k, 0});
+}
+
+}  // namespace detail
+
+// The program of a plan. `t` names the history tables (schema resolved for a run).
+template <class D>
+program make_program(const catalog& cat, const plan& p, bool up, const detail::history_view& h, const options& o,
+                     const D& t) {
+  program prog;
+  prog.up = up;
+  prog.create_tables = up && !h.table_exists;
+  const bool single = o.mode == mode::single_transaction;
+  if (single && !p.steps.empty()) {
+    program_unit u;
+    u.up = up;
+    u.revisions = p.steps;
+    u.steps.push_back({step_kind::sql, "BEGIN", {}, p.steps.front(), 0});
+    for (std::size_t k : p.steps) {
+      detail::add_settings<D>(u, k, *cat.entries[k].facts, o, true, true);
+      detail::add_body<D>(u, k, *cat.entries[k].facts, up);
+      detail::add_record(u, k, cat.entries[k], up, t);
+    }
+    u.steps.push_back({step_kind::sql, "COMMIT", {}, p.steps.back(), 0, true});
+    prog.units.push_back(std::move(u));
+    return prog;
+  }
+  for (std::size_t k : p.steps) {
+    const detail::catalog_entry& e = cat.entries[k];
+    const detail::migration_facts& f = *e.facts;
+    program_unit u;
+    u.up = up;
+    u.revisions = {k};
+    u.transactional = f.transactional;
+    if (f.transactional) {
+      u.steps.push_back({step_kind::sql, "BEGIN", {}, k, 0});
+      detail::add_settings<D>(u, k, f, o, true, false);
+      detail::add_body<D>(u, k, f, up);
+      detail::add_record(u, k, e, up, t);
+      u.steps.push_back({step_kind::sql, "COMMIT", {}, k, 0, true});
+    } else {
+      // Outside a transaction: the history row says 'started' before the first statement, so that
+      // an interrupted run is resumed by the next (README "Killed or interrupted runs").
+      u.resume = up && h.started[k];
+      u.steps.push_back({step_kind::sql_parameters, t.start_sql(!up ? "start-downgrade" : u.resume ? "resume" : "start"),
+                         detail::record_params(e), k, 0});
+      if (u.resume) u.steps.push_back({step_kind::wait_for_interrupted_run, {}, {}, k, 0});
+      detail::add_settings<D>(u, k, f, o, false, false);
+      const bool builds_indexes = up && f.up == body_kind::sql && !D::indexes_built_by(f.up_text).empty();
+      if (builds_indexes) u.steps.push_back({step_kind::drop_invalid_indexes, {}, {}, k, 0});
+      detail::add_body<D>(u, k, f, up);
+      if (builds_indexes) u.steps.push_back({step_kind::check_indexes_valid, {}, {}, k, 0});
+      if (up) u.steps.push_back({step_kind::sql_parameters, t.finish_sql("upgrade"), {std::string(e.id), std::string(version)}, k, 0});
+      else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade", false), {std::string(e.id), std::string(version)}, k, 0});
+    }
+    prog.units.push_back(std::move(u));
+  }
+  return prog;
+}
+
+}  // namespace strata

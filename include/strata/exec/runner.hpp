@@ -1,0 +1,380 @@
+#pragma once
+// Runs a program (exec/program.hpp) through a connection: batches a transactional revision's
+// statements into one round trip where the connection can, names the revision and statement of
+// every failure, retries a revision that gave up waiting for a table lock (PostgreSQL's
+// lock_timeout) with jittered backoff, resumes interrupted non-transactional revisions, and puts
+// back the session settings a migration changed.
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <random>
+#include <span>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../core/connection.hpp"
+#include "../core/errors.hpp"
+#include "../core/options.hpp"
+#include "../core/transaction.hpp"
+#include "dialect.hpp"
+#include "history.hpp"
+#include "program.hpp"
+#include "report.hpp"
+
+namespace strata::detail {
+
+template <connection C>
+void rollback_quietly(C& conn) noexcept {
+  try {
+    conn.execute("ROLLBACK");
+  } catch (...) {
+  }
+}
+
+template <connection C>
+void commit(C& conn, std::string_view what) {
+  try {
+    conn.execute("COMMIT");
+  } catch (const connection_error& e) {
+    throw state_unknown_error("the connection was lost while committing " + std::string(what) +
+                              "; it may or may not be applied: the next run reads the history and does what is left (" +
+                              e.what() + ")");
+  }
+}
+
+inline std::string describe_failure(std::string_view revision, std::size_t number, std::size_t count,
+                                    const database_error& e) {
+  std::string s = "revision " + std::string(revision) + " failed";
+  if (number > 0) s += " at statement " + std::to_string(number) + " of " + std::to_string(count);
+  s += ": " + e.server_message();
+  if (!e.sqlstate().empty()) s += " [SQLSTATE " + e.sqlstate() + "]";
+  if (!e.statement().empty()) s += "\n  statement: " + e.statement();
+  if (e.position() > 0) s += "\n  at character " + std::to_string(e.position());
+  return s;
+}
+
+// A statement as the debug log shows it: its first line, cut at 120 characters.
+inline std::string statement_head(std::string_view s) {
+  return std::string(s.substr(0, std::min(s.find('\n'), std::size_t{120})));
+}
+
+// Which of `indexes` are INVALID (a concurrent build that failed or was interrupted), leaving out
+// any that a session is building right now.
+template <connection C, class Indexes>
+std::vector<std::string> invalid_among(C& conn, const Indexes& indexes) {
+  using D = dialect_for<C>;
+  std::vector<std::string> out;
+  if (indexes.empty()) return out;
+  std::vector<std::string> names, tables;
+  for (const auto& i : indexes) {
+    names.push_back(i.name);
+    tables.push_back(i.table);
+  }
+  for (auto& r : conn.query(D::invalid_indexes_sql(), std::vector<value>{D::array(names), D::array(tables)}))
+    out.push_back(r.at(0).value_or(""));
+  return out;
+}
+
+template <connection C>
+std::vector<std::string> invalid_indexes_of(C& conn, const catalog_entry& e) {
+  if (e.facts->up != body_kind::sql) return {};
+  return invalid_among(conn, dialect_for<C>::indexes_built_by(e.facts->up_text));
+}
+
+// The sessions that may be in a migration's way, as the log and errors show them.
+template <connection C>
+std::string lock_holders(C& conn) {
+  std::vector<std::string> who;
+  try {
+    for (const row& r : conn.query(dialect_for<C>::lock_holders_sql(), {}))
+      who.push_back("pid " + r.at(0).value_or("?") + " (application '" + r.at(1).value_or("") + "', " +
+                    r.at(2).value_or("") + ", in a transaction since " + r.at(3).value_or("?") + ")");
+  } catch (const database_error&) {
+  }
+  return who.empty() ? std::string("none found any more") : join(who);
+}
+
+// The settings this session changed (name -> value), to put back what a migration changes.
+using session_settings = std::map<std::string, std::string>;
+
+template <connection C>
+session_settings read_session_settings(C& conn) {
+  session_settings out;
+  for (const row& r : conn.query(dialect_for<C>::session_settings_sql(), {}))
+    out[r.at(0).value_or("")] = r.at(1).value_or("");
+  return out;
+}
+
+template <connection C>
+void restore_session_settings(C& conn, const session_settings& before, const options& o) {
+  using D = dialect_for<C>;
+  const session_settings now = read_session_settings(conn);
+  if (now == before) return;
+  for (const auto& [name, value] : now) {
+    const auto was = before.find(name);
+    if (was != before.end() && was->second == value) continue;
+    log(o, log_level::debug, "putting back the setting " + name + " that a migration changed");
+    if (was != before.end()) conn.query(D::restore_setting_sql(), std::vector<strata::value>{name, was->second});
+    else if (D::plain_setting_name(name)) conn.execute(D::reset_sql(name));
+  }
+  for (const auto& [name, value] : before)
+    if (!now.contains(name)) conn.query(D::restore_setting_sql(), std::vector<strata::value>{name, value});
+}
+
+// An interrupted run's backend may still be working on the revision (a concurrent index build
+// goes on after its client is killed): wait for it, up to the migration-lock wait.
+template <connection C>
+void wait_for_interrupted_backend(C& conn, const catalog_entry& e, const history_row& row, const options& o) {
+  if (row.started_pid.empty()) return;
+  const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
+  const auto t = tables_of<dialect_for<C>>(o);
+  for (;;) {
+    const rows alive = conn.query(t.backend_alive_sql(), std::vector<value>{row.started_pid, std::string(e.id)});
+    if (alive.empty()) return;
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw lock_timeout_error("revision " + std::string(e.id) + " is still being applied by backend pid " +
+                               row.started_pid + " of an interrupted run (" + alive[0].at(0).value_or("") +
+                               "): wait for it to finish, or stop it with SELECT pg_cancel_backend(" + row.started_pid +
+                               "); nothing was changed");
+    log(o, log_level::info, "waiting for backend pid " + row.started_pid + ", which still works on revision " +
+                                std::string(e.id) + " for an interrupted run");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+// One program unit, from step `from` on. A failure comes out as a migration_error naming the
+// revision (and statement), or a connection_error saying what became of the revision.
+template <connection C>
+void run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t from, const history_view& h,
+              const options& o, std::vector<step>& done) {
+  using D = dialect_for<C>;
+  std::size_t i = from;
+  std::size_t current = cat.size();
+  auto started = std::chrono::steady_clock::now();
+  auto body_count = [&](std::size_t k) {
+    return static_cast<std::size_t>(
+        std::count_if(u.steps.begin(), u.steps.end(), [&](const program_step& s) { return s.revision == k && s.statement > 0; }));
+  };
+  auto fail_at = [&](const program_step& s, const database_error& err) -> migration_error {
+    const catalog_entry& e = cat.entries[s.revision];
+    if (s.statement > 0)
+      return migration_error(std::string(e.id), err.sqlstate(), s.text, s.statement, err.position(),
+                             u.transactional ? 0 : s.statement - 1,
+                             describe_failure(e.id, s.statement, body_count(s.revision), err));
+    if (s.kind == step_kind::code_body)
+      return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
+                             describe_failure(e.id, 0, 0, err));
+    return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
+                           "revision " + std::string(e.id) + " failed: " + err.server_message() +
+                               (err.sqlstate().empty() ? std::string() : " [SQLSTATE " + err.sqlstate() + "]"));
+  };
+  auto finish_revision = [&] {
+    if (current == cat.size()) return;
+    done.push_back({std::string(cat.entries[current].id), std::chrono::milliseconds(elapsed_ms(started))});
+  };
+  try {
+    try {
+      while (i < u.steps.size()) {
+        const program_step& s = u.steps[i];
+        const catalog_entry& e = cat.entries[s.revision];
+        if (s.revision != current) {
+          finish_revision();
+          current = s.revision;
+          started = std::chrono::steady_clock::now();
+          log(o, log_level::info, std::string(u.up ? "applying " : "reverting ") + std::string(e.id));
+        }
+        try {
+          switch (s.kind) {
+            case step_kind::sql: {
+              if (s.commit) {
+                commit(conn, "revision " + std::string(e.id));
+                break;
+              }
+              if constexpr (batch_connection<C>) {
+                if (u.transactional) {  // the revision's statements in one round trip
+                  std::size_t j = i;
+                  std::vector<std::string_view> batch;
+                  while (j < u.steps.size() && u.steps[j].kind == step_kind::sql && u.steps[j].revision == s.revision &&
+                         !u.steps[j].commit)
+                    batch.push_back(u.steps[j++].text);
+                  log(o, log_level::debug, std::string(e.id) + ": sending " + std::to_string(batch.size()) +
+                                               " statement(s) in one round trip");
+                  const auto sent = std::chrono::steady_clock::now();
+                  try {
+                    conn.execute_batch(std::span<const std::string_view>(batch));
+                  } catch (const batch_error& err) {
+                    throw fail_at(u.steps[i + std::min(err.index(), batch.size() - 1)], err);
+                  }
+                  log(o, log_level::debug, std::string(e.id) + ": done in " + std::to_string(elapsed_ms(sent)) + " ms");
+                  i = j;
+                  continue;
+                }
+              }
+              if (s.statement > 0)
+                log(o, log_level::debug, std::string(e.id) + ": statement " + std::to_string(s.statement) + ": " +
+                                             statement_head(s.text));
+              const auto sent = std::chrono::steady_clock::now();
+              conn.execute(s.text);
+              if (s.statement > 0)
+                log(o, log_level::debug, std::string(e.id) + ": statement " + std::to_string(s.statement) + " done in " +
+                                             std::to_string(elapsed_ms(sent)) + " ms");
+              break;
+            }
+            case step_kind::sql_parameters: conn.query(s.text, s.params); break;
+            case step_kind::code_body: {
+              transaction tx{conn};
+              (u.up ? e.facts->up_code : e.facts->down_code)(tx);
+              break;
+            }
+            case step_kind::wait_for_interrupted_run:
+              wait_for_interrupted_backend(conn, e, h.rows[h.row_of[s.revision]], o);
+              break;
+            case step_kind::drop_invalid_indexes:
+              for (const auto& invalid : invalid_indexes_of(conn, e)) {
+                log(o, log_level::warning, "dropping the INVALID index " + invalid +
+                                               " that an interrupted or failed build of " + std::string(e.id) + " left behind");
+                conn.execute(D::drop_index_sql(invalid));
+              }
+              break;
+            case step_kind::check_indexes_valid:
+              if (const auto invalid = invalid_indexes_of(conn, e); !invalid.empty())
+                throw migration_error(std::string(e.id), "", "", 0, 0, 0,
+                                      "revision " + std::string(e.id) + " left the INVALID index " + join(invalid) +
+                                          "; its history row says 'started'");
+              break;
+          }
+        } catch (const batch_error&) {
+          throw;
+        } catch (const database_error& err) {
+          throw fail_at(s, err);
+        }
+        ++i;
+      }
+      finish_revision();
+    } catch (...) {
+      if (u.transactional) rollback_quietly(conn);
+      throw;
+    }
+  } catch (const connection_error& lost) {
+    const std::string what = std::string(u.up ? "applying" : "reverting") + " revision " +
+                             std::string(cat.entries[i < u.steps.size() ? u.steps[i].revision : u.revisions.back()].id);
+    if (!u.transactional)
+      throw connection_error("the connection was lost while " + what +
+                                 ", which is not transactional: some of its statements may have run; its history row "
+                                 "says 'started' and the next run resumes it (" + lost.what() + ")",
+                             true);
+    throw connection_error("the connection was lost while " + what + ": " +
+                               (u.revisions.size() > 1 ? "the run's single transaction" : "its transaction") +
+                               " was rolled back by the server and nothing of it was recorded; run again (" +
+                               lost.what() + ")",
+                           true);
+  }
+}
+
+// What a non-transactional revision's failure leaves, added to its message.
+template <connection C>
+migration_error outside_transaction_failure(C& conn, const catalog_entry& e, const migration_error& err) {
+  const bool code = err.statement_number() == 0 && e.facts->up == body_kind::code;
+  std::string message = err.what();
+  message = message.substr(message.find(": ") + 2);
+  if (code)
+    message += "\n  this migration is not transactional: its code body may have run statements before the failure; they stay applied";
+  else if (err.statements_already_run() > 0)
+    message += "\n  this migration is not transactional: statements 1 to " + std::to_string(err.statements_already_run()) +
+               " ran and stay applied";
+  else
+    message += "\n  none of its statements took effect";
+  message += "; its history row says 'started', and the next run " +
+             std::string(code ? "stops until you check it (a code body is not resumed automatically)"
+                              : "runs it again from its first statement");
+  try {
+    if (const auto invalid = invalid_indexes_of(conn, e); !invalid.empty())
+      message += "\n  INVALID index left behind by the failed concurrent build: " + join(invalid) +
+                 " (the next run drops it before building again)";
+  } catch (...) {
+  }
+  return migration_error(err.revision(), err.sqlstate(), err.statement(), err.statement_number(), err.position(),
+                         err.statements_already_run(), message);
+}
+
+// Runs a program: each unit, retried while a table lock is not available (within
+// options.lock_retry_for), with the session's settings put back after each.
+template <connection C>
+void run_program(C& conn, const catalog& cat, const program& prog, const history_view& h, const options& o, report& r) {
+  using D = dialect_for<C>;
+  if (prog.units.empty()) return;
+  const session_settings before = read_session_settings(conn);
+  std::mt19937_64 jitter{std::random_device{}()};
+  for (const program_unit& u : prog.units) {
+    if (u.resume) r.resumed.emplace_back(cat.entries[u.revisions.front()].id);
+    if (u.resume)
+      log(o, log_level::warning, "resuming revision " + std::string(cat.entries[u.revisions.front()].id) +
+                                     ": an earlier run began it and was interrupted; its statements run again from the first");
+    std::vector<step> done;
+    std::size_t from = 0;
+    const auto deadline = std::chrono::steady_clock::now() + o.lock_retry_for;
+    for (unsigned attempt = 1;; ++attempt) {
+      try {
+        run_unit(conn, cat, u, from, h, o, done);
+        break;
+      } catch (const migration_error& err) {
+        const catalog_entry& e = *std::find_if(cat.entries.begin(), cat.entries.end(),
+                                                [&](const catalog_entry& c) { return c.id == err.revision(); });
+        if (!D::lock_not_available(err.sqlstate())) {
+          try {
+            restore_session_settings(conn, before, o);
+          } catch (...) {
+          }
+          if (!u.transactional) throw outside_transaction_failure(conn, e, err);
+          throw;
+        }
+        // It gave up waiting for a table lock, and nothing of it holds one now (a transactional
+        // revision was rolled back; a non-transactional statement was cancelled whole): wait, then
+        // run it again, from the cancelled statement where not transactional.
+        const std::string holders = lock_holders(conn);
+        const long long ceiling = std::min<long long>(o.lock_retry_cap.count(),
+                                                      o.lock_retry_base.count() << std::min(attempt - 1, 20u));
+        const auto delay = std::chrono::milliseconds(
+            ceiling / 2 + static_cast<long long>(std::uniform_real_distribution<double>(0, 0.5)(jitter) * static_cast<double>(ceiling)));
+        const std::string what = "revision " + std::string(e.id) +
+                                 (err.statement_number() ? " (statement " + std::to_string(err.statement_number()) + ")" : "");
+        if (std::chrono::steady_clock::now() + delay > deadline) {
+          try {
+            restore_session_settings(conn, before, o);
+          } catch (...) {
+          }
+          throw lock_timeout_error(what + " could not take the table locks it needs: PostgreSQL's lock_timeout ran out on " +
+                                   std::to_string(attempt) + " attempt(s) within the retry budget of " +
+                                   std::to_string(o.lock_retry_for.count()) + " ms; sessions holding locks: " + holders +
+                                   (u.transactional ? "; it was rolled back, nothing of it was applied"
+                                                    : "; its history row says 'started' and the next run resumes it"));
+        }
+        log(o, log_level::warning, what + " waited longer than lock_timeout for a lock and was " +
+                                       (u.transactional ? "rolled back" : "cancelled") + " (attempt " +
+                                       std::to_string(attempt) + "); retrying in " + std::to_string(delay.count()) +
+                                       " ms; sessions holding locks: " + holders);
+        std::this_thread::sleep_for(delay);
+        if (u.transactional) {
+          done.clear();
+          from = 0;
+        } else {
+          for (const auto& invalid : invalid_indexes_of(conn, e)) conn.execute(D::drop_index_sql(invalid));
+          from = static_cast<std::size_t>(std::find_if(u.steps.begin(), u.steps.end(), [&](const program_step& s) {
+                                            return s.statement == err.statement_number() && s.statement > 0;
+                                          }) - u.steps.begin());
+          if (from >= u.steps.size()) from = 0;
+        }
+      }
+    }
+    restore_session_settings(conn, before, o);
+    for (const step& s : done)
+      log(o, log_level::info, std::string(u.up ? "applied " : "reverted ") + s.revision + " in " +
+                                  std::to_string(s.duration.count()) + " ms");
+    auto& list = u.up ? r.applied : r.reverted;
+    list.insert(list.end(), done.begin(), done.end());
+  }
+}
+
+}  // namespace strata::detail
