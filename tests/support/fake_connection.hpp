@@ -37,6 +37,17 @@ struct fake_connection {
   rows query(std::string_view text, std::span<const value> params) {
     calls.push_back({std::string(text), std::vector<value>(params.begin(), params.end())});
     if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
+    if (text.starts_with("SELECT count(*)::text, coalesce(md5(")) {  // the history's count and digest
+      if (!history) throw database_error("ERROR:  relation \"strata_history\" does not exist", "42P01", std::string(text));
+      std::vector<std::pair<std::string_view, std::string>> applied;
+      bool as_built = true;
+      for (const row& r : *history) {
+        applied.emplace_back(*r[0], r[1].value_or(""));
+        as_built = as_built && r[2] == value("1") && r[6] == value("applied");
+      }
+      return {{value(std::to_string(history->size())),
+               value(as_built ? postgresql::dialect::expected_digest(applied) : std::string("differs"))}};
+    }
     if (text.starts_with("SELECT revision,")) {
       if (!history) throw database_error("ERROR:  relation \"strata_history\" does not exist", "42P01", std::string(text));
       return *history;

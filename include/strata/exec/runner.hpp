@@ -162,7 +162,11 @@ void run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
     if (s.statement > 0)
       return migration_error(std::string(e.id), err.sqlstate(), s.text, s.statement, err.position(),
                              u.transactional ? 0 : s.statement - 1,
-                             describe_failure(e.id, s.statement, body_count(s.revision), err));
+                             describe_failure(e.id, s.statement, body_count(s.revision), err) +
+                                 (D::query_canceled(err.sqlstate())
+                                      ? "\n  it ran longer than its statement_timeout allows (the migration's "
+                                        "`statement_timeout`, or options.pg_statement_timeout)"
+                                      : ""));
     if (s.kind == step_kind::code_body)
       return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
                              describe_failure(e.id, 0, 0, err));

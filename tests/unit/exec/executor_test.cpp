@@ -261,7 +261,7 @@ TEST(Validation, TamperedHistoriesAreRefused) {
     ASSERT_TRUE(e) << t.what;
     EXPECT_THAT(e->what(), HasSubstr(t.says)) << t.what;
     EXPECT_FALSE(db.sent("advisory")) << t.what;
-    EXPECT_EQ(db.round_trips(), 1u) << t.what;
+    EXPECT_EQ(db.round_trips(), 2u) << t.what;  // the digest differs, so the rows are read; nothing else
   }
 }
 
@@ -349,7 +349,7 @@ TEST(Validation, EditedMigrationStopsTheRunBeforeAnyLock) {
   ASSERT_TRUE(e);
   EXPECT_THAT(e->what(), HasSubstr("0001_users"));
   EXPECT_THAT(e->what(), HasSubstr("edited"));
-  EXPECT_EQ(db.round_trips(), 1u);
+  EXPECT_EQ(db.round_trips(), 2u);  // the digest, the rows; no lock
 }
 
 TEST(Validation, UnknownRevisionStopsOrWarns) {
@@ -514,6 +514,21 @@ TEST(CodeBodies, TheReadmeExampleRuns) {
   EXPECT_EQ(strata::upgrade<readme_app>(db).applied.size(), 1u);
   EXPECT_TRUE(db.sent("SELECT id, email FROM users WHERE id > $1"));
   EXPECT_EQ(strata::status<readme_app>(db).applied.back().description, "names from emails");
+}
+
+TEST(Digest, MatchesWhatPostgresqlsMd5ReturnsForTheSameRows) {
+  // md5(E'a b 1 applied\nc  1 applied'), as PostgreSQL (and any md5) computes it; rows in byte order
+  EXPECT_EQ(strata::postgresql::dialect::expected_digest({{"c", ""}, {"a", "b"}}), "70d3ee65a1d05bab328de4a908494e33");
+}
+
+TEST(Upgrade, AtHeadTheDigestAloneDecides) {
+  fake_connection db;
+  db.history = full_history();
+  EXPECT_TRUE(strata::upgrade<app>(db).applied.empty());
+  EXPECT_FALSE(db.sent("SELECT revision,"));  // the count and digest matched: no rows read
+  db.history->back()[6] = strata::value("started");  // not as built: the rows are read, and it resumes
+  EXPECT_THAT(strata::upgrade<app>(db).resumed, ElementsAre("0004_index"));
+  EXPECT_TRUE(db.sent("SELECT revision,"));
 }
 
 }  // namespace

@@ -5,10 +5,14 @@
 // parameters: no name or value is ever put inside a string or a dollar quote. A second database
 // is a second dialect with the same members.
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/uuid/detail/md5.hpp>  // Boost's MD5, to match the server's md5()
 
 #include "../../dsl/sql.hpp"
 #include "index_names.hpp"
@@ -105,6 +109,36 @@ struct dialect {
     return "SELECT revision, coalesce(checksum, ''), checksum_version::text, applied_at::text, execution_ms::text, "
            "applied_by, state, coalesce(started_pid::text, ''), coalesce(description, '') FROM " +
            qualified(history) + " ORDER BY applied_at, revision";
+  }
+
+  // The no-op start-up's one query: the history's row count and a digest of what validation needs
+  // of it (revision, checksum, checksum version, state). When both match a build at its head,
+  // nothing else is read. Over no rows: count 0, digest ''.
+  std::string digest_sql() const {
+    return "SELECT count(*)::text, coalesce(md5(string_agg(revision || ' ' || coalesce(checksum, '') || ' ' || "
+           "checksum_version || ' ' || state, E'\\n' ORDER BY revision COLLATE \"C\")), '') FROM " + qualified(history);
+  }
+  // The digest the query above returns for a history holding exactly `rows` (revision, checksum),
+  // all applied, with checksum version 1.
+  static std::string expected_digest(std::vector<std::pair<std::string_view, std::string>> rows) {
+    std::sort(rows.begin(), rows.end());
+    boost::uuids::detail::md5 md5;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::string line = (i ? "\n" : "") + std::string(rows[i].first) + " " + rows[i].second + " 1 applied";
+      md5.process_bytes(line.data(), line.size());
+    }
+    boost::uuids::detail::md5::digest_type digest;
+    md5.get_digest(digest);
+    // Boost before 1.86 gives four words whose values read as the digest (big-endian); later
+    // versions the 16 bytes.
+    std::string hex;
+    char buf[9];
+    for (const auto part : digest) {
+      if constexpr (sizeof part == 4) std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(part));
+      else std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(part));
+      hex += buf;
+    }
+    return hex;
   }
 
   // When the history is missing: whether the log has entries (a dropped history).
