@@ -130,7 +130,9 @@ class connection {
       raw.reserve(params.size());
       for (const value& p : params) raw.push_back(p ? p->c_str() : nullptr);
       pqxx::nontransaction tx(*conn_, "strata");
-      const pqxx::result r = tx.exec_params(std::string(text), pqxx::prepare::make_dynamic_params(raw));
+      // Without parameters, the simple query protocol: one message, less work for the server.
+      const pqxx::result r = params.empty() ? tx.exec(std::string(text))
+                                            : tx.exec_params(std::string(text), pqxx::prepare::make_dynamic_params(raw));
       rows out;
       out.reserve(r.size());
       for (const auto& record : r) {

@@ -45,6 +45,7 @@ struct program_unit {
   std::vector<std::size_t> revisions;
   std::vector<program_step> steps;
   std::vector<std::string> session_settings;  // set at session level: restored after the unit
+  bool may_change_settings = false;            // a code body, a SET or RESET, set_config: compared after
 };
 
 struct program {
@@ -82,15 +83,32 @@ void add_settings(program_unit& u, std::size_t k, const migration_facts& f, cons
   }
 }
 
+// Whether a statement may change a session setting that outlives it: a plain SET or RESET (not
+// SET LOCAL, SET CONSTRAINTS, SET TRANSACTION), or a call of set_config anywhere in it.
+inline bool may_change_settings(std::string_view s) {
+  std::string lower;
+  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (lower.find("set_config") != std::string::npos) return true;
+  if (lower.starts_with("reset")) return true;
+  if (!lower.starts_with("set") || lower.size() < 4 || !(lower[3] == ' ' || lower[3] == '\n' || lower[3] == '\t'))
+    return false;
+  const std::string_view rest = std::string_view(lower).substr(4);
+  for (std::string_view scoped : {"local", "constraints", "transaction", "session characteristics"})
+    if (rest.substr(rest.find_first_not_of(" \t\n")).starts_with(scoped)) return false;
+  return true;
+}
+
 template <class D>
 void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
   if ((up ? f.up : f.down) == body_kind::code) {
     u.steps.push_back({step_kind::code_body, {}, {}, k, 0});
+    u.may_change_settings = true;
     return;
   }
   std::size_t number = 0;
   split_statements(up ? f.up_text : f.down_text, [&](std::string_view s, std::size_t) {
     u.steps.push_back({step_kind::sql, std::string(s), {}, k, ++number});
+    if (may_change_settings(s)) u.may_change_settings = true;
   });
 }
 

@@ -309,7 +309,11 @@ template <connection C>
 void run_program(C& conn, const catalog& cat, const program& prog, const history_view& h, const options& o, report& r) {
   using D = dialect_for<C>;
   if (prog.units.empty()) return;
-  const session_settings before = read_session_settings(conn);
+  // The session's settings, read only when a unit may change them.
+  const bool watch_settings = std::any_of(prog.units.begin(), prog.units.end(), [](const program_unit& u) {
+    return u.may_change_settings || !u.session_settings.empty();
+  });
+  const session_settings before = watch_settings ? read_session_settings(conn) : session_settings{};
   std::mt19937_64 jitter{std::random_device{}()};
   for (const program_unit& u : prog.units) {
     if (u.resume) r.resumed.emplace_back(cat.entries[u.revisions.front()].id);
@@ -328,7 +332,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
                                                 [&](const catalog_entry& c) { return c.id == err.revision(); });
         if (!D::lock_not_available(err.sqlstate())) {
           try {
-            restore_session_settings(conn, before, o);
+            if (watch_settings) restore_session_settings(conn, before, o);
           } catch (...) {
           }
           if (!u.transactional) throw outside_transaction_failure(conn, e, err);
@@ -346,7 +350,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
                                  (err.statement_number() ? " (statement " + std::to_string(err.statement_number()) + ")" : "");
         if (std::chrono::steady_clock::now() + delay > deadline) {
           try {
-            restore_session_settings(conn, before, o);
+            if (watch_settings) restore_session_settings(conn, before, o);
           } catch (...) {
           }
           throw lock_timeout_error(what + " could not take the table locks it needs: PostgreSQL's lock_timeout ran out on " +
@@ -372,7 +376,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
         }
       }
     }
-    restore_session_settings(conn, before, o);
+    if (u.may_change_settings || !u.session_settings.empty()) restore_session_settings(conn, before, o);
     for (const step& s : done)
       log(o, log_level::info, std::string(u.up ? "applied " : "reverted ") + s.revision + " in " +
                                   std::to_string(s.duration.count()) + " ms");

@@ -531,4 +531,14 @@ TEST(Upgrade, AtHeadTheDigestAloneDecides) {
   EXPECT_TRUE(db.sent("SELECT revision,"));
 }
 
+TEST(Program, KnowsWhichStatementsMayChangeASessionSetting) {
+  using strata::detail::may_change_settings;
+  for (const char* yes : {"SET search_path = x", "set\nwork_mem = '8MB'", "RESET ALL", "SELECT set_config('a.b', 'c', false)",
+                          "SET SESSION search_path = x"})
+    EXPECT_TRUE(may_change_settings(yes)) << yes;
+  for (const char* no : {"SET LOCAL lock_timeout = '1s'", "SET CONSTRAINTS ALL DEFERRED", "SET TRANSACTION READ ONLY",
+                         "CREATE TABLE settings (x int)", "UPDATE t SET x = 1", "SELECT 1"})
+    EXPECT_FALSE(may_change_settings(no)) << no;
+}
+
 }  // namespace
