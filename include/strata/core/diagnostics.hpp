@@ -102,6 +102,30 @@ struct statement_must_be_idempotent_outside_a_transaction {
                 "DROP ... IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS");
 };
 
+// The safety lint (README "The safety lint"): the rule and its safe alternative are spelled above.
+template <class Migration, class Id, class Rule, class Statement, class SafeAlternative>
+struct statement_is_unsafe_on_a_live_table {
+  static_assert(always_false<Migration, Id, Rule, Statement, SafeAlternative>,
+                "strata::registry: this statement would queue production behind a lock, rewrite or scan a table "
+                "under one, or break the release still running (rule, statement and safe alternative spelled "
+                "above); write the safe alternative, or allow it with `-- strata:allow RULE: reason` on the line "
+                "before the statement");
+};
+template <class Migration, class Id, class Allowance>
+struct lint_allowance_is_malformed {
+  static_assert(always_false<Migration, Id, Allowance>,
+                "strata::registry: an allowance names the lint's rules and gives a reason: "
+                "`strata:allow RULE[, RULE]: reason` (the text spelled above names an unknown rule or gives no reason)");
+};
+template <class Rule>
+struct lint_policy_names_an_unknown_rule {
+  static_assert(always_false<Rule>, "strata::lint_off: no lint rule has the name spelled above");
+};
+template <class Id>
+struct lint_from_names_an_unknown_revision {
+  static_assert(always_false<Id>, "strata::lint_from: no revision of the registry has the id spelled above");
+};
+
 template <class Migration, class Id, class Statement>
 struct sql_standard_function_body_is_not_supported {
   static_assert(always_false<Migration, Id, Statement>,

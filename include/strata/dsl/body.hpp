@@ -9,7 +9,7 @@
 #include <type_traits>
 
 #include "../core/transaction.hpp"
-#include "sql.hpp"
+#include "statements.hpp"
 
 namespace strata {
 
@@ -27,6 +27,7 @@ enum class body_defect : std::uint8_t {
   atomic_routine,           // likewise
   refused_in_transaction,   // likewise
   not_idempotent,           // likewise: CREATE/DROP without IF [NOT] EXISTS outside a transaction
+  bad_allowance,            // a `strata:allow` naming an unknown rule or giving no reason
 };
 
 using code_body = void (*)(transaction&);
@@ -50,11 +51,18 @@ struct migration_facts {
   body_defect defect = body_defect::none;
   bool defect_in_up = true;   // which SQL body holds an SQL defect
   statement_span defect_at{}; // the text a diagnostic quotes
+  // The safety lint (transactional migrations only): the rules broken after the migration's own
+  // allowances; the registry applies its policy (lint_policy) and reports the first.
+  std::string_view allow;        // the migration's `allow` member: "RULE[, RULE]: reason"
+  std::uint32_t allowed = 0;     // its rules
+  std::uint32_t lint_hits = 0;
 };
 
 // The non-template part: scanning and verdicts. Kept out of the per-type template so that each
 // migration type instantiates only the few lines that read its members.
 constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, bool down_terminated) {
+  bool bad_allow = false;
+  if (!f.allow.empty()) f.allowed = parse_allowance(f.allow, bad_allow);
   if (f.up == body_kind::irreversible) f.up = body_kind::wrong_signature;
   if (f.up == body_kind::missing) { f.defect = body_defect::lacks_up; return f; }
   if (f.up == body_kind::wrong_signature) { f.defect = body_defect::up_signature; return f; }
@@ -62,9 +70,10 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
   if (f.down == body_kind::wrong_signature) { f.defect = body_defect::down_signature; return f; }
 
   std::uint64_t sum = checksum_start;
-  f.up_scan = analyse_sql(f.up_text, sum, up_terminated);
+  f.up_scan = analyse_sql(f.up_text, sum, up_terminated, f.allowed, false);
   checksum_separator(sum);
-  f.down_scan = analyse_sql(f.down_text, sum, down_terminated);
+  f.down_scan = analyse_sql(f.down_text, sum, down_terminated, f.allowed, true);
+  if (f.transactional) f.lint_hits = f.up_scan.lint_hits | f.down_scan.lint_hits;
   if (f.up == body_kind::sql || f.down == body_kind::sql) f.checksum = sum;
 
   // The first SQL defect, up before down for each kind.
@@ -94,6 +103,11 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
     const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
     if (f.defect == body_defect::none && !f.transactional && a.has_non_idempotent)
       flag(body_defect::not_idempotent, in_up, a.first_non_idempotent);
+  }
+  if (f.defect == body_defect::none && bad_allow) flag(body_defect::bad_allowance, true, {});
+  for (const bool in_up : {true, false}) {
+    const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
+    if (f.defect == body_defect::none && a.bad_allowance) flag(body_defect::bad_allowance, in_up, a.bad_allowance_at);
   }
   return f;
 }
@@ -127,6 +141,7 @@ constexpr migration_facts inspect() {
     }
   if constexpr (requires { M::transactional; }) f.transactional = static_cast<bool>(M::transactional);
   if constexpr (requires { M::description; }) f.description = std::string_view(M::description);
+  if constexpr (requires { M::allow; }) f.allow = std::string_view(M::allow);
   if constexpr (requires { std::chrono::duration_cast<std::chrono::milliseconds>(M::lock_timeout); })
     f.lock_timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(M::lock_timeout).count();
   if constexpr (requires { std::chrono::duration_cast<std::chrono::milliseconds>(M::statement_timeout); })

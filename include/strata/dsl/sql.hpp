@@ -1,6 +1,7 @@
 #pragma once
-// SQL bodies: a compile-time scanner that splits statements, computes the checksum and finds
-// statements PostgreSQL refuses inside a transaction block, all in one pass over the text.
+// SQL bodies: a compile-time scanner that splits statements and computes the checksum in one
+// pass over the text, reading quotes, comments, dollar quotes and parentheses as PostgreSQL's
+// lexer (scan.l) and psql do. What each statement is: dsl/statements.hpp.
 
 #include <array>
 #include <cstddef>
@@ -60,129 +61,6 @@ constexpr bool keyword_at(const char* s, std::size_t b, std::size_t e, const cha
   return true;
 }
 
-enum class statement_kind : std::uint8_t {
-  ordinary,
-  refused_in_transaction,  // PostgreSQL: "cannot run inside a transaction block"
-  atomic_routine,          // CREATE FUNCTION|PROCEDURE ... BEGIN ATOMIC: its own ';'s would split it
-};
-
-struct statement_class {
-  statement_kind kind = statement_kind::ordinary;
-  // CREATE or DROP without IF [NOT] EXISTS, ALTER TYPE ... ADD VALUE without IF NOT EXISTS: running
-  // it twice fails, so a non-transactional migration could not be resumed after an interruption.
-  bool not_idempotent = false;
-};
-
-// Reads a statement's first words once and says what the lint needs to know of it. One function
-// with its loops inline: it runs for every statement, and each constexpr call costs g++ more than
-// the comparisons themselves.
-constexpr statement_class classify_statement(const char* s, std::size_t n) noexcept {
-  const char first = n > 0 ? static_cast<char>(s[0] | 0x20) : '\0';
-  if (first != 'c' && first != 'd' && first != 'v' && first != 'r' && first != 'a') return {};
-  constexpr std::size_t most = 7;
-  std::size_t begin[most]{}, end[most]{};
-  std::size_t words = 0, i = 0;
-  bool concurrent_option = false;  // REINDEX (CONCURRENTLY) ...
-  // The first words, skipping blanks, comments and a "(...)" option list.
-  while (i < n && words < most) {
-    const char c = s[i];
-    if (STRATA_DETAIL_IS_BLANK(c)) {
-      ++i;
-    } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
-      while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
-    } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-      std::size_t depth = 0;
-      while (i < n) {
-        if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-          ++depth;
-          i += 2;
-        } else if (s[i] == '*' && i + 1 < n && s[i + 1] == '/') {
-          i += 2;
-          if (--depth == 0) break;
-        } else {
-          ++i;
-        }
-      }
-    } else if (c == '(' && words == 1) {
-      const std::size_t open = ++i;
-      while (i < n && s[i] != ')') ++i;
-      for (std::size_t k = open; k + 12 <= i; ++k)
-        if ((k == open || !STRATA_DETAIL_IS_IDENT(s[k - 1])) && keyword_at(s, k, k + 12, "concurrently") &&
-            (k + 12 == i || !STRATA_DETAIL_IS_IDENT(s[k + 12])))
-          concurrent_option = true;
-      ++i;
-    } else if (STRATA_DETAIL_IS_IDENT(c)) {
-      begin[words] = i;
-      while (i < n && STRATA_DETAIL_IS_IDENT(s[i])) ++i;
-      end[words++] = i;
-      if (words == 2 && first != 'r' && first != 'd' && !keyword_at(s, begin[1], end[1], "index") &&
-          !keyword_at(s, begin[1], end[1], "unique") && !keyword_at(s, begin[1], end[1], "database") &&
-          !keyword_at(s, begin[1], end[1], "table") && !keyword_at(s, begin[1], end[1], "or") &&
-          !keyword_at(s, begin[1], end[1], "function") && !keyword_at(s, begin[1], end[1], "procedure") &&
-          !keyword_at(s, begin[1], end[1], "schema") && !keyword_at(s, begin[1], end[1], "sequence") &&
-          !keyword_at(s, begin[1], end[1], "extension"))
-        break;  // nothing below needs a third word
-    } else {
-      break;  // the statement's head is over
-    }
-  }
-  auto is = [&](std::size_t k, const auto& word) { return k < words && keyword_at(s, begin[k], end[k], word); };
-  // Whether the words after the head hold `a` directly followed (words apart) by `b`.
-  auto later_words = [&](std::size_t from, const auto& a, const auto& b, bool adjacent) {
-    bool seen_a = false;
-    for (std::size_t k = from; k < n; ++k) {
-      if (STRATA_DETAIL_IS_IDENT(s[k - 1]) || !STRATA_DETAIL_IS_IDENT(s[k])) continue;
-      std::size_t e = k;
-      while (e < n && STRATA_DETAIL_IS_IDENT(s[e])) ++e;
-      if (seen_a && keyword_at(s, k, e, b)) return true;
-      if (keyword_at(s, k, e, a)) seen_a = true;
-      else if (adjacent) seen_a = false;
-      k = e - 1;
-    }
-    return false;
-  };
-  constexpr statement_class refused{statement_kind::refused_in_transaction, false};
-  constexpr statement_class ordinary{};
-  if (is(0, "vacuum")) return refused;
-  if (is(0, "cluster")) return words == 1 || (words == 2 && is(1, "verbose")) ? refused : ordinary;  // every table
-  if (is(0, "discard")) return is(1, "all") ? refused : ordinary;
-  if (is(0, "reindex"))
-    return concurrent_option || is(1, "concurrently") || is(2, "concurrently") || is(1, "schema") ||
-                   is(1, "database") || is(1, "system")
-               ? refused
-               : ordinary;
-  const bool create = is(0, "create");
-  if (create && (is(1, "function") || is(1, "procedure") ||
-                 (is(1, "or") && is(2, "replace") && (is(3, "function") || is(3, "procedure")))))
-    return {later_words(end[1], "begin", "atomic", true) ? statement_kind::atomic_routine : statement_kind::ordinary, false};
-  // IF [NOT] EXISTS at word k: whether a rerun of the statement is harmless.
-  auto if_exists_at = [&](std::size_t k) { return is(k, "if") && (create ? is(k + 1, "not") && is(k + 2, "exists") : is(k + 1, "exists")); };
-  if (create || is(0, "drop")) {
-    const std::size_t k = create && is(1, "unique") ? 2 : 1;
-    if (is(k, "index")) {
-      const bool concurrently = is(k + 1, "concurrently");
-      return {concurrently ? statement_kind::refused_in_transaction : statement_kind::ordinary,
-              !if_exists_at(concurrently ? k + 2 : k + 1)};
-    }
-    const bool refused_kind = is(1, "database") || is(1, "tablespace") || (create && is(1, "subscription"));
-    bool not_idempotent = false;
-    if (create)  // the kinds that have IF NOT EXISTS
-      not_idempotent = (is(1, "table") || is(1, "schema") || is(1, "sequence") || is(1, "extension")) && !if_exists_at(2);
-    else if (!is(1, "owned"))  // every DROP but DROP OWNED has IF EXISTS
-      not_idempotent = !if_exists_at(2) && !if_exists_at(3);
-    return {refused_kind ? statement_kind::refused_in_transaction : statement_kind::ordinary, not_idempotent};
-  }
-  if (is(0, "alter")) {
-    if (is(1, "system")) return refused;
-    if (is(1, "database")) return is(3, "set") && is(4, "tablespace") ? refused : ordinary;
-    if (is(1, "table"))  // ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY
-      return later_words(end[1], "detach", "concurrently", false) ? refused : ordinary;
-    if (is(1, "type") && later_words(end[1], "add", "value", true))
-      return {statement_kind::ordinary, !later_words(end[1], "value", "if", true)};
-  }
-  return ordinary;
-}
-
 struct scan_result {
   scan_error error = scan_error::none;
   std::size_t error_at = 0;
@@ -195,7 +73,7 @@ struct plain_table {
 inline constexpr plain_table plain_chars = [] {
   plain_table t{};
   for (int c = 1; c < 256; ++c)
-    t.v[c] = c != '\'' && c != '"' && c != '-' && c != '/' && c != ';' && c != '$' && c != '\r';
+    t.v[c] = c != '\'' && c != '"' && c != '-' && c != '/' && c != ';' && c != '$' && c != '\r' && c != '(' && c != ')';
   return t;
 }();
 
@@ -257,6 +135,8 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
   std::size_t i = 0;
   bool has_code = false;
   std::size_t stmt_begin = 0, code_end = 0;
+  std::size_t depth = 0;       // parentheses: a ';' inside them does not end the statement (psql's rule)
+  std::size_t last_close = 0;  // just past the last quote, comment or ';': where a new token starts
   scan_result result;
 
 #define STRATA_DETAIL_HASH_CHAR(ch) (sum_a += static_cast<unsigned char>(ch), sum_b += sum_a)
@@ -291,7 +171,7 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
     {  // plain text: no quote, comment or ';' can start here
       const std::size_t run = i;
 #if defined(__GNUC__) && !defined(__clang__)
-      if (nul_terminated) STRATA_DETAIL_ADVANCE_UNTIL("'\"-/;$\r");
+      if (nul_terminated) STRATA_DETAIL_ADVANCE_UNTIL("'\"-/;$\r()");
 #endif
       {  // clang, or text that is not a literal: a table lookup per character
         const bool* const plain = plain_chars.v;
@@ -316,37 +196,48 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
     const char next = i + 1 < n ? s[i + 1] : '\0';
     if (c == '-' && next == '-') {  // line comment, to the end of the line
       STRATA_DETAIL_ADVANCE_UNTIL("\n\r");
+      last_close = i;
       continue;
     }
     if (c == '/' && next == '*') {  // block comment; they nest in PostgreSQL
-      std::size_t depth = 0;
+      std::size_t nesting = 0;
       while (i < n) {
         STRATA_DETAIL_ADVANCE_UNTIL("*/\r");
         if (i >= n) break;
         if (s[i] == '\r') { take_cr(); continue; }
         const char d = i + 1 < n ? s[i + 1] : '\0';
-        if (s[i] == '/' && d == '*') { ++depth; STRATA_DETAIL_HASH_CHAR('/'); STRATA_DETAIL_HASH_CHAR('*'); i += 2; continue; }
+        if (s[i] == '/' && d == '*') { ++nesting; STRATA_DETAIL_HASH_CHAR('/'); STRATA_DETAIL_HASH_CHAR('*'); i += 2; continue; }
         if (s[i] == '*' && d == '/') {
           STRATA_DETAIL_HASH_CHAR('*'); STRATA_DETAIL_HASH_CHAR('/'); i += 2;
-          if (--depth == 0) break;
+          if (--nesting == 0) break;
           continue;
         }
         STRATA_DETAIL_HASH_CHAR(s[i]); ++i;
       }
-      if (depth != 0) return fail(scan_error::unterminated_block_comment, start);
+      if (nesting != 0) return fail(scan_error::unterminated_block_comment, start);
+      last_close = i;
       continue;
     }
-    if (c == ';') {
+    if (c == ';' && depth == 0) {
       STRATA_DETAIL_HASH_CHAR(c); ++i;
       end_statement();
       has_code = false;
+      last_close = i;
       continue;
     }
     if (!has_code) { has_code = true; stmt_begin = start; }
+    if (c == '(' || c == ')') {
+      if (c == '(') ++depth;
+      else if (depth > 0) --depth;
+      STRATA_DETAIL_HASH_CHAR(c); ++i;
+      code_end = i;
+      continue;
+    }
     if (c == '\'' || c == '"') {
-      // 'text' with '' for a quote; E'text' also with backslash escapes; "identifier" with ""
+      // 'text' with '' for a quote; E'text' also with backslash escapes (E starting a token: after
+      // a quote, a comment or a non-word character); "identifier" with ""
       const bool escapes = c == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
-                           (i < 2 || !STRATA_DETAIL_IS_IDENT(s[i - 2]));
+                           (i - 1 == last_close || i < 2 || !STRATA_DETAIL_IS_IDENT(s[i - 2]));
       const char q = c;
       STRATA_DETAIL_HASH_CHAR(q); ++i;
       bool closed = false;
@@ -368,10 +259,25 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
         return fail(q == '"' ? scan_error::unterminated_double_quote : scan_error::unterminated_single_quote,
                     escapes ? start - 1 : start);
       code_end = i;
+      last_close = i;
       continue;
     }
-    if (c == '$' && (i == 0 || !STRATA_DETAIL_IS_IDENT(s[i - 1])) &&
-        !(next >= '0' && next <= '9')) {  // $$ or $tag$, not $1 nor a$b
+    // A '$' inside an identifier (a$b) continues it; $1 is a parameter; otherwise $$ or $tag$
+    // opens a dollar quote, also right after a number, a parameter or another dollar quote
+    // (PostgreSQL's scan.l).
+    bool in_identifier = false;
+    if (c == '$') {
+      std::size_t j = i;
+      while (j > last_close && STRATA_DETAIL_IS_IDENT(s[j - 1])) --j;
+      in_identifier = j < i && s[j] != '$' && !(s[j] >= '0' && s[j] <= '9');
+    }
+    if (c == '$' && !in_identifier && next >= '0' && next <= '9') {  // a parameter: $ and its digits
+      STRATA_DETAIL_HASH_CHAR(c); ++i;
+      while (i < n && s[i] >= '0' && s[i] <= '9') { STRATA_DETAIL_HASH_CHAR(s[i]); ++i; }
+      code_end = i;
+      continue;
+    }
+    if (c == '$' && !in_identifier) {  // $$ or $tag$
       std::size_t t = i + 1;
       while (t < n && s[t] != '$' && STRATA_DETAIL_IS_IDENT(s[t])) ++t;
       if (t < n && s[t] == '$') {
@@ -393,6 +299,7 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
         }
         if (!closed) return fail(scan_error::unterminated_dollar_quote, start);
         code_end = i;
+        last_close = i;
         continue;
       }
     }
@@ -410,43 +317,6 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
   checksum = (std::uint64_t{sum_b} << 32) | sum_a;
   end_statement();
   return result;
-}
-
-// Everything strata knows about a body after its one pass.
-struct sql_analysis {
-  scan_error error = scan_error::none;
-  std::size_t error_at = 0;
-  std::size_t statement_count = 0;
-  bool has_refused_statement = false;
-  statement_span first_refused{};
-  bool has_atomic_routine = false;
-  statement_span first_atomic_routine{};
-  bool has_non_idempotent = false;
-  statement_span first_non_idempotent{};
-};
-
-constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksum, bool nul_terminated = false) {
-  sql_analysis a;
-  const scan_result r = scan_sql(text, checksum, [&a, text](statement_span sp) {
-    ++a.statement_count;
-    const statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin);
-    const statement_kind kind = c.kind;
-    if (c.not_idempotent && !a.has_non_idempotent) {
-      a.has_non_idempotent = true;
-      a.first_non_idempotent = sp;
-    }
-    if (kind == statement_kind::atomic_routine && !a.has_atomic_routine) {
-      a.has_atomic_routine = true;
-      a.first_atomic_routine = sp;
-    }
-    if (kind == statement_kind::refused_in_transaction && !a.has_refused_statement) {
-      a.has_refused_statement = true;
-      a.first_refused = sp;
-    }
-  }, nul_terminated);
-  a.error = r.error;
-  a.error_at = r.error_at;
-  return a;
 }
 
 // The checksum's state: two 32-bit running sums packed as b << 32 | a, a starting at 1.
@@ -492,12 +362,6 @@ constexpr detail::scan_result split_statements(std::string_view text, Out&& out)
   return detail::scan_sql(text, ignored, [&](detail::statement_span sp) {
     out(text.substr(sp.begin, sp.end - sp.begin), sp.begin);
   });
-}
-
-// Whether PostgreSQL refuses `statement` inside a transaction block.
-constexpr bool refused_in_transaction(std::string_view statement) {
-  std::uint64_t ignored = 0;
-  return detail::analyse_sql(statement, ignored).has_refused_statement;
 }
 
 // The checksum of a migration's SQL bodies: a Fletcher-style 64-bit sum (two 32-bit running sums,

@@ -71,6 +71,16 @@ template <class M>
 struct body_diagnostic<M, body_defect::atomic_routine> {
   using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<defect_text<M>, 80>>;
 };
+// A malformed allowance: the comment line, or the migration's `allow` member.
+template <class M>
+inline constexpr std::string_view allowance_text = [] {
+  constexpr const migration_facts& f = facts<M>;
+  return f.defect_at.end > f.defect_at.begin ? defect_text<M> : f.allow;
+}();
+template <class M>
+struct body_diagnostic<M, body_defect::bad_allowance> {
+  using type = diag::lint_allowance_is_malformed<M, spell<M::id>, spell<allowance_text<M>, 100>>;
+};
 template <class M>
 struct body_diagnostic<M, body_defect::not_idempotent> {
   using type = diag::statement_must_be_idempotent_outside_a_transaction<M, spell<M::id>, spell<defect_text<M>, 80>>;
@@ -270,14 +280,152 @@ struct registry_of {
   }();
 };
 
+// The safety lint's policy for a whole registry, given as the first type of the list:
+//   using app = strata::registry<strata::lint_policy<strata::lint_from<"0042_orders">,
+//                                                    strata::lint_off<"ban-drop-column">>, m1, m2, ...>;
+// lint_from: only revisions after this one (in apply order) are linted, for a history older than
+// strata; lint_off: rules switched off everywhere.
+template <fixed_string Id>
+struct lint_from {};
+template <fixed_string... Rules>
+struct lint_off {};
+template <class... Settings>
+struct lint_policy {};
+
 namespace detail {
+
+// A policy's settings: the rules switched off, the first rule name that is none, the lint_from id.
+template <class S>
+struct policy_setting {
+  static constexpr std::uint32_t off = 0;
+  static constexpr std::string_view unknown{};
+};
+template <fixed_string... Rules>
+struct policy_setting<lint_off<Rules...>> {
+  static constexpr std::uint32_t off = [] {
+    std::uint32_t bits = 0;
+    for (std::string_view name : {std::string_view{}, Rules.view()...})
+      if (!name.empty() && lint_rule_named(name) != lint_rule::none) bits |= rule_bit(lint_rule_named(name));
+    return bits;
+  }();
+  static constexpr std::string_view unknown = [] {
+    for (std::string_view name : {std::string_view{}, Rules.view()...})
+      if (!name.empty() && lint_rule_named(name) == lint_rule::none) return name;
+    return std::string_view{};
+  }();
+};
+template <class... S>
+struct from_of {
+  static constexpr fixed_string<0> value{""};
+};
+template <fixed_string Id, class... S>
+struct from_of<lint_from<Id>, S...> {
+  static constexpr auto value = Id;
+};
+template <class S0, class... S>
+struct from_of<S0, S...> : from_of<S...> {};
+
+template <class... Settings>
+struct policy_from {
+  static constexpr std::uint32_t off = (std::uint32_t{0} | ... | policy_setting<Settings>::off);
+  static constexpr std::string_view unknown_rule = [] {
+    for (std::string_view u : {std::string_view{}, policy_setting<Settings>::unknown...})
+      if (!u.empty()) return u;
+    return std::string_view{};
+  }();
+  static constexpr auto from = from_of<Settings...>::value;
+};
+using no_policy = policy_from<>;
+
+// The first lint finding of a migration with the rules of `off` allowed: rule, body and statement.
+struct lint_finding {
+  lint_rule rule = lint_rule::none;
+  bool in_up = true;
+  statement_span at{};
+};
+template <class M, std::uint32_t Off>
+inline constexpr lint_finding finding_of = [] {
+  constexpr const migration_facts& f = facts<M>;
+  std::uint64_t ignored = 0;
+  const sql_analysis up = analyse_sql(f.up_text, ignored, false, f.allowed | Off, false);
+  if (up.first_rule != lint_rule::none) return lint_finding{up.first_rule, true, up.first_lint};
+  const sql_analysis down = analyse_sql(f.down_text, ignored, false, f.allowed | Off, true);
+  return lint_finding{down.first_rule, false, down.first_lint};
+}();
+template <class M, std::uint32_t Off>
+inline constexpr std::string_view finding_text = [] {
+  constexpr const lint_finding& l = finding_of<M, Off>;
+  constexpr std::string_view text = l.in_up ? facts<M>.up_text : facts<M>.down_text;
+  return text.substr(l.at.begin, l.at.end - l.at.begin);
+}();
+template <class M, std::uint32_t Off>
+inline constexpr std::string_view finding_rule = lint_rules[static_cast<std::size_t>(finding_of<M, Off>.rule)].name;
+template <class M, std::uint32_t Off>
+inline constexpr std::string_view finding_alternative =
+    lint_rules[static_cast<std::size_t>(finding_of<M, Off>.rule)].safe_alternative;
+
+template <class G, std::uint32_t Off, fixed_string From>
+struct lint_stage {
+  static constexpr std::uint32_t from_position = [] {
+    if (From.view().empty()) return std::uint32_t{0};
+    const std::uint32_t i = G::table.find(hash_id(From.view()), From.view(), G::hashes.data(), G::list_ids.data());
+    return i == no_index ? no_index : G::order.position[i] + 1;
+  }();
+  // The first migration (in apply order, from `From` on) whose statements break a rule not
+  // switched off.
+  static constexpr std::uint32_t first = [] {
+    if (from_position == no_index) return no_index;
+    const migration_facts* const* f = G::facts_by_list.data();
+    for (std::uint32_t k = from_position; k < G::size; ++k) {
+      const std::uint32_t i = G::order.order[k];
+      if (i < G::size && (f[i]->lint_hits & ~Off) != 0) return i;
+    }
+    return no_index;
+  }();
+};
+
+template <class G, std::uint32_t Off, fixed_string From, bool Unsafe = lint_stage<G, Off, From>::first != no_index>
+struct lint_diagnostic {
+  using type = no_defect;
+};
+template <class G, std::uint32_t Off, fixed_string From>
+struct lint_diagnostic<G, Off, From, true> {
+  using M = typename nth_of<G, lint_stage<G, Off, From>::first>::type;
+  using type = diag::statement_is_unsafe_on_a_live_table<M, spell<M::id>, spell<finding_rule<M, Off>>,
+                                                         spell<finding_text<M, Off>, 80>,
+                                                         spell<finding_alternative<M, Off>, 128>>;
+};
+
+// Whether a registry's own checks pass: only then is the lint run (one diagnostic per defect).
+template <class G>
+inline constexpr bool graph_is_sound = G::result == verdict::ok && G::ids_are_valid;
+
+template <class G, class Policy>
+struct lint_check {
+  static constexpr bool unknown_from =
+      !Policy::from.view().empty() && lint_stage<G, Policy::off, Policy::from>::from_position == no_index;
+  using type = std::conditional_t<
+      !Policy::unknown_rule.empty(), diag::lint_policy_names_an_unknown_rule<spell<Policy::unknown_rule>>,
+      std::conditional_t<unknown_from, diag::lint_from_names_an_unknown_revision<text<Policy::from>>,
+                         typename lint_diagnostic<G, Policy::off, Policy::from>::type>>;
+};
+
 // sizeof instantiates the diagnostic type of a broken registry (its static_assert is the error),
-// and nothing when the registry is sound.
-template <class... Ms>
-struct checked_registry {
+// and nothing when the registry is sound. The lint runs only on a sound graph: one diagnostic per
+// defect.
+template <class Policy, class... Ms>
+struct checked_registry_with {
   static_assert(sizeof(typename graph_diagnostic<graph_of<Ms...>>::type) > 0);
+  static_assert(sizeof(typename std::conditional_t<graph_is_sound<graph_of<Ms...>>, lint_check<graph_of<Ms...>, Policy>,
+                                                   std::type_identity<no_defect>>::type) > 0);
   using type = registry_of<Ms...>;
 };
+
+template <class... Ms>
+struct checked_registry : checked_registry_with<no_policy, Ms...> {};
+template <class... Settings, class... Ms>
+struct checked_registry<lint_policy<Settings...>, Ms...> : checked_registry_with<policy_from<Settings...>, Ms...> {};
+
 }  // namespace detail
 
 // Aliased through a checker so that `using app = strata::registry<...>;` already runs the checks.

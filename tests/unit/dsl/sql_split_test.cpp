@@ -55,6 +55,23 @@ TEST(SqlSplit, QuotedIdentifiers) {
             (strings{R"(CREATE TABLE "a;b" ("c""d;" int))", "SELECT 1"}));
 }
 
+// psql tracks parentheses: a ';' inside them does not end a statement.
+TEST(SqlSplit, SemicolonInsideParenthesesDoesNotSplit) {
+  EXPECT_EQ(split("CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2)); SELECT 1")
+                .statements,
+            (strings{"CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))", "SELECT 1"}));
+  EXPECT_EQ(split("SELECT (1)); SELECT 2").statements, (strings{"SELECT (1))", "SELECT 2"}));  // a stray ')' is not a '('
+}
+
+// Dollar quotes as scan.l reads them.
+TEST(SqlSplit, DollarQuoteRightAfterAnotherNumberOrParameter) {
+  EXPECT_EQ(split("SELECT $$a$$$$b;c$$; SELECT 2").statements, (strings{"SELECT $$a$$$$b;c$$", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT 1$$a;b$$; SELECT 2").statements, (strings{"SELECT 1$$a;b$$", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT $1$$x;y$$; SELECT 2").statements, (strings{"SELECT $1$$x;y$$", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT a$$; SELECT 2").statements, (strings{"SELECT a$$", "SELECT 2"}));  // an identifier a$$
+  EXPECT_EQ(split(R"(SELECT $$x$$E'\';'; SELECT 2)").statements, (strings{R"(SELECT $$x$$E'\';')", "SELECT 2"}));
+}
+
 // Leading and trailing comments belong to no statement; comments inside one stay.
 TEST(SqlSplit, LineAndNestedBlockComments) {
   EXPECT_EQ(split("SELECT 1 -- a; b\n; /* x; /* nested; */ still; */ SELECT 2").statements,
