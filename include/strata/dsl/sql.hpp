@@ -57,7 +57,7 @@ template <std::size_t N>
 constexpr bool keyword_at(const char* s, std::size_t b, std::size_t e, const char (&lower_word)[N]) noexcept {
   if (e - b != N - 1) return false;
   for (std::size_t i = 0; i + 1 < N; ++i)
-    if ((s[b + i] | 0x20) != lower_word[i]) return false;
+    if ((s[b + i] | 0x20) != (lower_word[i] | 0x20)) return false;  // identifiers: letters, digits, _ and $
   return true;
 }
 

@@ -83,6 +83,16 @@ constexpr lint_rule lint_rule_named(std::string_view name) noexcept {
 
 constexpr std::uint32_t rule_bit(lint_rule r) noexcept { return std::uint32_t{1} << static_cast<unsigned>(r); }
 
+// The rules that apply outside a transaction too: those that break the release still running,
+// and prefer-repack (VACUUM FULL runs only outside one). The lock rules concern transactional
+// migrations, whose statements hold their locks to the end.
+inline constexpr std::uint32_t rules_outside_transactions = [] {
+  std::uint32_t bits = rule_bit(lint_rule::prefer_repack);
+  for (std::size_t r = 0; r < lint_rule_count; ++r)
+    if (lint_rules[r].breaks_running_release) bits |= rule_bit(static_cast<lint_rule>(r));
+  return bits;
+}();
+
 namespace detail {
 
 enum class token_kind : std::uint8_t { end, word, quoted, string, number, param, punct };
@@ -527,8 +537,17 @@ constexpr statement_class classify_statement(const char* s, std::size_t n) noexc
     if (table) c.table = r.take_name();
     return c;
   }
-  if (r.take("vacuum")) {
+  if (r.take("vacuum")) {  // VACUUM FULL, VACUUM (FULL [true]) rewrite the table under an exclusive lock
     refused();
+    if (r.take("full")) flag(lint_rule::prefer_repack);
+    else if (r.is_punct('('))
+      for (r.advance(); !r.done() && !r.is_punct(')'); r.advance())
+        if (r.is("full")) {
+          r.advance();
+          if (!(r.is("false") || r.is("off") || (r.current.kind == token_kind::number && s[r.current.begin] == '0')))
+            flag(lint_rule::prefer_repack);
+          if (r.is_punct(')')) break;
+        }
     return c;
   }
   if (r.take("cluster")) {

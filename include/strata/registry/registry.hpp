@@ -334,6 +334,7 @@ struct policy_from {
     return std::string_view{};
   }();
   static constexpr auto from = from_of<Settings...>::value;
+  static constexpr std::string_view from_view = from.view();
 };
 using no_policy = policy_from<>;
 
@@ -346,10 +347,11 @@ struct lint_finding {
 template <class M, std::uint32_t Off>
 inline constexpr lint_finding finding_of = [] {
   constexpr const migration_facts& f = facts<M>;
+  constexpr std::uint32_t allowed = f.allowed | Off | (f.transactional ? 0 : ~rules_outside_transactions);
   std::uint64_t ignored = 0;
-  const sql_analysis up = analyse_sql(f.up_text, ignored, false, f.allowed | Off, false);
+  const sql_analysis up = analyse_sql(f.up_text, ignored, false, allowed, false);
   if (up.first_rule != lint_rule::none) return lint_finding{up.first_rule, true, up.first_lint};
-  const sql_analysis down = analyse_sql(f.down_text, ignored, false, f.allowed | Off, true);
+  const sql_analysis down = analyse_sql(f.down_text, ignored, false, allowed, true);
   return lint_finding{down.first_rule, false, down.first_lint};
 }();
 template <class M, std::uint32_t Off>
@@ -406,7 +408,7 @@ struct lint_check {
       !Policy::from.view().empty() && lint_stage<G, Policy::off, Policy::from>::from_position == no_index;
   using type = std::conditional_t<
       !Policy::unknown_rule.empty(), diag::lint_policy_names_an_unknown_rule<spell<Policy::unknown_rule>>,
-      std::conditional_t<unknown_from, diag::lint_from_names_an_unknown_revision<text<Policy::from>>,
+      std::conditional_t<unknown_from, diag::lint_from_names_an_unknown_revision<spell<Policy::from_view>>,
                          typename lint_diagnostic<G, Policy::off, Policy::from>::type>>;
 };
 

@@ -1,0 +1,29 @@
+// The lint's rule require-concurrent-index-deletion: the unsafe statement fails naming the rule; the safe alternative and
+// the allowed form compile.
+#include <strata/strata.hpp>
+struct base : strata::migration<"0001_base"> {
+  static constexpr strata::sql up{"CREATE TABLE users (id bigint PRIMARY KEY, email text, age int);\n"
+                                  "CREATE INDEX users_age ON users (age);\n"
+                                  "CREATE UNIQUE INDEX users_email_unique ON users (email);\n"
+                                  "CREATE TABLE orders (id bigint, user_id bigint)"};
+  static constexpr strata::sql down{"DROP TABLE orders; DROP TABLE users"};
+};
+#ifdef STRATA_EXPECT_FAIL
+struct change : strata::migration<"0002_change", "0001_base"> {
+  static constexpr strata::sql up{"DROP INDEX users_age"};
+  static constexpr strata::sql down{"SELECT 1"};
+};
+using app = strata::registry<base, change>;
+#else
+struct change : strata::migration<"0002_change", "0001_base"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"DROP INDEX CONCURRENTLY IF EXISTS users_age"};
+  static constexpr strata::sql down{"SELECT 1"};
+};
+struct allowed : strata::migration<"0003_allowed", "0002_change"> {
+  static constexpr strata::sql up{"-- strata:allow require-concurrent-index-deletion: reviewed, the table is small\nDROP INDEX users_age"};
+  static constexpr strata::sql down{"SELECT 1"};
+};
+using app = strata::registry<base, change, allowed>;
+static_assert(app::size == 3);
+#endif
