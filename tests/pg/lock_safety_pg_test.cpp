@@ -329,4 +329,15 @@ TEST(PgProgram, AtHeadAnUpgradeSendsOneStatementAndTakesNoLock) {
   EXPECT_EQ(counting.sent.size(), 2u);  // the digest differed: the rows were read, and refused
 }
 
+TEST(PgProgram, RefusesToRunWithStandardConformingStringsOff) {
+  scratch_database db("scs");
+  pqxx::connection own(db.url());
+  pqxx::nontransaction(own).exec("SET standard_conforming_strings = off");
+  strata::pq::connection conn{own};
+  const auto e = thrown<strata::validation_error>([&] { strata::upgrade<script_app>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("standard_conforming_strings is off"));
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename IN ('users', 'strata_history')"), 0);
+}
+
 }  // namespace

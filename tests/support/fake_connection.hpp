@@ -54,7 +54,7 @@ struct fake_connection {
     }
     if (text.find("pg_try_advisory_lock") != std::string_view::npos) return {{value(lock_available ? "t" : "f")}};
     if (text.starts_with("SELECT coalesce(current_schema(), '')"))  // the schema; which of it, history, log exist
-      return {{value("public"), value("t"), value(history ? "t" : "f"), value(history ? "t" : "f")}};
+      return {{value("public"), value("t"), value(history ? "t" : "f"), value(history ? "t" : "f"), value("on")}};
     if (text.find("FROM \"strata_log\"") != std::string_view::npos && text.starts_with("SELECT count(*)"))
       return {{value("0")}};
     if (text.starts_with("WITH h AS (INSERT")) {  // keep the history in step, like the database would

@@ -141,6 +141,39 @@ inline secret_filter secrets_of_invocation(int argc, const char* const* argv, co
   return secrets;
 }
 
+// Every allowance of the safety lint in the registry, with its reason: a migration's `allow`
+// member, and each `-- strata:allow` comment with the statement it allows.
+inline std::string allowances_of(const catalog& cat) {
+  std::ostringstream out;
+  std::size_t count = 0;
+  constexpr std::string_view marker = "strata:allow";
+  for (const auto& e : cat.entries) {
+    const auto& f = *e.facts;
+    if (!f.allow.empty()) {
+      out << e.id << " (whole migration): " << f.allow << "\n";
+      ++count;
+    }
+    for (const bool up : {true, false}) {
+      const std::string_view text = up ? f.up_text : f.down_text;
+      for (std::size_t at = text.find(marker); at != std::string_view::npos; at = text.find(marker, at + 1)) {
+        const std::size_t dashes = text.rfind("--", at);
+        if (dashes == std::string_view::npos || text.substr(dashes + 2, at - dashes - 2).find_first_not_of(' ') !=
+                                                     std::string_view::npos)
+          continue;
+        const std::size_t line_end = std::min(text.find('\n', at), text.size());
+        std::string_view allowance = text.substr(at + marker.size(), line_end - at - marker.size());
+        while (!allowance.empty() && allowance.front() == ' ') allowance.remove_prefix(1);
+        std::string_view next = line_end < text.size() ? text.substr(line_end + 1) : std::string_view{};
+        while (next.starts_with("--")) next = next.substr(std::min(next.find('\n'), next.size() - 1) + 1);
+        next = next.substr(0, std::min(next.find('\n'), std::size_t{80}));
+        out << e.id << " (" << (up ? "up" : "down") << "): " << allowance << "\n    on: " << next << "\n";
+        ++count;
+      }
+    }
+  }
+  return strata::detail::count_of(count, "lint allowance") + (count ? ":\n" : "\n") + out.str();
+}
+
 // CLI11's messages quote the arguments (a URL among them): strata says what was wrong in its own
 // words, naming options and commands only.
 inline std::string describe_parse_error(const CLI::ParseError& e, int argc, const char* const* argv,
@@ -165,7 +198,7 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
     } catch (const CLI::OptionNotFound&) {
       if (!showable_word(word)) return "an argument is not a command (not shown, it may be a URL or a value)";
       return "unknown command '" + std::string(word) +
-             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair)";
+             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair, lint)";
     }
     break;
   }
@@ -241,6 +274,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
   stamp_cmd->add_option("target", target, "Revision to record (with its ancestors), or base")->required();
   stamp_cmd->add_flag("--remove-unknown", remove_unknown, "Also remove revisions unknown to this build from the history");
   auto* verify_cmd = app.add_subcommand("verify", "Check checksums and unknown revisions; change nothing");
+  auto* lint_cmd = app.add_subcommand("lint", "Every allowance of the safety lint in this build, with its reason");
   auto* repair_cmd = app.add_subcommand(
       "repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)");
   repair_cmd->add_option("revisions", revisions, "Revisions to repair");
@@ -297,6 +331,10 @@ int main(int argc, const char* const* argv, io streams = {}) {
                   "unknown revision '" + (detail::showable_word(id) ? id : std::string("(not shown)")) +
                       "': not in this build's registry (head " + std::string(R::head) + ")");
 
+  if (lint_cmd->parsed()) {  // needs no database
+    say(streams.out, detail::allowances_of(catalog_of<R>()));
+    return success;
+  }
   if (cfg.database_url.empty())
     return fail(usage_error, "strata.usage",
                 "no database to work on: set DATABASE_URL or pass --database-url URL "

@@ -87,6 +87,12 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   const rows e = conn.query(D::existing_sql(), std::vector<value>{o.schema.empty() ? std::string() : D::quoted(o.schema),
                                                                   t.qualified(t.history), t.qualified(t.log)});
   auto cell = [&](std::size_t i) { return !e.empty() && i < e[0].size() ? e[0][i].value_or("") : std::string(); };
+  if (cell(4) == "off")
+    throw validation_error({"standard_conforming_strings"},
+                           "standard_conforming_strings is off on this connection: strata splits SQL bodies as "
+                           "PostgreSQL reads them with it on (the default since 9.1), where a backslash in '...' is "
+                           "an ordinary character; turn it on (SET standard_conforming_strings = on, or in the "
+                           "server's or role's settings); nothing was changed");
   options resolved = o;
   if (resolved.schema.empty()) resolved.schema = cell(0);
   if (resolved.schema.empty())

@@ -137,4 +137,25 @@ TEST(Cli, TargetsAndLevelsComeFromTheEnvironmentToo) {
   EXPECT_THAT(r.err, HasSubstr("strata.usage: upgrade target '+x' is not a revision, or +N"));
 }
 
+struct drops_column : strata::migration<"0003_drops", "0002_second"> {
+  static constexpr strata::sql up{"-- strata:allow ban-drop-column: unused since release 3.2\nALTER TABLE a DROP COLUMN x"};
+  static constexpr strata::sql down{"ALTER TABLE a ADD COLUMN x int"};
+};
+struct renames : strata::migration<"0004_renames", "0003_drops"> {
+  static constexpr std::string_view allow = "renaming-table: readers moved to the view in 3.1";
+  static constexpr strata::sql up{"ALTER TABLE b RENAME TO c"};
+  static constexpr strata::sql down{"ALTER TABLE c RENAME TO b"};
+};
+using linted = strata::registry<first, second, drops_column, renames>;
+
+TEST(Cli, LintListsEveryAllowanceWithItsReasonWithoutADatabase) {
+  std::ostringstream out, err;
+  const char* argv[] = {"svc", "lint"};
+  strata::cli::io io{out, err, [](const char*) -> const char* { return nullptr; }};
+  EXPECT_EQ(strata::cli::main<linted>(2, argv, io), 0);
+  EXPECT_THAT(out.str(), HasSubstr("2 lint allowances:"));
+  EXPECT_THAT(out.str(), HasSubstr("0003_drops (up): ban-drop-column: unused since release 3.2\n    on: ALTER TABLE a DROP COLUMN x"));
+  EXPECT_THAT(out.str(), HasSubstr("0004_renames (whole migration): renaming-table: readers moved to the view in 3.1"));
+}
+
 }  // namespace

@@ -80,11 +80,12 @@ struct dialect {
   static constexpr const char* columns[] = {"revision",   "parents",      "checksum",   "checksum_version", "description",
                                             "applied_at", "execution_ms", "applied_by", "state",            "started_pid"};
 
-  // Before anything else of a run with work to do: the current schema, and whether the schema,
-  // the history and the log exist. $1 the quoted schema or '', $2 and $3 the qualified tables.
+  // Before anything else of a run with work to do: the current schema, whether the schema, the
+  // history and the log exist, and standard_conforming_strings (the splitter reads '...' as
+  // PostgreSQL does with it on). $1 the quoted schema or '', $2 and $3 the qualified tables.
   static std::string existing_sql() {
     return "SELECT coalesce(current_schema(), ''), $1 = '' OR to_regnamespace($1) IS NOT NULL, "
-           "to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL";
+           "to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL, current_setting('standard_conforming_strings')";
   }
   std::string create_schema_sql() const { return "CREATE SCHEMA " + quote_identifier(schema); }
 
