@@ -108,6 +108,23 @@ constexpr bool ident_start(char c) noexcept {
 }
 constexpr bool ident_cont(char c) noexcept { return ident_start(c) || (c >= '0' && c <= '9') || c == '$'; }
 
+// Past a quoted text opening at s[i] ('...' or "..."; a doubled quote stays inside; with
+// `escapes`, a backslash escapes the next character).
+constexpr void skip_quoted(const char* s, std::size_t n, std::size_t& i, char q, bool escapes) noexcept {
+  ++i;
+  while (i < n) {
+    if (escapes && s[i] == '\\') {
+      i += 2;
+    } else if (s[i] == q) {
+      ++i;
+      if (i < n && s[i] == q) ++i;
+      else return;
+    } else {
+      ++i;
+    }
+  }
+}
+
 // The next token at or after s[i], past blanks and comments; i moves past it.
 constexpr token next_token(const char* s, std::size_t n, std::size_t& i) noexcept {
   for (;;) {  // blanks and comments
@@ -136,33 +153,23 @@ constexpr token next_token(const char* s, std::size_t n, std::size_t& i) noexcep
   t.begin = static_cast<std::uint32_t>(i);
   const char c = s[i];
   const char lower = static_cast<char>(c | 0x20);
-  auto quoted = [&](char q, bool escapes) {  // from the opening quote at s[i]
+  const bool prefixed = i + 1 < n && s[i + 1] == '\'' && (lower == 'e' || lower == 'b' || lower == 'x' || lower == 'n');
+  if (ident_start(c) && !prefixed && !(lower == 'u' && i + 1 < n && s[i + 1] == '&')) {  // the common case
+    while (i < n && ident_cont(s[i])) ++i;
+    t.kind = token_kind::word;
+  } else if (prefixed) {
     ++i;
-    while (i < n) {
-      if (escapes && s[i] == '\\') {
-        i += 2;
-      } else if (s[i] == q) {
-        ++i;
-        if (i < n && s[i] == q) ++i;
-        else return;
-      } else {
-        ++i;
-      }
-    }
-  };
-  if (i + 1 < n && s[i + 1] == '\'' && (lower == 'e' || lower == 'b' || lower == 'x' || lower == 'n')) {
-    ++i;
-    quoted('\'', lower == 'e');
+    skip_quoted(s, n, i, '\'', lower == 'e');
     t.kind = token_kind::string;
   } else if (lower == 'u' && i + 2 < n && s[i + 1] == '&' && (s[i + 2] == '\'' || s[i + 2] == '"')) {
     i += 2;
     t.kind = s[i] == '"' ? token_kind::quoted : token_kind::string;
-    quoted(s[i], false);
+    skip_quoted(s, n, i, s[i], false);
   } else if (c == '\'') {
-    quoted('\'', false);
+    skip_quoted(s, n, i, '\'', false);
     t.kind = token_kind::string;
   } else if (c == '"') {
-    quoted('"', false);
+    skip_quoted(s, n, i, '"', false);
     t.kind = token_kind::quoted;
   } else if (c == '$' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
     for (++i; i < n && s[i] >= '0' && s[i] <= '9';) ++i;
@@ -220,7 +227,8 @@ struct token_reader {
 
   template <std::size_t N>
   constexpr bool is(const char (&lower_word)[N]) const noexcept {
-    return current.kind == token_kind::word && keyword_at(s, current.begin, current.end, lower_word);
+    return current.kind == token_kind::word && current.end - current.begin == N - 1 &&
+           (s[current.begin] | 0x20) == lower_word[0] && keyword_at(s, current.begin, current.end, lower_word);
   }
   constexpr bool is_punct(char c) const noexcept {
     return current.kind == token_kind::punct && s[current.begin] == c;
@@ -350,10 +358,16 @@ constexpr action_tail read_action(token_reader& r) noexcept {
 // Reads a statement once. Its first keyword decides what is read of the rest.
 constexpr statement_class classify_statement(const char* s, std::size_t n) noexcept {
   statement_class c;
-  const char first = n > 0 ? static_cast<char>(s[0] | 0x20) : '\0';
-  if (first != 'c' && first != 'd' && first != 'v' && first != 'r' && first != 'a' && first != 't' && first != 'b' &&
-      first != 'e' && first != 's')
-    return c;
+  // Most statements are none of these: their first letters alone say so, before any token is read.
+  const char first = n > 1 ? static_cast<char>(s[0] | 0x20) : '\0', second = n > 1 ? static_cast<char>(s[1] | 0x20) : '\0';
+  const bool head = (first == 'c' && (second == 'r' || second == 'l' || (second == 'o' && n > 2 && (s[2] | 0x20) == 'm' &&
+                                                                          n > 3 && (s[3] | 0x20) == 'm' && n > 4 &&
+                                                                          (s[4] | 0x20) == 'i'))) ||
+                    (first == 'd' && (second == 'r' || second == 'i')) || (first == 'a' && (second == 'l' || second == 'b')) ||
+                    (first == 'r' && (second == 'e' || second == 'o')) || (first == 'v' && second == 'a') ||
+                    (first == 't' && second == 'r') || (first == 'b' && second == 'e') || (first == 'e' && second == 'n') ||
+                    (first == 's' && (second == 'a' || second == 't'));
+  if (!head) return c;
   token_reader r(s, n);
   auto refused = [&c] { c.kind = statement_kind::refused_in_transaction; };
   auto flag = [&c](lint_rule rule) {
