@@ -73,7 +73,7 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
   const std::uint32_t not_applicable = f.transactional ? 0 : ~rules_outside_transactions;
   f.up_scan = analyse_sql(f.up_text, sum, up_terminated, f.allowed | not_applicable, false);
   checksum_separator(sum);
-  f.down_scan = analyse_sql(f.down_text, sum, down_terminated, f.allowed | not_applicable, true);
+  f.down_scan = analyse_sql(f.down_text, sum, down_terminated, f.allowed | not_applicable, true, f.transactional);
   f.lint_hits = f.up_scan.lint_hits | f.down_scan.lint_hits;
   if (f.up == body_kind::sql || f.down == body_kind::sql) f.checksum = sum;
 

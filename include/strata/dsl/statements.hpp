@@ -356,7 +356,9 @@ constexpr action_tail read_action(token_reader& r) noexcept {
 }
 
 // Reads a statement once. Its first keyword decides what is read of the rest.
-constexpr statement_class classify_statement(const char* s, std::size_t n) noexcept {
+// `refusal_only`: only whether PostgreSQL refuses it in a transaction block matters (a
+// transactional migration's `down`, where no lint rule of a DROP applies and nothing is resumed).
+constexpr statement_class classify_statement(const char* s, std::size_t n, bool refusal_only = false) noexcept {
   statement_class c;
   // Most statements are none of these: their first letters alone say so, before any token is read.
   const char first = n > 1 ? static_cast<char>(s[0] | 0x20) : '\0', second = n > 1 ? static_cast<char>(s[1] | 0x20) : '\0';
@@ -416,6 +418,11 @@ constexpr statement_class classify_statement(const char* s, std::size_t n) noexc
     return c;
   }
   if (r.take("drop")) {
+    if (refusal_only) {
+      if (r.is("database") || r.is("tablespace") || r.is("subscription") || (r.take("index") && r.is("concurrently")))
+        refused();
+      return c;
+    }
     if (r.take("index")) {
       const bool concurrently = r.take("concurrently");
       c.not_idempotent = !(r.take("if") && r.take("exists"));
@@ -661,7 +668,7 @@ struct sql_analysis {
 // One pass over a body: the split, the checksum, and each statement classified. `allowed`: rules
 // allowed for the whole migration; `down`: the destructive rules do not apply.
 constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksum, bool nul_terminated = false,
-                                   std::uint32_t allowed = 0, bool down = false) {
+                                   std::uint32_t allowed = 0, bool down = false, bool transactional = true) {
   sql_analysis a;
   std::size_t previous_end = 0;
   constexpr std::size_t most_created = 8;
@@ -669,7 +676,7 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
   std::size_t created_count = 0;
   const scan_result r = scan_sql(text, checksum, [&](statement_span sp) {
     ++a.statement_count;
-    const statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin);
+    const statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin, down && transactional);
     if (c.not_idempotent && !a.has_non_idempotent) {
       a.has_non_idempotent = true;
       a.first_non_idempotent = sp;

@@ -351,7 +351,7 @@ inline constexpr lint_finding finding_of = [] {
   std::uint64_t ignored = 0;
   const sql_analysis up = analyse_sql(f.up_text, ignored, false, allowed, false);
   if (up.first_rule != lint_rule::none) return lint_finding{up.first_rule, true, up.first_lint};
-  const sql_analysis down = analyse_sql(f.down_text, ignored, false, allowed, true);
+  const sql_analysis down = analyse_sql(f.down_text, ignored, false, allowed, true, f.transactional);
   return lint_finding{down.first_rule, false, down.first_lint};
 }();
 template <class M, std::uint32_t Off>
