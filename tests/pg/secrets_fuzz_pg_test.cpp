@@ -16,6 +16,7 @@
 #include <strata/cli.hpp>
 
 #include "migrations.hpp"
+#include "../support/percent_encoding.hpp"
 #include "pg_support.hpp"
 
 namespace {
@@ -37,20 +38,6 @@ server_address address_of(const std::string& url) {
   }
   PQconninfoFree(parsed);
   return a;
-}
-
-std::string encoded(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c)) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 struct fuzz_case {
@@ -76,7 +63,7 @@ class generator {
     }
     const std::string port = chance(0.8) ? address_.port : "1";
     const bool encode = chance(0.5);
-    const std::string pw = encode ? encoded(password) : password;
+    const std::string pw = encode ? strata::testing::percent_encoded(password) : password;
     switch (pick(0, 3)) {
       case 0: c.url = "postgresql://postgres:" + pw + "@" + address_.host + ":" + port + "/postgres"; break;
       case 1: c.url = "postgres://postgres@" + address_.host + ":" + port + "/postgres?password=" + pw + "&connect_timeout=5"; break;

@@ -371,7 +371,9 @@ struct lint_stage {
   static constexpr std::uint32_t from_position = [] {
     if (From.view().empty()) return std::uint32_t{0};
     const std::uint32_t i = G::table.find(hash_id(From.view()), From.view(), G::hashes.data(), G::list_ids.data());
-    return i == no_index ? no_index : G::order.position[i] + 1;
+    if (i >= G::size) return no_index;
+    const std::uint32_t* position = G::order.position;  // through a pointer: clang checks array bounds on folded indices
+    return position[i] + 1;
   }();
   // The first migration (in apply order, from `From` on) whose statements break a rule not
   // switched off.

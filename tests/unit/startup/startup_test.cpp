@@ -10,6 +10,8 @@
 
 #include <strata/pq.hpp>
 
+#include "../../support/percent_encoding.hpp"
+
 namespace {
 
 using ::testing::HasSubstr;
@@ -218,19 +220,7 @@ TEST(Url, MalformedUrlIsRefusedBeforeConnectingWithThePasswordMasked) {
 // The password as written, with each character strata's users put in one, encoded or not; every
 // form of connection string; the real libpq parser and its real connect errors (nothing listens on
 // port 1). Whatever strata prints about the string carries no fragment of the password.
-std::string percent_encoded(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c)) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
+using strata::testing::percent_encoded;
 
 std::string key_value_quoted(std::string_view s) {
   std::string out = "'";
@@ -293,6 +283,23 @@ TEST(Log, TheDefaultSinkPrintsATimestampAndTheLevelOnOneLine) {
   const std::string out = testing::internal::GetCapturedStderr();
   EXPECT_THAT(out, ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z strata warning: "
                                            "could not connect Is the server running\\?\n"));
+}
+
+TEST(Adapter, LibpqxxsOwnFailuresBecomeStrataErrorsNamingTheStatement) {
+  // What libpqxx's pipeline throws when an earlier query failed, and a server ending the session.
+  try {
+    try {
+      throw std::runtime_error("Could not complete query in pipeline due to error in earlier query.");
+    } catch (...) {
+      strata::pq::detail::rethrow_as_strata("INSERT INTO t VALUES (1)");
+    }
+  } catch (const strata::database_error& e) {
+    EXPECT_THAT(e.what(), ::testing::StartsWith("strata.database: Could not complete query in pipeline"));
+    EXPECT_EQ(e.statement(), "INSERT INTO t VALUES (1)");
+  }
+  EXPECT_TRUE(strata::pq::detail::session_ended("57P01"));  // admin shutdown: a lost connection, exit 4
+  EXPECT_TRUE(strata::pq::detail::session_ended("08006"));
+  EXPECT_FALSE(strata::pq::detail::session_ended("42P01"));
 }
 
 }  // namespace
