@@ -37,6 +37,48 @@ inline bool secret_key(std::string_view key) {
   return k.find("pass") != std::string::npos || k.find("pwd") != std::string::npos;
 }
 
+// Each parameter of a URL's query (the text after '?'): f(name, value, value's offset in `params`);
+// a parameter without '=' has an empty value.
+template <class F>
+void for_each_query_parameter(std::string_view params, F&& f) {
+  for (std::size_t begin = 0;;) {
+    const std::size_t amp = params.find('&', begin);
+    const std::string_view param = params.substr(begin, amp == std::string_view::npos ? std::string_view::npos : amp - begin);
+    const std::size_t eq = param.find('=');
+    if (eq != std::string_view::npos) f(param.substr(0, eq), param.substr(eq + 1), begin + eq + 1);
+    else f(param, std::string_view{}, begin + param.size());
+    if (amp == std::string_view::npos) return;
+    begin = amp + 1;
+  }
+}
+
+// Each pair of a key=value connection string: f(key, value_begin, value_end), the value as
+// written (single quotes included; a backslash escapes a character in both forms).
+template <class F>
+void for_each_key_value(std::string_view text, F&& f) {
+  std::size_t i = 0;
+  const std::size_t n = text.size();
+  while (i < n) {
+    while (i < n && is_blank(text[i])) ++i;
+    const std::size_t key_begin = i;
+    while (i < n && text[i] != '=' && !is_blank(text[i])) ++i;
+    const std::string_view key = text.substr(key_begin, i - key_begin);
+    while (i < n && is_blank(text[i])) ++i;
+    if (i >= n || text[i] != '=') continue;
+    ++i;
+    while (i < n && is_blank(text[i])) ++i;
+    const std::size_t value_begin = i;
+    if (i < n && text[i] == '\'') {
+      ++i;
+      while (i < n && text[i] != '\'') i += (text[i] == '\\' && i + 1 < n) ? 2 : 1;
+      if (i < n) ++i;
+    } else {
+      while (i < n && !is_blank(text[i])) i += (text[i] == '\\' && i + 1 < n) ? 2 : 1;
+    }
+    f(key, value_begin, std::min(i, n));
+  }
+}
+
 }  // namespace detail
 
 // postgresql://user:secret@host/db?password=x -> postgresql://user:***@host/db?password=***
@@ -59,45 +101,26 @@ inline std::string redact_url(std::string_view url) {
     }
     out += url.substr(rest_begin, query - rest_begin);
     if (query == url.size()) return out;
-    std::string_view params = url.substr(query + 1);
+    const std::string_view params = url.substr(query + 1);
     out += '?';
-    for (bool first = true;; first = false) {  // query parameters: mask secret values
-      const std::size_t amp = params.find('&');
-      const std::string_view param = params.substr(0, amp);
-      if (!first) out += '&';
-      const std::size_t eq = param.find('=');
-      if (eq != std::string_view::npos && detail::secret_key(param.substr(0, eq)))
-        out += std::string(param.substr(0, eq)) + "=***";
-      else
-        out += param;
-      if (amp == std::string_view::npos) break;
-      params.remove_prefix(amp + 1);
-    }
+    std::size_t copied = 0;  // query parameters: secret values masked
+    detail::for_each_query_parameter(params, [&](std::string_view name, std::string_view value, std::size_t at) {
+      if (value.empty() || !detail::secret_key(name)) return;
+      out += params.substr(copied, at - copied);
+      out += "***";
+      copied = at + value.size();
+    });
+    out += params.substr(copied);
     return out;
   }
-  // key = value pairs: values may be single-quoted; backslash escapes a character in both forms
-  std::size_t i = 0;
-  const std::size_t n = url.size();
-  while (i < n) {
-    while (i < n && detail::is_blank(url[i])) out += url[i++];
-    const std::size_t key_begin = i;
-    while (i < n && url[i] != '=' && !detail::is_blank(url[i])) ++i;
-    const std::string_view key = url.substr(key_begin, i - key_begin);
-    out += key;
-    while (i < n && detail::is_blank(url[i])) out += url[i++];
-    if (i >= n || url[i] != '=') continue;
-    out += url[i++];
-    while (i < n && detail::is_blank(url[i])) out += url[i++];
-    const std::size_t value_begin = i;
-    if (i < n && url[i] == '\'') {
-      ++i;
-      while (i < n && url[i] != '\'') i += (url[i] == '\\' && i + 1 < n) ? 2 : 1;
-      if (i < n) ++i;
-    } else {
-      while (i < n && !detail::is_blank(url[i])) i += (url[i] == '\\' && i + 1 < n) ? 2 : 1;
-    }
-    out += detail::secret_key(key) ? std::string("***") : std::string(url.substr(value_begin, i - value_begin));
-  }
+  std::size_t copied = 0;  // key = value pairs: secret values masked
+  detail::for_each_key_value(url, [&](std::string_view key, std::size_t begin, std::size_t end) {
+    if (!detail::secret_key(key)) return;
+    out += url.substr(copied, begin - copied);
+    out += "***";
+    copied = end;
+  });
+  out += url.substr(copied);
   return out;
 }
 
@@ -156,51 +179,24 @@ inline std::vector<std::string> spelled_secrets(std::string_view url) {
       const std::size_t last_at = url.rfind('@');
       if (last_at != std::string_view::npos && last_at > colon) keep(url.substr(colon + 1, last_at - colon - 1));
     }
-    for (std::size_t q = url.find('?', start); q != std::string_view::npos; q = url.find('?', q + 1)) {
-      std::string_view params = url.substr(q + 1);
-      for (;;) {
-        const std::size_t amp = params.find('&');
-        const std::string_view param = params.substr(0, amp);
-        const std::size_t eq = param.find('=');
-        if (eq != std::string_view::npos && secret_key(param.substr(0, eq))) keep(param.substr(eq + 1));
-        if (amp == std::string_view::npos) break;
-        params.remove_prefix(amp + 1);
-      }
-    }
+    for (std::size_t q = url.find('?', start); q != std::string_view::npos; q = url.find('?', q + 1))
+      for_each_query_parameter(url.substr(q + 1), [&](std::string_view name, std::string_view value, std::size_t) {
+        if (secret_key(name)) keep(value);
+      });
     return out;
   }
-  std::size_t i = 0;
-  const std::size_t n = url.size();
-  while (i < n) {
-    while (i < n && is_blank(url[i])) ++i;
-    const std::size_t key_begin = i;
-    while (i < n && url[i] != '=' && !is_blank(url[i])) ++i;
-    const std::string_view key = url.substr(key_begin, i - key_begin);
-    while (i < n && is_blank(url[i])) ++i;
-    if (i >= n || url[i] != '=') continue;
-    ++i;
-    while (i < n && is_blank(url[i])) ++i;
-    std::size_t value_begin = i, value_end;
-    if (i < n && url[i] == '\'') {
-      value_begin = ++i;
-      while (i < n && url[i] != '\'') i += (url[i] == '\\' && i + 1 < n) ? 2 : 1;
-      value_end = std::min(i, n);
-      if (i < n) ++i;
-    } else {
-      while (i < n && !is_blank(url[i])) i += (url[i] == '\\' && i + 1 < n) ? 2 : 1;
-      value_end = std::min(i, n);
+  for_each_key_value(url, [&](std::string_view key, std::size_t begin, std::size_t end) {
+    if (!secret_key(key)) return;
+    std::string_view raw = url.substr(begin, end - begin);
+    if (raw.size() >= 1 && raw.front() == '\'') raw = raw.substr(1, raw.size() >= 2 && raw.back() == '\'' ? raw.size() - 2 : raw.size() - 1);
+    keep(raw);
+    std::string unescaped;
+    for (std::size_t k = 0; k < raw.size(); ++k) {
+      if (raw[k] == '\\' && k + 1 < raw.size()) ++k;
+      unescaped += raw[k];
     }
-    if (secret_key(key)) {
-      const std::string_view raw = url.substr(value_begin, value_end - value_begin);
-      keep(raw);
-      std::string unescaped;
-      for (std::size_t k = 0; k < raw.size(); ++k) {
-        if (raw[k] == '\\' && k + 1 < raw.size()) ++k;
-        unescaped += raw[k];
-      }
-      keep(unescaped);
-    }
-  }
+    keep(unescaped);
+  });
   return out;
 }
 
