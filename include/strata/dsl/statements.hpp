@@ -759,6 +759,16 @@ constexpr bool refused_in_transaction(std::string_view statement) {
   return detail::analyse_sql(statement, ignored).has_refused_statement;
 }
 
+// Whether `statement` runs concurrently (CREATE/DROP INDEX CONCURRENTLY, REINDEX ... CONCURRENTLY,
+// DETACH PARTITION ... CONCURRENTLY): it takes no lock that queues readers or writers, and it waits
+// for older transactions by design, so PostgreSQL's lock_timeout would only cancel it.
+constexpr bool runs_concurrently(std::string_view statement) {
+  if (!refused_in_transaction(statement)) return false;
+  for (detail::token_reader r(statement.data(), statement.size()); !r.done(); r.advance())
+    if (r.is("concurrently")) return true;
+  return false;
+}
+
 // The lint rule `statement` breaks in a transactional migration's `up`, or lint_rule::none.
 constexpr lint_rule lint_rule_of(std::string_view statement) {
   std::uint64_t ignored = 0;

@@ -4,6 +4,7 @@
 // runner executes a program (exec/runner.hpp) and one printer renders the same program as the
 // `--sql` script (exec/printer.hpp), so the script is what runs. Pure: no database.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -168,7 +169,15 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       u.steps.push_back({step_kind::sql_parameters, t.start_sql(!up ? "start-downgrade" : u.resume ? "resume" : "start"),
                          detail::record_params(e), k, 0});
       if (u.resume) u.steps.push_back({step_kind::wait_for_interrupted_run, {}, {}, k, 0});
-      detail::add_settings<D>(u, k, f, o, false, false);
+      // The run-wide lock_timeout is not for a migration that works concurrently (it would cancel
+      // a concurrent build waiting for older transactions, as it must); its own member still is.
+      bool concurrent = false;
+      if ((up ? f.up : f.down) == body_kind::sql)
+        split_statements(up ? f.up_text : f.down_text,
+                         [&](std::string_view s, std::size_t) { concurrent = concurrent || runs_concurrently(s); });
+      options own = o;
+      if (concurrent) own.pg_lock_timeout = std::chrono::milliseconds(0);
+      detail::add_settings<D>(u, k, f, own, false, false);
       const bool builds_indexes = up && f.up == body_kind::sql && !D::indexes_built_by(f.up_text).empty();
       if (builds_indexes) u.steps.push_back({step_kind::drop_invalid_indexes, {}, {}, k, 0});
       detail::add_body<D>(u, k, f, up);

@@ -68,7 +68,7 @@ TEST(Upgrade, EmptyDatabaseRunsEveryMigrationInOrder) {
                                       "COMMIT",                                                              //
                                       "BEGIN", lock_timeout, "ALTER TABLE users ADD COLUMN name text", "COMMIT",  //
                                       "BEGIN", lock_timeout, "UPDATE users SET name = 'x'", "COMMIT",             //
-                                      "SET lock_timeout = '1000ms'",  // no transaction: for the session, put back after
+                                      // no lock_timeout for a concurrent build: it waits for older transactions
                                       "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)",
                                       "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)"));
   EXPECT_TRUE(db.sent("pg_try_advisory_lock"));
@@ -539,6 +539,25 @@ TEST(Program, KnowsWhichStatementsMayChangeASessionSetting) {
   for (const char* no : {"SET LOCAL lock_timeout = '1s'", "SET CONSTRAINTS ALL DEFERRED", "SET TRANSACTION READ ONLY",
                          "CREATE TABLE settings (x int)", "UPDATE t SET x = 1", "SELECT 1"})
     EXPECT_FALSE(may_change_settings(no)) << no;
+}
+
+struct own_timeout : strata::migration<"0005_own", "0004_index"> {
+  static constexpr bool transactional = false;
+  static constexpr auto lock_timeout = std::chrono::seconds(3);
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS c ON users (id)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS c"};
+};
+using with_own = strata::registry<create_users, add_name, backfill, email_index, own_timeout>;
+
+TEST(Program, TheRunWideLockTimeoutIsNotForConcurrentWork) {
+  static_assert(strata::runs_concurrently("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c)"));
+  static_assert(strata::runs_concurrently("REINDEX (VERBOSE) TABLE CONCURRENTLY t"));
+  static_assert(!strata::runs_concurrently("VACUUM t"));
+  static_assert(!strata::runs_concurrently("CREATE INDEX i ON t (c)"));
+  fake_connection db;
+  db.history = full_history();
+  strata::upgrade<with_own>(db);
+  EXPECT_TRUE(db.sent("SET lock_timeout = '3000ms'"));  // its own member still applies
 }
 
 }  // namespace
