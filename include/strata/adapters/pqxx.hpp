@@ -35,8 +35,6 @@ inline bool retryable_connect_message(std::string_view message) {
   return false;
 }
 
-inline std::string first_line(std::string_view s) { return one_line(s); }
-
 // The server ends the session (shutdown, restart, pg_terminate_backend): the connection is lost,
 // whatever the error's wording.
 inline bool session_ended(std::string_view state) {
@@ -48,12 +46,12 @@ inline bool session_ended(std::string_view state) {
   try {
     throw;
   } catch (const pqxx::in_doubt_error& e) {
-    throw state_unknown_error(std::string("connection lost while committing: ") + first_line(e.what()));
+    throw state_unknown_error(std::string("connection lost while committing: ") + one_line(e.what()));
   } catch (const pqxx::broken_connection& e) {
-    throw connection_error(std::string("connection lost: ") + first_line(e.what()), true);
+    throw connection_error(std::string("connection lost: ") + one_line(e.what()), true);
   } catch (const pqxx::sql_error& e) {
     std::string state = e.sqlstate();
-    std::string message = first_line(e.what());
+    std::string message = one_line(e.what());
     // 6.4's transaction_rollback family (serialization_failure, deadlock_detected) carries no SQLSTATE.
     if (state.empty()) {
       if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) state = "40P01";
@@ -63,13 +61,13 @@ inline bool session_ended(std::string_view state) {
     if (session_ended(state)) throw connection_error("connection lost: " + message + " [SQLSTATE " + state + "]", true);
     throw database_error(message, state, std::string(statement));
   } catch (const pqxx::usage_error& e) {
-    throw database_error(std::string("libpqxx usage error: ") + first_line(e.what()), "", std::string(statement));
+    throw database_error(std::string("libpqxx usage error: ") + one_line(e.what()), "", std::string(statement));
   } catch (const error&) {
     throw;
   } catch (const std::exception& e) {
     // libpqxx's own failures (a pipeline stopped by an earlier error, a lost encoding): the
     // caller names the revision and statement.
-    throw database_error(first_line(e.what()), "", std::string(statement));
+    throw database_error(one_line(e.what()), "", std::string(statement));
   }
 }
 
@@ -86,7 +84,7 @@ class connection {
       owned_ = std::make_unique<pqxx::connection>(url);
       conn_ = owned_.get();
     } catch (const std::exception& e) {
-      const std::string message = secrets_of(url)(detail::first_line(e.what()));
+      const std::string message = secrets_of(url)(one_line(e.what()));
       throw connection_error("could not connect: " + message, detail::retryable_connect_message(message));
     }
   }

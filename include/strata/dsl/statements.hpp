@@ -370,27 +370,6 @@ constexpr statement_class classify_statement(const char* s, std::size_t n, bool 
                     (first == 't' && second == 'r') || (first == 'b' && second == 'e') || (first == 'e' && second == 'n') ||
                     (first == 's' && (second == 'a' || second == 't'));
   if (!head) return c;
-  if (refusal_only && first == 'd' && second == 'r') {
-    // A transactional migration's DROP in `down`: only a refusal matters, read from the first
-    // words without tokens (the common case; a comment or quote between them falls through).
-    std::size_t i = 0, b[3]{}, e[3]{};
-    bool plain = true;
-    for (std::size_t k = 0; k < 3 && plain; ++k) {
-      while (i < n && sql_blank(s[i])) ++i;
-      b[k] = i;
-      while (i < n && ident_cont(s[i])) ++i;
-      e[k] = i;
-      plain = e[k] > b[k] || i >= n;
-      if (i < n && !sql_blank(s[i]) && !ident_cont(s[i])) break;
-    }
-    if (plain) {
-      if (keyword_at(s, b[1], e[1], "database") || keyword_at(s, b[1], e[1], "tablespace") ||
-          keyword_at(s, b[1], e[1], "subscription") ||
-          (keyword_at(s, b[1], e[1], "index") && keyword_at(s, b[2], e[2], "concurrently")))
-        c.kind = statement_kind::refused_in_transaction;
-      return c;
-    }
-  }
   token_reader r(s, n);
   auto refused = [&c] { c.kind = statement_kind::refused_in_transaction; };
   auto flag = [&c](lint_rule rule) {

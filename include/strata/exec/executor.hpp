@@ -26,9 +26,12 @@ namespace strata {
 
 namespace detail {
 
-inline void check_plan(const catalog& cat, const plan& p, bool up, const history_view& h) {
+inline void check_plan(const catalog& cat, const plan& p, bool up, const history_view& h, mode m) {
   for (std::size_t k : p.steps) {
     const migration_facts& f = *cat.entries[k].facts;
+    if (m == mode::single_transaction && !f.transactional)
+      throw target_error("revision " + std::string(cat.entries[k].id) +
+                         " is not transactional and cannot run in single-transaction mode; nothing was changed");
     if (!up && f.down == body_kind::irreversible)
       throw target_error("revision " + std::string(cat.entries[k].id) +
                          " is irreversible (down = strata::irreversible); nothing was reverted. To forget it without "
@@ -100,7 +103,7 @@ report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
     history_view h = read_history(conn, cat, o);
     r.warnings = validate(h, o);
     plan p = make_plan(cat, h);
-    check_plan(cat, p, up, h);
+    check_plan(cat, p, up, h, o.mode);
     r.head_before = heads_text(cat, h.applied);
     if (!p.steps.empty()) {
       std::vector<std::string> created;
@@ -112,17 +115,12 @@ report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
       r.warnings = validate(h, resolved);
       r.warnings.insert(r.warnings.end(), created.begin(), created.end());
       p = make_plan(cat, h);
-      check_plan(cat, p, up, h);
+      check_plan(cat, p, up, h, o.mode);
       r.head_before = heads_text(cat, h.applied);
       std::string planned;
       for (std::size_t k : p.steps) planned += (planned.empty() ? "" : ", ") + std::string(cat.entries[k].id);
       log(o, log_level::debug, "plan: " + std::string(up ? "apply " : "revert ") + (planned.empty() ? "nothing" : planned));
       using D = dialect_for<C>;
-      if (o.mode == mode::single_transaction)
-        for (std::size_t k : p.steps)
-          if (!cat.entries[k].facts->transactional)
-            throw target_error("revision " + std::string(cat.entries[k].id) +
-                               " is not transactional and cannot run in single-transaction mode; nothing was changed");
       const program prog = make_program(cat, p, up, h, resolved, tables_of<D>(resolved));
       try {
         run_program(conn, cat, prog, h, resolved, r);
@@ -325,12 +323,7 @@ std::string sql_script(C& conn, bool up, const options& o = {}, std::size_t coun
   const plan p = up ? (count > 0 ? plan_upgrade_next(cat, h.applied, count) : plan_upgrade(cat, h.applied, o.target))
                     : (count > 0 ? plan_downgrade_last(cat, h.present(), count)
                                  : plan_downgrade(cat, h.present(), o.target));
-  detail::check_plan(cat, p, up, h);
-  if (o.mode == mode::single_transaction)
-    for (std::size_t k : p.steps)
-      if (!cat.entries[k].facts->transactional)
-        throw target_error("revision " + std::string(cat.entries[k].id) +
-                           " is not transactional and cannot run in single-transaction mode");
+  detail::check_plan(cat, p, up, h, o.mode);
   using D = detail::dialect_for<C>;
   std::vector<std::string> ignored;
   const options resolved = p.steps.empty() ? o : detail::resolve_tables(conn, o, false, ignored);

@@ -99,7 +99,6 @@ inline bool may_change_settings(std::string_view s) {
   return true;
 }
 
-template <class D>
 void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
   if ((up ? f.up : f.down) == body_kind::code) {
     u.steps.push_back({step_kind::code_body, {}, {}, k, 0});
@@ -142,7 +141,7 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     u.steps.push_back({step_kind::sql, "BEGIN", {}, p.steps.front(), 0});
     for (std::size_t k : p.steps) {
       detail::add_settings<D>(u, k, *cat.entries[k].facts, o, true, true);
-      detail::add_body<D>(u, k, *cat.entries[k].facts, up);
+      detail::add_body(u, k, *cat.entries[k].facts, up);
       detail::add_record(u, k, cat.entries[k], up, t);
     }
     u.steps.push_back({step_kind::sql, "COMMIT", {}, p.steps.back(), 0, true});
@@ -159,7 +158,7 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     if (f.transactional) {
       u.steps.push_back({step_kind::sql, "BEGIN", {}, k, 0});
       detail::add_settings<D>(u, k, f, o, true, false);
-      detail::add_body<D>(u, k, f, up);
+      detail::add_body(u, k, f, up);
       detail::add_record(u, k, e, up, t);
       u.steps.push_back({step_kind::sql, "COMMIT", {}, k, 0, true});
     } else {
@@ -180,7 +179,7 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       detail::add_settings<D>(u, k, f, own, false, false);
       const bool builds_indexes = up && f.up == body_kind::sql && !D::indexes_built_by(f.up_text).empty();
       if (builds_indexes) u.steps.push_back({step_kind::drop_invalid_indexes, {}, {}, k, 0});
-      detail::add_body<D>(u, k, f, up);
+      detail::add_body(u, k, f, up);
       if (builds_indexes) u.steps.push_back({step_kind::check_indexes_valid, {}, {}, k, 0});
       if (up) u.steps.push_back({step_kind::sql_parameters, t.finish_sql("upgrade"), {std::string(e.id), std::string(version)}, k, 0});
       else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade", false), {std::string(e.id), std::string(version)}, k, 0});

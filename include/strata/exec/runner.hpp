@@ -314,6 +314,13 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
     return u.may_change_settings || !u.session_settings.empty();
   });
   const session_settings before = watch_settings ? read_session_settings(conn) : session_settings{};
+  // On the way out of a failed unit: best effort, the failure is what gets reported.
+  auto put_back_quietly = [&]() noexcept {
+    try {
+      if (watch_settings) restore_session_settings(conn, before, o);
+    } catch (...) {
+    }
+  };
   std::mt19937_64 jitter{std::random_device{}()};
   for (const program_unit& u : prog.units) {
     if (u.resume) r.resumed.emplace_back(cat.entries[u.revisions.front()].id);
@@ -331,10 +338,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
         const catalog_entry& e = *std::find_if(cat.entries.begin(), cat.entries.end(),
                                                 [&](const catalog_entry& c) { return c.id == err.revision(); });
         if (!D::lock_not_available(err.sqlstate())) {
-          try {
-            if (watch_settings) restore_session_settings(conn, before, o);
-          } catch (...) {
-          }
+          put_back_quietly();
           if (!u.transactional) throw outside_transaction_failure(conn, e, err);
           throw;
         }
@@ -349,10 +353,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
         const std::string what = "revision " + std::string(e.id) +
                                  (err.statement_number() ? " (statement " + std::to_string(err.statement_number()) + ")" : "");
         if (std::chrono::steady_clock::now() + delay > deadline) {
-          try {
-            if (watch_settings) restore_session_settings(conn, before, o);
-          } catch (...) {
-          }
+          put_back_quietly();
           throw lock_timeout_error(what + " could not take the table locks it needs: PostgreSQL's lock_timeout ran out on " +
                                    std::to_string(attempt) + " attempt(s) within the retry budget of " +
                                    std::to_string(o.lock_retry_for.count()) + " ms; sessions holding locks: " + holders +

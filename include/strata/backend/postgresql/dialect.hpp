@@ -153,6 +153,16 @@ struct dialect {
 
   // The time since the transaction began (a transactional revision's whole run), in ms.
   static constexpr const char* transaction_ms = "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint";
+  // The time since a non-transactional revision was marked 'started', in ms.
+  static constexpr const char* since_started_ms = "(extract(epoch FROM clock_timestamp() - applied_at) * 1000)::bigint";
+
+  // Every history write appends its log row from the rows it changed (CTE h).
+  std::string log_from_h(std::string_view action, std::string_view checksum, std::string_view ms,
+                         std::string_view version_param) const {
+    return "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) SELECT '" +
+           std::string(action) + "', revision, " + std::string(checksum) + ", " + std::string(ms) + ", " +
+           std::string(version_param) + " FROM h";
+  }
 
   // Inside the revision's transaction. $1 revision, $2 parents (comma-separated), $3 checksum,
   // $4 description, $5 version.
@@ -160,9 +170,7 @@ struct dialect {
     return "WITH h AS (INSERT INTO " + qualified(history) +
            " (revision, parents, checksum, checksum_version, description, execution_ms) VALUES "
            "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), " +
-           transaction_ms + ") RETURNING revision, execution_ms) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, nullif($3, ''), execution_ms, $5 FROM h";
+           transaction_ms + ") RETURNING revision, execution_ms) " + log_from_h(action, "nullif($3, '')", "execution_ms", "$5");
   }
 
   // A non-transactional revision begins: its row says 'started' until it is done. Same
@@ -172,37 +180,30 @@ struct dialect {
            " (revision, parents, checksum, checksum_version, description, execution_ms, state, started_pid) VALUES "
            "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), 0, "
            "'started', pg_backend_pid()) ON CONFLICT (revision) DO UPDATE SET state = 'started', "
-           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum RETURNING revision) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, nullif($3, ''), 0, $5 FROM h";
+           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum RETURNING revision) " +
+           log_from_h(action, "nullif($3, '')", "0", "$5");
   }
 
   // A started revision is done: its time runs from its start. $1 revision, $2 version
   std::string finish_sql(std::string_view action) const {
     return "WITH h AS (UPDATE " + qualified(history) +
-           " SET state = 'applied', started_pid = NULL, execution_ms = "
-           "(extract(epoch FROM clock_timestamp() - applied_at) * 1000)::bigint, applied_at = now() "
-           "WHERE revision = $1 RETURNING revision, checksum, execution_ms) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, checksum, execution_ms, $2 FROM h";
+           " SET state = 'applied', started_pid = NULL, execution_ms = " + since_started_ms +
+           ", applied_at = now() WHERE revision = $1 RETURNING revision, checksum, execution_ms) " +
+           log_from_h(action, "checksum", "execution_ms", "$2");
   }
 
   // $1 revision, $2 version; the time of the transaction, or of the non-transactional revert
   // since it was marked 'started'.
   std::string erase_sql(std::string_view action, bool in_transaction = true) const {
     return "WITH h AS (DELETE FROM " + qualified(history) + " WHERE revision = $1 RETURNING revision, checksum, " +
-           (in_transaction ? std::string(transaction_ms)
-                           : std::string("(extract(epoch FROM clock_timestamp() - applied_at) * 1000)::bigint")) +
-           " AS ms) INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT '" + std::string(action) + "', revision, checksum, ms, $2 FROM h";
+           (in_transaction ? transaction_ms : since_started_ms) + " AS ms) " + log_from_h(action, "checksum", "ms", "$2");
   }
 
   // $1 revision, $2 checksum, $3 version: this build's checksum for an edited revision.
   std::string repair_sql() const {
     return "WITH h AS (UPDATE " + qualified(history) +
-           " SET checksum = nullif($2, ''), checksum_version = 1 WHERE revision = $1 RETURNING revision) "
-           "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) "
-           "SELECT 'repair', revision, nullif($2, ''), 0, $3 FROM h";
+           " SET checksum = nullif($2, ''), checksum_version = 1 WHERE revision = $1 RETURNING revision) " +
+           log_from_h("repair", "nullif($2, '')", "0", "$3");
   }
 
   // --- the migration lock ---------------------------------------------------------------------
