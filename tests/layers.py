@@ -5,7 +5,7 @@ import os
 import re
 import sys
 
-layers = [("core", "detail"), ("dsl",), ("registry",), ("plan",), ("exec",), ("backend", "adapters"), ("startup",), ("cli",)]
+layers = [("core", "detail"), ("dsl",), ("registry",), ("plan",), ("exec",), ("schema",), ("backend", "adapters"), ("startup",), ("cli",), ("testing",)]
 rank = {d: i for i, group in enumerate(layers) for d in group}
 root = os.path.join(sys.argv[1], "strata")
 bad = []

@@ -1,6 +1,6 @@
 #pragma once
-// The umbrella header: declaring migrations, the registry, the executor and start-up's
-// configuration, with the PostgreSQL dialect. Needs no database library; <strata/pq.hpp> adds
+// The umbrella header: declaring migrations, the registry, the executor, schema snapshots and
+// start-up's configuration, with the PostgreSQL dialect. Needs no database library; <strata/pq.hpp> adds
 // the libpqxx connection.
 
 #include "backend/postgresql/dialect.hpp"
@@ -18,6 +18,7 @@
 #include "exec/report.hpp"
 #include "plan/planner.hpp"
 #include "registry/registry.hpp"
+#include "schema/snapshot.hpp"
 #include "startup/backoff.hpp"
 #include "startup/config.hpp"
 #include "version.hpp"

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <csignal>
 #include <thread>
 
@@ -113,6 +115,40 @@ TEST(PgCli, ValidationFailuresExitFive) {
   EXPECT_EQ(r.code, 5);
   EXPECT_THAT(r.err, HasSubstr("20250101_from_the_future"));
   EXPECT_EQ(cli(db, {"upgrade"}, {{"STRATA_ALLOW_UNKNOWN_REVISIONS", "true"}}).code, 0);
+}
+
+TEST(PgCli, SchemaDriftIsFoundAgainstTheFileSchemaWrote) {
+  scratch_database db("drift");
+  ASSERT_EQ(cli(db, {"upgrade"}).code, 0);
+  auto r = cli(db, {"schema"});
+  ASSERT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("column users.email: text not null\n"));
+  EXPECT_THAT(r.out, HasSubstr("type user_status: enum ('active', 'suspended')\n"));
+  EXPECT_THAT(r.out, HasSubstr("index users_created_at_idx: CREATE INDEX users_created_at_idx ON public.users"));
+  EXPECT_THAT(r.out, Not(HasSubstr("strata_history")));
+  const std::string file = ::testing::TempDir() + "/strata_schema_" + db.name() + ".txt";
+  {
+    std::ofstream(file) << r.out;
+  }
+  r = cli(db, {"schema", "--check", file});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("schema matches " + file));
+
+  // By hand on the live database: a column added, an index dropped, a default changed.
+  db.run("ALTER TABLE users ADD COLUMN nickname text; DROP INDEX users_created_at_idx;"
+         "ALTER TABLE orders ALTER COLUMN total_cents SET DEFAULT 0");
+  r = cli(db, {"schema", "--check", file});
+  EXPECT_EQ(r.code, 5);
+  EXPECT_THAT(r.out, HasSubstr("schema drifted from " + file + ": 3 differences"));
+  EXPECT_THAT(r.out, HasSubstr("  column users.nickname is in the database, not in " + file));
+  EXPECT_THAT(r.out, HasSubstr("  index users_created_at_idx is in " + file + ", not in the database"));
+  EXPECT_THAT(r.out, HasSubstr("  column orders.total_cents: bigint not null in " + file +
+                               ", bigint not null default 0 in the database"));
+
+  r = cli(db, {"schema", "--check", file + ".missing"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("cannot read schema file"));
+  std::remove(file.c_str());
 }
 
 TEST(PgCli, HeldLockExitsSix) {

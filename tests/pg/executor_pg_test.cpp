@@ -217,7 +217,7 @@ TEST(PgBorrowed, UsesTheServicesOwnConnection) {
 }
 
 TEST(PgErrors, BadPasswordIsAConnectionErrorWithoutThePassword) {
-  std::string url = server_url();
+  std::string url = suite_server_url();
   const auto at = url.find('@');
   const auto colon = url.rfind(':', at);
   url = url.substr(0, colon + 1) + "wrong-secret-1234" + url.substr(at);

@@ -21,7 +21,7 @@
 
 namespace {
 
-using strata::testing::server_url;
+using strata::testing::suite_server_url;
 
 struct server_address {
   std::string host, port;
@@ -128,7 +128,7 @@ std::string leaked(const std::string& text, const fuzz_case& c) {
 constexpr unsigned seed = 20261201;
 
 TEST(SecretsFuzz, CommandLinesNeverPrintAPasswordAndExitWithDocumentedCodes) {
-  generator gen(seed, address_of(server_url()));
+  generator gen(seed, address_of(suite_server_url()));
   std::map<int, int> codes;
   for (int i = 0; i < 2000; ++i) {
     const fuzz_case c = gen.connection_string();
@@ -156,7 +156,7 @@ TEST(SecretsFuzz, CommandLinesNeverPrintAPasswordAndExitWithDocumentedCodes) {
 }
 
 TEST(SecretsFuzz, StartUpNeverLogsOrThrowsAPassword) {
-  generator gen(seed + 1, address_of(server_url()));
+  generator gen(seed + 1, address_of(suite_server_url()));
   for (int i = 0; i < 500; ++i) {
     const fuzz_case c = gen.connection_string();
     strata::startup_config cfg;

@@ -2,8 +2,11 @@
 // Connection strings through libpq's own parser (PQconninfoParse): the secrets it reads in them,
 // and a check before any connection attempt. Nothing here echoes a connection string.
 
+#include <cctype>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <libpq-fe.h>
 
@@ -71,6 +74,62 @@ inline void check_url(const std::string& url) {
   if (!bad.empty())
     throw config_error("malformed database URL (not shown, it may hold a password): " + bad +
                        "; percent-encode '@' as %40, '/' as %2F and ':' as %3A in a user name or password");
+}
+
+// The same connection string naming another database, built from what libpq's parser reads in
+// `url` (nothing is parsed by hand): a postgresql:// URL for a URL, key=value pairs otherwise.
+// Throws strata::config_error for a string libpq cannot read.
+inline std::string with_database(const std::string& url, std::string_view database) {
+  char* message = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &message);
+  if (message) PQfreemem(message);
+  if (parsed == nullptr) throw config_error("malformed database URL (not shown, it may hold a password)");
+  std::vector<std::pair<std::string, std::string>> given;
+  for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o)
+    if (o->val != nullptr && std::string_view(o->keyword) != "dbname") given.emplace_back(o->keyword, o->val);
+  PQconninfoFree(parsed);
+
+  if (!strata::detail::starts_with_scheme(url)) {
+    auto quoted = [](std::string_view v) {
+      std::string out = "'";
+      for (char c : v) {
+        if (c == '\\' || c == '\'') out += '\\';
+        out += c;
+      }
+      return out + "'";
+    };
+    std::string out;
+    for (const auto& [key, value] : given) out += key + "=" + quoted(value) + " ";
+    return out + "dbname=" + quoted(database);
+  }
+  auto encoded = [](std::string_view v) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : v) {
+      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out += static_cast<char>(c);
+      else out += {'%', hex[c >> 4], hex[c & 15]};
+    }
+    return out;
+  };
+  std::string user, password, host, port, query;
+  for (const auto& [key, value] : given) {
+    if (key == "user") user = value;
+    else if (key == "password") password = value;
+    else if (key == "host") host = value;
+    else if (key == "port") port = value;
+    else query += (query.empty() ? "?" : "&") + key + "=" + encoded(value);
+  }
+  // A socket folder, several hosts or an IPv6 address go in the query, where libpq reads them as given.
+  if (host.find_first_of("/,:%") != std::string::npos || port.find(',') != std::string::npos) {
+    query += (query.empty() ? "?" : "&") + std::string("host=") + encoded(host);
+    if (!port.empty()) query += "&port=" + encoded(port);
+    host.clear(), port.clear();
+  }
+  std::string out = "postgresql://";
+  if (!user.empty() || !password.empty())
+    out += encoded(user) + (password.empty() ? std::string() : ":" + encoded(password)) + "@";
+  out += encoded(host) + (port.empty() ? std::string() : ":" + port) + "/" + encoded(database) + query;
+  return out;
 }
 
 }  // namespace strata::pq

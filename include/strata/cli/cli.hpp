@@ -3,6 +3,7 @@
 // Parsing by CLI11, JSON by nlohmann-json; both header-only from Debian.
 
 #include <algorithm>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "../adapters/libpq_url.hpp"
 #include "../adapters/pqxx.hpp"
 #include "../exec/executor.hpp"
+#include "../schema/snapshot.hpp"
 #include "../startup/config.hpp"
 #include "../startup/startup.hpp"
 #include "../version.hpp"
@@ -181,7 +183,7 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
   const std::string what = e.what();
   std::string option;
   for (const char* name : {"--lock-timeout", "--retry-for", "--database-url", "--json", "--sql",
-                           "--single-transaction", "--remove-unknown"})
+                           "--single-transaction", "--remove-unknown", "--check"})
     if (what.find(name) != std::string::npos) {
       option = name;
       break;
@@ -198,7 +200,7 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
     } catch (const CLI::OptionNotFound&) {
       if (!showable_word(word)) return "an argument is not a command (not shown, it may be a URL or a value)";
       return "unknown command '" + std::string(word) +
-             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair, lint)";
+             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair, lint, schema)";
     }
     break;
   }
@@ -278,6 +280,11 @@ int main(int argc, const char* const* argv, io streams = {}) {
   auto* repair_cmd = app.add_subcommand(
       "repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)");
   repair_cmd->add_option("revisions", revisions, "Revisions to repair");
+  std::string drift_file;
+  auto* schema_cmd = app.add_subcommand(
+      "schema", "Print the database's schema, one object per line (strata's own tables left out)");
+  schema_cmd->add_option("--check", drift_file,
+                         "A file `schema` wrote: exit 5 and print the difference when the database has drifted from it");
 
   // --version works without a command
   for (int i = 1; i < argc; ++i)
@@ -331,6 +338,19 @@ int main(int argc, const char* const* argv, io streams = {}) {
                   "unknown revision '" + (detail::showable_word(id) ? id : std::string("(not shown)")) +
                       "': not in this build's registry (head " + std::string(R::head) + ")");
 
+  std::optional<schema_snapshot> expected_schema;
+  if (!drift_file.empty()) {  // read before connecting: a wrong path is a usage error
+    std::ifstream in(drift_file, std::ios::binary);
+    if (!in) return fail(usage_error, "strata.usage", "cannot read schema file " + drift_file);
+    std::ostringstream text;
+    text << in.rdbuf();
+    try {
+      expected_schema = schema_snapshot::parse(text.str());
+    } catch (const config_error& e) {
+      return fail(usage_error, "strata.usage",
+                  drift_file + ": " + std::string(e.what()).substr(std::string("strata.bad_config: ").size()));
+    }
+  }
   if (lint_cmd->parsed()) {  // needs no database
     say(streams.out, detail::allowances_of(catalog_of<R>()));
     return success;
@@ -380,6 +400,25 @@ int main(int argc, const char* const* argv, io streams = {}) {
           if (repair_cmd->parsed()) {
             say(streams.out, to_string(repair<R>(conn, revisions, o)) + "\n");
             return success;
+          }
+          if (schema_cmd->parsed()) {
+            const schema_snapshot live = read_schema(conn, o);
+            if (!expected_schema) {
+              say(streams.out, live.text());
+              return success;
+            }
+            if (live == *expected_schema) {
+              say(streams.out, "schema matches " + drift_file + " (" +
+                                   strata::detail::count_of(live.objects().size(), "object") + ")\n");
+              return success;
+            }
+            const change_wording wording{"in " + drift_file, "in the database", "is in the database, not in " + drift_file,
+                                         "is in " + drift_file + ", not in the database"};
+            const auto changes = changes_between(*expected_schema, live);
+            say(streams.out, "schema drifted from " + drift_file + ": " +
+                                 strata::detail::count_of(changes.size(), "difference") + "\n" +
+                                 describe_changes(*expected_schema, live, "  ", wording));
+            return validation_failed;
           }
           const state s = status<R>(conn, o);
           if (status_cmd->parsed()) {

@@ -16,6 +16,7 @@
 
 #include "../../dsl/sql.hpp"
 #include "index_names.hpp"
+#include "schema_catalog.hpp"
 
 namespace strata::postgresql {
 
@@ -283,6 +284,13 @@ struct dialect {
   }
   static std::string restore_setting_sql() { return "SELECT set_config($1, $2, false)"; }
   static std::string reset_sql(std::string_view name) { return "RESET " + std::string(name); }
+
+  // --- the schema snapshot (schema/snapshot.hpp) ---------------------------------------------
+  // One consistent read; definitions qualify names as seen from search_path = public.
+  static std::string schema_snapshot_begin_sql() {
+    return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO public";
+  }
+  static std::string schema_snapshot_sql() { return schema_snapshot_query; }
 };
 
 }  // namespace strata::postgresql

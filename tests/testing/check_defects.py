@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Runs the defects binary and checks its GoogleTest results: exactly the expected cases fail,
+each with the expected words; every other case passes.  Usage: check_defects.py BINARY"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+expected = {
+    "enum_left_behind__migrations.stairway_0002_orders": [
+        "after 0002_orders down: type order_status is still there"],
+    "enum_left_behind__migrations.downgrade_to_base": [
+        "after downgrade to base: type order_status is still there"],
+    "wrong_index_dropped__migrations.stairway_0002_users_by_name": [
+        "after 0002_users_by_name down: index users_email_idx is missing",
+        "after 0002_users_by_name down: index users_name_idx is still there"],
+    "column_type_changed__migrations.stairway_0002_drop_email": [
+        "after 0002_drop_email down: column users.email: text before, character varying(200) after"],
+}
+# Every other case passes: the downgrades to base of the last two registries end with the table
+# dropped, and a stairway after a failed one starts again from an empty database.
+must_fail = set(expected)
+
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "results.json")
+    run = subprocess.run([sys.argv[1], f"--gtest_output=json:{out}"], capture_output=True, text=True)
+    sys.stdout.write(run.stdout[-4000:])
+    results = json.load(open(out))
+
+problems = []
+seen = 0
+for suite in results["testsuites"]:
+    for case in suite["testsuite"]:
+        seen += 1
+        name = f"{suite['name']}.{case['name']}"
+        messages = "\n".join(f["failure"] for f in case.get("failures", []))
+        if name in must_fail:
+            if not messages:
+                problems.append(f"{name}: passed, but its defect should fail it")
+            for words in expected[name]:
+                if words not in messages:
+                    problems.append(f"{name}: the failure does not say '{words}':\n{messages}")
+        elif messages:
+            problems.append(f"{name}: failed, but has no defect:\n{messages}")
+if run.returncode == 0:
+    problems.append("the binary exited 0 although cases failed")
+if seen != 4 + 4 + 5:
+    problems.append(f"{seen} cases ran, expected 13")
+print("\n".join(problems) if problems else f"all {seen} cases as expected ({len(must_fail)} defects caught)")
+sys.exit(1 if problems else 0)
