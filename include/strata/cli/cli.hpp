@@ -16,11 +16,13 @@
 
 #include "../adapters/libpq_url.hpp"
 #include "../adapters/pqxx.hpp"
+#include "../exec/baseline.hpp"
 #include "../exec/executor.hpp"
 #include "../schema/snapshot.hpp"
 #include "../startup/config.hpp"
 #include "../startup/startup.hpp"
 #include "../version.hpp"
+#include "new_migration.hpp"
 
 namespace strata::cli {
 
@@ -183,7 +185,7 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
   const std::string what = e.what();
   std::string option;
   for (const char* name : {"--lock-timeout", "--retry-for", "--database-url", "--json", "--sql",
-                           "--single-transaction", "--remove-unknown", "--check"})
+                           "--single-transaction", "--remove-unknown", "--check", "--from"})
     if (what.find(name) != std::string::npos) {
       option = name;
       break;
@@ -200,7 +202,7 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
     } catch (const CLI::OptionNotFound&) {
       if (!showable_word(word)) return "an argument is not a command (not shown, it may be a URL or a value)";
       return "unknown command '" + std::string(word) +
-             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair, lint, schema)";
+             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair, lint, schema, new, baseline)";
     }
     break;
   }
@@ -280,6 +282,14 @@ int main(int argc, const char* const* argv, io streams = {}) {
   auto* repair_cmd = app.add_subcommand(
       "repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)");
   repair_cmd->add_option("revisions", revisions, "Revisions to repair");
+  std::string new_name, from_tool;
+  auto* new_cmd = app.add_subcommand(
+      "new", "Create the next migration file in the registry's folder with the head as its parent, and print its path "
+             "(a registry of C++ types: print a skeleton type)");
+  new_cmd->add_option("name", new_name, "What it does, in words joined by _ (add_orders)")->required();
+  auto* baseline_cmd = app.add_subcommand(
+      "baseline", "Record as applied what another tool applied, read from its own history table; change nothing else");
+  baseline_cmd->add_option("--from", from_tool, "golang-migrate, goose, dbmate, flyway or sqlx")->required();
   std::string drift_file;
   auto* schema_cmd = app.add_subcommand(
       "schema", "Print the database's schema, one object per line (strata's own tables left out)");
@@ -351,6 +361,19 @@ int main(int argc, const char* const* argv, io streams = {}) {
                   drift_file + ": " + std::string(e.what()).substr(std::string("strata.bad_config: ").size()));
     }
   }
+  if (new_cmd->parsed()) {  // needs no database
+    try {
+      say(streams.out, detail::new_migration<R>(new_name, std::chrono::system_clock::now()));
+      return success;
+    } catch (const target_error& e) {
+      return fail(usage_error, "strata.usage", std::string(e.what()).substr(std::string("strata.bad_target: ").size()));
+    }
+  }
+  if (baseline_cmd->parsed() &&
+      std::find(std::begin(baseline_tools), std::end(baseline_tools), from_tool) == std::end(baseline_tools))
+    return fail(usage_error, "strata.usage",
+                "baseline --from takes golang-migrate, goose, dbmate, flyway or sqlx" +
+                    (detail::showable_word(from_tool) ? " (not '" + from_tool + "')" : std::string()));
   if (lint_cmd->parsed()) {  // needs no database
     say(streams.out, detail::allowances_of(catalog_of<R>()));
     return success;
@@ -395,6 +418,10 @@ int main(int argc, const char* const* argv, io streams = {}) {
               return success;
             }
             say(streams.out, to_string(stamp<R>(conn, target, o)) + "\n");
+            return success;
+          }
+          if (baseline_cmd->parsed()) {
+            say(streams.out, to_string(baseline<R>(conn, from_tool, o)) + "\n");
             return success;
           }
           if (repair_cmd->parsed()) {

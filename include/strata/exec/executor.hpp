@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -207,18 +208,20 @@ state status(C& conn, const options& o = {}) {
   return s;
 }
 
-// Records `target` and its ancestors as applied without running anything ("base": records
-// nothing); known revisions of the history outside that set are removed from it. Revisions
-// unknown to this build are removed only with options.remove_unknown_revisions.
+namespace detail {
+
+// stamp, logged as `action`; `check` (may be null) sees the history under the lock first and may
+// refuse by throwing.
 template <class R, connection C>
-report stamp(C& conn, std::string_view target, const options& o = {}) {
+report stamp_as(C& conn, std::string_view target, const options& o, const char* action,
+                const std::function<void(const history_view&)>& check) {
   return detail::logging_failures(o, [&] {
     const auto started = std::chrono::steady_clock::now();
     const catalog cat = catalog_of<R>();
     std::vector<bool> wanted(cat.size(), false);
     if (target != "base") wanted = cat.ancestors_of(detail::resolve_target(cat, target));
     report r;
-    r.action = "stamp";
+    r.action = action;
     const options resolved = detail::resolve_tables(conn, o, false, r.warnings);
     detail::lock_guard<C> lock(conn, resolved);
     r.took_lock = true;
@@ -226,6 +229,7 @@ report stamp(C& conn, std::string_view target, const options& o = {}) {
     using D = detail::dialect_for<C>;
     const D t = detail::tables_of<D>(resolved);
     const detail::history_view h = detail::read_history(conn, cat, resolved);
+    if (check) check(h);
     if (!h.unknown.empty() && !o.remove_unknown_revisions)
       throw validation_error(h.unknown, "stamp would remove revision(s) unknown to this build from the history: " +
                                             detail::join(h.unknown) +
@@ -246,10 +250,10 @@ report stamp(C& conn, std::string_view target, const options& o = {}) {
       for (std::size_t k = 0; k < cat.size(); ++k) {
         const detail::catalog_entry& e = cat.entries[k];
         if (wanted[k] && h.started[k]) {
-          conn.query(t.finish_sql("stamp"), std::vector<value>{std::string(e.id), std::string(version)});
+          conn.query(t.finish_sql(action), std::vector<value>{std::string(e.id), std::string(version)});
           r.stamped.emplace_back(e.id);
         } else if (wanted[k] && !h.applied[k]) {
-          conn.query(t.record_sql("stamp"), detail::record_params(e));
+          conn.query(t.record_sql(action), detail::record_params(e));
           r.stamped.emplace_back(e.id);
         }
       }
@@ -260,10 +264,21 @@ report stamp(C& conn, std::string_view target, const options& o = {}) {
     detail::commit(conn, "the stamp");
     r.head_after = detail::join(heads_of(cat, wanted));
     r.duration = std::chrono::milliseconds(detail::elapsed_ms(started));
-    for (const auto& u : r.unstamped) detail::log(o, log_level::info, "stamp removed " + u + " from the history");
+    for (const auto& u : r.unstamped) detail::log(o, log_level::info, action + std::string(" removed ") + u + " from the history");
     return r;
   });
 }
+
+}  // namespace detail
+
+// Records `target` and its ancestors as applied without running anything ("base": records
+// nothing); known revisions of the history outside that set are removed from it. Revisions
+// unknown to this build are removed only with options.remove_unknown_revisions.
+template <class R, connection C>
+report stamp(C& conn, std::string_view target, const options& o = {}) {
+  return detail::stamp_as<R>(conn, target, o, "stamp", nullptr);
+}
+
 
 // Records this build's checksum for applied revisions whose text was edited after they were
 // applied: the named ones, or every mismatched one when none is named. Logged in the log table

@@ -285,6 +285,29 @@ struct dialect {
   static std::string restore_setting_sql() { return "SELECT set_config($1, $2, false)"; }
   static std::string reset_sql(std::string_view name) { return "RESET " + std::string(name); }
 
+  // --- other tools' history tables (exec/baseline.hpp) -------------------------------------
+  // Each as the tool creates it; rows (version, state) in the order the tool wrote them, state one
+  // of applied, unapplied, dirty, failed, baseline.
+  static std::string foreign_history_table(std::string_view tool) {
+    if (tool == "goose") return "goose_db_version";
+    if (tool == "flyway") return "flyway_schema_history";
+    if (tool == "sqlx") return "_sqlx_migrations";
+    return "schema_migrations";  // golang-migrate and dbmate
+  }
+  static std::string foreign_history_sql(std::string_view tool) {
+    if (tool == "golang-migrate")  // one row: the version reached, and whether it failed halfway
+      return "SELECT version::text, CASE WHEN dirty THEN 'dirty' ELSE 'applied' END FROM schema_migrations";
+    if (tool == "goose")  // one row per up or down; version 0 is goose's own first row
+      return "SELECT version_id::text, CASE WHEN is_applied THEN 'applied' ELSE 'unapplied' END "
+             "FROM goose_db_version WHERE version_id <> 0 ORDER BY id";
+    if (tool == "dbmate") return "SELECT version::text, 'applied' FROM schema_migrations ORDER BY version";
+    if (tool == "flyway")
+      return "SELECT version, CASE WHEN NOT success THEN 'failed' WHEN type = 'BASELINE' THEN 'baseline' "
+             "WHEN type LIKE 'UNDO%' THEN 'unapplied' ELSE 'applied' END "
+             "FROM flyway_schema_history WHERE version IS NOT NULL AND type <> 'SCHEMA' ORDER BY installed_rank";
+    return "SELECT version::text, CASE WHEN success THEN 'applied' ELSE 'failed' END FROM _sqlx_migrations ORDER BY version";
+  }
+
   // --- the schema snapshot (schema/snapshot.hpp) ---------------------------------------------
   // One consistent read; definitions qualify names as seen from search_path = public.
   static std::string schema_snapshot_begin_sql() {

@@ -1,0 +1,57 @@
+# strata_add_migrations(<name> DIRECTORY <dir> [FORMAT auto|strata|golang-migrate|sqlx|goose|dbmate|flyway])
+#
+# An INTERFACE target <name> whose header <name>.hpp declares one migration type per file of <dir>
+# (.sql files in one format, C++ migration headers *.hpp) and `using <name> = strata::registry<...>`.
+# The folder is the list: a file added, edited or removed is picked up by the next build.
+# The generator is a small C++ program built once per project from strata's own source.
+
+if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/../tools/generate_migrations.cpp")
+  set(STRATA_GENERATOR_SOURCE "${CMAKE_CURRENT_LIST_DIR}/../tools/generate_migrations.cpp")  # a source tree
+else()
+  set(STRATA_GENERATOR_SOURCE "${CMAKE_CURRENT_LIST_DIR}/generate_migrations.cpp")  # installed
+endif()
+set(STRATA_GENERATOR_SOURCE "${STRATA_GENERATOR_SOURCE}" CACHE INTERNAL "strata's migration generator")
+
+function(strata_add_migrations name)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "DIRECTORY;FORMAT" "")
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "strata_add_migrations(${name}): unexpected arguments ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT ARG_DIRECTORY)
+    message(FATAL_ERROR "strata_add_migrations(${name}): DIRECTORY <folder of migrations> is required")
+  endif()
+  if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+    message(FATAL_ERROR "strata_add_migrations(${name}): the name is the registry's C++ name: letters, digits and _")
+  endif()
+  get_filename_component(dir "${ARG_DIRECTORY}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  if(NOT IS_DIRECTORY "${dir}")
+    message(FATAL_ERROR "strata_add_migrations(${name}): ${dir} is not a folder")
+  endif()
+  if(NOT ARG_FORMAT)
+    set(ARG_FORMAT auto)
+  endif()
+  set(formats auto strata golang-migrate sqlx goose dbmate flyway)
+  if(NOT ARG_FORMAT IN_LIST formats)
+    message(FATAL_ERROR "strata_add_migrations(${name}): FORMAT ${ARG_FORMAT} is not one of ${formats}")
+  endif()
+
+  if(NOT TARGET strata_generate_migrations)
+    add_executable(strata_generate_migrations "${STRATA_GENERATOR_SOURCE}")
+    target_compile_features(strata_generate_migrations PRIVATE cxx_std_17)
+  endif()
+  # CONFIGURE_DEPENDS: the build checks the folder's listing and re-configures when it changed.
+  file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql" "${dir}/*.hpp" "${dir}/*.sql.conf")
+  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/strata_migrations/${name}")
+  add_custom_command(OUTPUT "${out_dir}/${name}.hpp"
+    COMMAND strata_generate_migrations "${name}" "${dir}" "${ARG_FORMAT}" "${out_dir}/${name}.hpp"
+    DEPENDS strata_generate_migrations ${files}
+    COMMENT "strata: migrations ${name} from ${dir}"
+    VERBATIM)
+  add_custom_target(${name}_generate DEPENDS "${out_dir}/${name}.hpp")
+  add_library(${name} INTERFACE)
+  add_dependencies(${name} ${name}_generate)  # followed by every target that links ${name}
+  target_include_directories(${name} INTERFACE "${out_dir}" "${dir}")
+  if(TARGET strata::strata)
+    target_link_libraries(${name} INTERFACE strata::strata)
+  endif()
+endfunction()

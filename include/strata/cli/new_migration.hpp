@@ -1,0 +1,123 @@
+#pragma once
+// The command line's `new NAME`: the next migration file in the registry's folder and format (the
+// next version, or a timestamp where the folder uses timestamps), with the head as its parent; for
+// a registry of C++ types, a skeleton type to paste.
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../core/errors.hpp"
+#include "../dsl/source.hpp"
+#include "../exec/executor.hpp"
+
+namespace strata::cli::detail {
+
+inline bool is_migration_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
+inline std::string plus_one(std::string digits) {
+  for (std::size_t i = digits.size(); i-- > 0;) {
+    if (digits[i] == '9') {
+      digits[i] = '0';
+    } else {
+      ++digits[i];
+      return digits;
+    }
+  }
+  return "1" + digits;
+}
+
+inline std::string utc_timestamp(std::chrono::system_clock::time_point now) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  ::gmtime_r(&t, &utc);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y%m%d%H%M%S", &utc);
+  return buf;
+}
+
+// The version after `versions` (in version order), as the folder writes them.
+inline std::string next_version(const std::vector<std::string_view>& versions, std::string_view format,
+                                std::chrono::system_clock::time_point now) {
+  std::string_view last;
+  for (auto v : versions)
+    if (!v.empty()) last = v;
+  if (format == "flyway") return plus_one(std::string(last.empty() ? "0" : last.substr(0, last.find_first_of("._"))));
+  const bool timestamps = last.empty() ? (format == "dbmate" || format == "sqlx") : last.size() >= 12;
+  if (timestamps) {
+    const std::string stamp = utc_timestamp(now);
+    return strata::detail::compare_versions(stamp, last) > 0 ? stamp : plus_one(std::string(last));
+  }
+  if (last.empty()) return format == "golang-migrate" ? "000001" : format == "goose" ? "00001" : "0001";
+  std::string next = plus_one(std::string(last));
+  if (next.size() < last.size()) next.insert(0, last.size() - next.size(), '0');
+  return next;
+}
+
+inline std::string words_of(std::string_view name) {
+  std::string out(name);
+  for (char& c : out)
+    if (c == '_') c = ' ';
+  return out;
+}
+
+// Creates the files and returns what to print: their paths, or the C++ skeleton.
+template <class R>
+std::string new_migration(std::string_view name, std::chrono::system_clock::time_point now) {
+  if (!is_migration_name(name))
+    throw target_error("a migration's name is letters, digits and _ (up to 64), like add_orders");
+  const catalog cat = catalog_of<R>();
+  if constexpr (from_folder<R>) {
+    using source = migration_source<R>;
+    std::vector<std::string_view> versions;
+    for (const source_file& f : source::files) versions.push_back(f.version);
+    const std::string format(source::format);
+    const std::string v = next_version(versions, format, now);
+    const std::string stem = v + "_" + std::string(name);
+    std::vector<std::pair<std::string, std::string>> files;  // name, text
+    if (format == "strata")
+      files.push_back({stem + ".sql", "-- strata:description " + words_of(name) + "\n-- strata:parents " +
+                                          std::string(R::head) + "\n-- strata:up\n\n-- strata:down\n"});
+    else if (format == "goose")
+      files.push_back({stem + ".sql", "-- +goose Up\n\n-- +goose Down\n"});
+    else if (format == "dbmate")
+      files.push_back({stem + ".sql", "-- migrate:up\n\n-- migrate:down\n"});
+    else if (format == "flyway")
+      files.push_back({"V" + v + "__" + std::string(name) + ".sql", ""});
+    else  // golang-migrate, sqlx
+      files = {{stem + ".up.sql", ""}, {stem + ".down.sql", ""}};
+    const std::filesystem::path dir(source::directory);
+    for (const auto& [file, text] : files)
+      if (std::filesystem::exists(dir / file)) throw target_error((dir / file).string() + " exists already");
+    std::string out;
+    for (const auto& [file, text] : files) {
+      std::ofstream f(dir / file, std::ios::binary);
+      f << text;
+      if (!f) throw target_error("cannot write " + (dir / file).string());
+      out += (dir / file).string() + "\n";
+    }
+    if (format == "flyway") out += "(its undo migration, if any: U" + v + "__" + std::string(name) + ".sql)\n";
+    return out;
+  } else {
+    std::vector<std::string_view> versions;
+    for (const auto& e : cat.entries) versions.push_back(strata::detail::leading_version(e.id));
+    std::sort(versions.begin(), versions.end(),
+              [](std::string_view a, std::string_view b) { return strata::detail::compare_versions(a, b) < 0; });
+    const std::string id = next_version(versions, "strata", now) + "_" + std::string(name);
+    return "// This registry lists C++ types: add this one to your migrations, and to strata::registry<..., " +
+           std::string(name) + ">.\nstruct " + std::string(name) + " : strata::migration<\"" + id + "\", \"" +
+           std::string(R::head) + "\"> {\n  static constexpr std::string_view description = \"" + words_of(name) +
+           "\";\n  static constexpr strata::sql up{\"\"};\n  static constexpr strata::sql down{\"\"};\n};\n";
+  }
+}
+
+}  // namespace strata::cli::detail

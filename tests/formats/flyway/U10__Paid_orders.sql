@@ -1,0 +1,1 @@
+DROP VIEW paid_orders;

@@ -1,0 +1,7 @@
+-- the people who order; one row each
+CREATE TABLE users (
+  id bigserial PRIMARY KEY,
+  email text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE users IS 'people; who order';

@@ -1,0 +1,4 @@
+-- strata:description joins the two branches
+-- strata:parents 0005_paid_orders 0006_users_display_name
+-- strata:up
+-- strata:down

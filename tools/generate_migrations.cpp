@@ -1,0 +1,539 @@
+// strata's migration generator, built and run by strata_add_migrations (cmake/StrataMigrations.cmake):
+//   generate_migrations NAME DIRECTORY FORMAT OUTPUT
+// reads the folder's .sql files (and C++ migration headers, *.hpp), and writes OUTPUT, a header
+// that declares one migration type per file, its SQL as C++ literals (so every compile-time check
+// applies), and `using NAME = strata::registry<...>`. FORMAT: auto, strata, golang-migrate, sqlx,
+// goose, dbmate or flyway. A problem in the folder becomes an #error in OUTPUT, placed at the
+// file (#line), so the build fails naming it. Standard C++17, no other dependency.
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct problem {
+  fs::path file;  // empty: the folder
+  std::size_t line = 1;
+  std::string message;
+};
+
+struct migration_file {
+  fs::path path;          // the .sql (the up file for pairs) or .hpp
+  fs::path down_path;     // golang-migrate's .down.sql, Flyway's undo file
+  std::string version;    // digits (Flyway: digits and dots)
+  std::string id;         // the revision id
+  std::string up, down;   // SQL
+  std::size_t up_line = 1, down_line = 1;  // where each body starts in its file
+  bool has_down = false;
+  bool transactional = true;
+  bool explicit_parents = false;
+  std::vector<std::string> parents;
+  std::string description;
+  std::string cpp_type;   // for a C++ header: the migration type's name
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+// The words of a `--` comment line ("-- +goose Up" -> "+goose up"), or nullopt for another line.
+std::optional<std::string> comment_words(const std::string& line) {
+  const std::string t = trim(line);
+  if (t.rfind("--", 0) != 0) return std::nullopt;
+  return trim(t.substr(2));
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const auto nl = text.find('\n', at);
+    if (nl == std::string::npos) {
+      if (at < text.size()) out.push_back(text.substr(at));
+      break;
+    }
+    out.push_back(text.substr(at, nl - at + 1));  // keeps its line break
+    at = nl + 1;
+  }
+  return out;
+}
+
+// A version compares as a number: digits without leading zeros, shorter first; Flyway's dotted
+// parts one by one.
+bool version_less(const std::string& a, const std::string& b) {
+  auto parts = [](const std::string& v) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : v) {
+      if (c == '.' || c == '_') {
+        out.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    out.push_back(cur);
+    for (auto& p : out) {
+      const auto nz = p.find_first_not_of('0');
+      p = nz == std::string::npos ? std::string() : p.substr(nz);
+    }
+    return out;
+  };
+  const auto pa = parts(a), pb = parts(b);
+  for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
+    const std::string x = i < pa.size() ? pa[i] : std::string(), y = i < pb.size() ? pb[i] : std::string();
+    if (x.size() != y.size()) return x.size() < y.size();
+    if (x != y) return x < y;
+  }
+  return false;
+}
+bool version_equal(const std::string& a, const std::string& b) { return !version_less(a, b) && !version_less(b, a); }
+
+std::string words_of(std::string name) {
+  for (char& c : name)
+    if (c == '_') c = ' ';
+  return trim(name);
+}
+
+class generator {
+ public:
+  generator(std::string name, fs::path dir, std::string format, fs::path output)
+      : name_(std::move(name)), dir_(std::move(dir)), format_(std::move(format)), output_(std::move(output)) {}
+
+  std::string run() {
+    std::vector<fs::path> sql, hpp;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir_, ec)) {
+      if (!e.is_regular_file()) continue;
+      const std::string n = e.path().filename().string();
+      if (n.size() > 4 && n.compare(n.size() - 4, 4, ".sql") == 0) sql.push_back(e.path());
+      else if (n.size() > 4 && n.compare(n.size() - 4, 4, ".hpp") == 0) hpp.push_back(e.path());
+    }
+    if (ec) fail({}, "cannot read the folder " + dir_.string() + ": " + ec.message());
+    std::sort(sql.begin(), sql.end());
+    std::sort(hpp.begin(), hpp.end());
+    if (problems_.empty()) {
+      if (format_ == "auto") format_ = detect(sql);
+      if (format_ == "golang-migrate" || format_ == "sqlx") read_pairs(sql);
+      else if (format_ == "goose") read_sections(sql, "goose");
+      else if (format_ == "dbmate") read_sections(sql, "dbmate");
+      else if (format_ == "strata") read_sections(sql, "strata");
+      else if (format_ == "flyway") read_flyway(sql);
+      else if (problems_.empty())
+        fail({}, "unknown FORMAT '" + format_ + "' (auto, strata, golang-migrate, sqlx, goose, dbmate, flyway)");
+    }
+    for (const auto& p : hpp) read_header(p);
+    order_and_link();
+    return emit();
+  }
+
+ private:
+  void fail(fs::path file, std::string message, std::size_t line = 1) {
+    problems_.push_back({std::move(file), line, std::move(message)});
+  }
+
+  static bool has_marker(const std::string& text, const std::string& prefix) {
+    for (const auto& l : lines_of(text))
+      if (auto w = comment_words(l); w && lower(*w).rfind(prefix, 0) == 0) return true;
+    return false;
+  }
+
+  std::string detect(const std::vector<fs::path>& files) {
+    std::map<std::string, fs::path> seen;  // format -> an example file
+    for (const auto& p : files) {
+      const std::string n = p.filename().string();
+      std::string f;
+      if (std::regex_match(n, std::regex(R"([VUR][0-9._]*__.*\.sql)"))) f = "flyway";
+      else if (std::regex_match(n, std::regex(R"([0-9]+_.*\.(up|down)\.sql)"))) f = "golang-migrate";
+      else {
+        const std::string text = read_file(p);
+        if (has_marker(text, "strata:up")) f = "strata";
+        else if (has_marker(text, "+goose up")) f = "goose";
+        else if (has_marker(text, "migrate:up")) f = "dbmate";
+        else f = "sqlx";
+      }
+      seen.emplace(f, p);
+    }
+    if (seen.size() > 1) {
+      std::string list;
+      for (const auto& [f, p] : seen) list += (list.empty() ? "" : ", ") + p.filename().string() + " (" + f + ")";
+      fail({}, "the folder mixes formats: " + list + "; one format per folder, or FORMAT to choose");
+      return "strata";
+    }
+    return seen.empty() ? "strata" : seen.begin()->first;
+  }
+
+  // golang-migrate and sqlx: <version>_<name>.up.sql + .down.sql, or sqlx's <version>_<name>.sql.
+  void read_pairs(const std::vector<fs::path>& files) {
+    std::map<std::string, migration_file> by_stem;
+    const std::regex pattern(R"(([0-9]+)_(.+?)(\.(up|down))?\.sql)");
+    for (const auto& p : files) {
+      std::smatch m;
+      const std::string n = p.filename().string();
+      if (!std::regex_match(n, m, pattern)) {
+        fail(p, "not a migration file name: expected <version>_<name>.up.sql, .down.sql or .sql");
+        continue;
+      }
+      const std::string stem = m[1].str() + "_" + m[2].str();
+      auto& f = by_stem[stem];
+      f.version = m[1];
+      f.id = stem;
+      f.description = words_of(m[2]);
+      std::string text = read_file(p);
+      bool no_transaction = false;
+      if (auto w = comment_words(lines_of(text).empty() ? std::string() : lines_of(text).front());
+          w && (lower(*w) == "no-transaction" || lower(*w) == "strata:no-transaction"))
+        no_transaction = true;
+      if (m[4] == "down") {
+        f.down_path = p;
+        f.down = std::move(text);
+        f.has_down = true;
+        if (no_transaction) f.transactional = false;
+      } else {
+        if (!f.path.empty()) fail(p, "two up files for " + stem + ": " + f.path.filename().string() + " and " + n);
+        f.path = p;
+        f.up = std::move(text);
+        if (no_transaction) f.transactional = false;
+      }
+    }
+    for (auto& [stem, f] : by_stem) {
+      if (f.path.empty()) {
+        fail(f.down_path, "a down file without its up file (" + stem + ".up.sql)");
+        continue;
+      }
+      files_.push_back(std::move(f));
+    }
+  }
+
+  // One file with sections: goose (-- +goose Up/Down, NO TRANSACTION), dbmate (-- migrate:up
+  // transaction:false, -- migrate:down), strata (-- strata:up, -- strata:down; before them
+  // strata:parents, strata:description, strata:no-transaction, strata:irreversible).
+  void read_sections(const std::vector<fs::path>& files, const std::string& tool) {
+    const std::regex pattern(R"(([0-9]+)_(.+)\.sql)");
+    for (const auto& p : files) {
+      std::smatch m;
+      const std::string n = p.filename().string();
+      if (!std::regex_match(n, m, pattern)) {
+        fail(p, "not a migration file name: expected <version>_<name>.sql");
+        continue;
+      }
+      migration_file f;
+      f.path = p;
+      f.version = m[1];
+      f.id = m[1].str() + "_" + m[2].str();
+      f.description = words_of(m[2]);
+      enum { before, up, down } section = before;
+      bool irreversible = false, seen_up = false;
+      std::optional<bool> down_transactional;
+      std::size_t number = 0;
+      for (const auto& line : lines_of(read_file(p))) {
+        ++number;
+        const auto w = comment_words(line);
+        const std::string words = w ? lower(*w) : std::string();
+        bool marker = false;
+        if (tool == "goose" && words.rfind("+goose", 0) == 0) {
+          marker = true;
+          const std::string what = trim(words.substr(6));
+          if (what == "up") section = up, seen_up = true, f.up_line = number + 1;
+          else if (what == "down") section = down, f.has_down = true, f.down_line = number + 1;
+          else if (what == "no transaction") f.transactional = false;
+          else if (what == "statementbegin" || what == "statementend") marker = false;  // kept: a comment
+          else fail(p, "goose annotation '" + trim(w->substr(6)) + "' is not supported", number);
+        } else if (tool == "dbmate" && (words.rfind("migrate:up", 0) == 0 || words.rfind("migrate:down", 0) == 0)) {
+          marker = true;
+          const bool is_up = words.rfind("migrate:up", 0) == 0;
+          std::istringstream options(words.substr(is_up ? 10 : 12));
+          bool transactional = true;
+          for (std::string option; options >> option;) {
+            if (option == "transaction:false") transactional = false;
+            else if (option != "transaction:true") fail(p, "dbmate option '" + option + "' is not supported", number);
+          }
+          if (is_up) section = up, seen_up = true, f.up_line = number + 1, f.transactional = transactional;
+          else section = down, f.has_down = true, f.down_line = number + 1, down_transactional = transactional;
+        } else if (tool == "strata" && words.rfind("strata:", 0) == 0 && words.rfind("strata:allow", 0) != 0) {
+          marker = true;
+          const std::string rest = trim(w->substr(7));
+          const std::string key = lower(rest.substr(0, rest.find(' ')));
+          const std::string value = rest.find(' ') == std::string::npos ? std::string() : trim(rest.substr(rest.find(' ')));
+          if (key == "up") section = up, seen_up = true, f.up_line = number + 1;
+          else if (key == "down") section = down, f.has_down = true, f.down_line = number + 1;
+          else if (section != before) fail(p, "strata:" + key + " belongs before strata:up", number);
+          else if (key == "parents") {
+            f.explicit_parents = true;
+            std::istringstream ids(value);
+            for (std::string id; ids >> id;) f.parents.push_back(id);
+          } else if (key == "description") f.description = value;
+          else if (key == "no-transaction") f.transactional = false;
+          else if (key == "irreversible") irreversible = true;
+          else fail(p, "unknown annotation 'strata:" + key +
+                           "' (up, down, parents, description, no-transaction, irreversible, allow)", number);
+        }
+        if (marker) continue;
+        if (section == up) f.up += line;
+        else if (section == down) f.down += line;
+      }
+      if (!seen_up) {
+        fail(p, tool == "goose" ? "no '-- +goose Up' annotation" : tool == "dbmate" ? "no '-- migrate:up' annotation"
+                                                                                  : "no '-- strata:up' annotation");
+        continue;
+      }
+      if (down_transactional && *down_transactional != f.transactional)
+        fail(p, "transaction:false on only one of migrate:up and migrate:down: strata runs a revision's up and down the same way");
+      if (irreversible && f.has_down && !trim(f.down).empty())
+        fail(p, "strata:irreversible with a strata:down section");
+      if (irreversible) f.has_down = false;
+      files_.push_back(std::move(f));
+    }
+  }
+
+  // Flyway: V<version>__<description>.sql, undo U<version>__<description>.sql; a <file>.conf with
+  // executeInTransaction=false.
+  void read_flyway(const std::vector<fs::path>& files) {
+    const std::regex pattern(R"(([VUR])([0-9._]*)__(.+)\.sql)");
+    std::map<std::string, fs::path> undo;
+    for (const auto& p : files) {
+      std::smatch m;
+      const std::string n = p.filename().string();
+      if (!std::regex_match(n, m, pattern) || (m[1] != "R" && m[2].length() == 0)) {
+        fail(p, "not a Flyway migration file name: expected V<version>__<description>.sql or U<version>__<description>.sql");
+        continue;
+      }
+      if (m[1] == "R") {
+        fail(p, "Flyway's repeatable migrations (R__) re-run whenever they change; strata applies each revision once: "
+                "make it a versioned migration (V<version>__...) that replaces the object");
+        continue;
+      }
+      if (m[1] == "U") {
+        undo.emplace(m[2], p);
+        continue;
+      }
+      migration_file f;
+      f.path = p;
+      f.version = m[2];
+      f.id = "V" + m[2].str() + "__" + m[3].str();
+      f.description = words_of(m[3]);
+      f.up = read_file(p);
+      const fs::path conf = fs::path(p.string() + ".conf");
+      if (fs::exists(conf))
+        for (const auto& line : lines_of(read_file(conf))) {
+          const std::string l = lower(trim(line));
+          if (l == "executeintransaction=false") f.transactional = false;
+          else if (!l.empty() && l[0] != '#' && l != "executeintransaction=true")
+            fail(conf, "Flyway script setting '" + trim(line) + "' is not supported");
+        }
+      files_.push_back(std::move(f));
+    }
+    for (const auto& [version, p] : undo) {
+      auto found = std::find_if(files_.begin(), files_.end(), [&](const auto& f) { return f.version == version; });
+      if (found == files_.end()) {
+        fail(p, "an undo migration without its versioned migration V" + version + "__...");
+        continue;
+      }
+      found->down_path = p;
+      found->down = read_file(p);
+      found->has_down = true;
+    }
+  }
+
+  // A C++ migration header: one strata::migration type.
+  void read_header(const fs::path& p) {
+    const std::string text = read_file(p);
+    const std::regex type(R"(struct\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?:public\s+)?(?:::)?strata::migration\s*<\s*"([^"]*)\")");
+    std::smatch m;
+    if (!std::regex_search(text, m, type)) {
+      fail(p, "no migration type found: expected `struct NAME : strata::migration<\"ID\", ...>`");
+      return;
+    }
+    migration_file f;
+    f.path = p;
+    f.cpp_type = m[1];
+    f.id = m[2];
+    const std::string n = p.filename().string();
+    const auto digits = n.find_first_not_of("0123456789");
+    f.version = n.substr(0, digits);
+    if (f.version.empty()) {
+      fail(p, "a C++ migration header's name starts with its version, as the .sql files' do");
+      return;
+    }
+    f.explicit_parents = true;  // a C++ type names its own parents
+    files_.push_back(std::move(f));
+  }
+
+  void order_and_link() {
+    std::stable_sort(files_.begin(), files_.end(),
+                     [](const migration_file& a, const migration_file& b) { return version_less(a.version, b.version); });
+    for (std::size_t i = 1; i < files_.size(); ++i)
+      if (version_equal(files_[i - 1].version, files_[i].version))
+        fail(files_[i].path, "two migrations have version " + files_[i].version + ": " +
+                                 files_[i - 1].path.filename().string() + " and " + files_[i].path.filename().string());
+    for (std::size_t i = 0; i < files_.size(); ++i)
+      if (!files_[i].explicit_parents && i > 0) files_[i].parents = {files_[i - 1].id};
+  }
+
+  static std::string literal(const std::string& text) {
+    if (text.empty()) return "\"\"";
+    std::string out;
+    for (const auto& line : lines_of(text)) {
+      out += "\n      \"";
+      for (unsigned char c : line) {
+        switch (c) {
+          case '\\': out += "\\\\"; break;
+          case '"': out += "\\\""; break;
+          case '\n': out += "\\n"; break;
+          case '\r': out += "\\r"; break;
+          case '\t': out += "\\t"; break;
+          case '?': out += "\\?"; break;
+          default:
+            if (c < 0x20 || c == 0x7f) {
+              char buf[8];
+              std::snprintf(buf, sizeof buf, "\\%03o", c);
+              out += buf;
+            } else {
+              out += static_cast<char>(c);
+            }
+        }
+      }
+      out += '"';
+    }
+    return out;
+  }
+  static std::string cpp_string(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '\n' || c == '\r') {
+        out += ' ';
+        continue;
+      }
+      if (c == '\\' || c == '"') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  }
+  static std::string type_name(const migration_file& f) {
+    std::string out = "file_";
+    for (char c : f.path.filename().string()) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+    return out;
+  }
+
+  std::string emit() {
+    std::ostringstream h;
+    h << "// Generated by strata_add_migrations from " << dir_.generic_string() << " (format " << format_
+      << "): edit the folder, not this file.\n#pragma once\n#include <array>\n#include <string_view>\n\n"
+      << "#include <strata/strata.hpp>\n\n";
+    if (!problems_.empty()) {
+      for (const auto& p : problems_) {
+        if (!p.file.empty()) h << "#line " << p.line << " " << cpp_string(p.file.generic_string()) << "\n";
+        h << "#error " << cpp_string("strata: " + (p.file.empty() ? dir_.filename().string() : p.file.filename().string()) +
+                                     ": " + p.message)
+          << "\n";
+      }
+      return h.str();
+    }
+    for (const auto& f : files_)
+      if (!f.cpp_type.empty()) h << "#include " << cpp_string(f.path.generic_string()) << "\n";
+    h << "\nnamespace strata_migrations_" << name_ << " {\n";
+    // After a file's literals, #line puts the compiler back in this header.
+    std::size_t line = 1;
+    for (char c : h.str()) line += c == '\n';
+    auto put = [&](const std::string& chunk) {
+      h << chunk;
+      for (char c : chunk) line += c == '\n';
+    };
+    auto back_here = [&] { put("#line " + std::to_string(line + 1) + " " + cpp_string(output_.generic_string()) + "\n"); };
+    for (const auto& f : files_) {
+      if (!f.cpp_type.empty()) continue;
+      std::string chunk = "\n// " + f.path.filename().string() +
+                          (f.down_path.empty() ? "" : " + " + f.down_path.filename().string()) + "\nstruct " +
+                          type_name(f) + " : strata::migration<" + cpp_string(f.id);
+      for (const auto& parent : f.parents) chunk += ", " + cpp_string(parent);
+      chunk += "> {\n  static constexpr std::string_view description = " + cpp_string(f.description) + ";\n";
+      if (!f.transactional) chunk += "  static constexpr bool transactional = false;\n";
+      put(chunk);
+      put("#line " + std::to_string(f.up_line) + " " + cpp_string(f.path.generic_string()) + "\n");
+      put("  static constexpr strata::sql up{" + literal(f.up) + "};\n");
+      if (f.has_down) {
+        const fs::path& down_file = f.down_path.empty() ? f.path : f.down_path;
+        put("#line " + std::to_string(f.down_line) + " " + cpp_string(down_file.generic_string()) + "\n");
+        put("  static constexpr strata::sql down{" + literal(f.down) + "};\n");
+      } else {
+        back_here();
+        put("  static constexpr auto down = strata::irreversible;  // the file has no down\n");
+      }
+      back_here();
+      put("};\n");
+    }
+    h << "\n}  // namespace strata_migrations_" << name_ << "\n\n";
+    h << "using " << name_ << " = strata::registry<";
+    for (std::size_t i = 0; i < files_.size(); ++i)
+      h << (i ? ",\n    " : "\n    ")
+        << (files_[i].cpp_type.empty() ? "strata_migrations_" + name_ + "::" + type_name(files_[i]) : files_[i].cpp_type);
+    h << ">;\n\n";
+    // Where the registry came from: the command line's `new` and `baseline --from` read it.
+    h << "template <>\nstruct strata::migration_source<" << name_ << "> {\n"
+      << "  static constexpr std::string_view directory = " << cpp_string(dir_.generic_string()) << ";\n"
+      << "  static constexpr std::string_view format = " << cpp_string(format_) << ";\n"
+      << "  static constexpr std::array<strata::source_file, " << files_.size() << "> files{{";
+    for (std::size_t i = 0; i < files_.size(); ++i)
+      h << (i ? ",\n" : "\n") << "      {" << cpp_string(files_[i].id) << ", " << cpp_string(files_[i].version) << ", "
+        << cpp_string(files_[i].path.filename().string()) << "}";
+    h << "}};\n};\n";
+    return h.str();
+  }
+
+  std::string name_;
+  fs::path dir_;
+  std::string format_;
+  fs::path output_;
+  std::vector<migration_file> files_;
+  std::vector<problem> problems_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 5) {
+    std::cerr << "usage: generate_migrations NAME DIRECTORY FORMAT OUTPUT\n";
+    return 2;
+  }
+  const fs::path output = argv[4];
+  const std::string header = generator(argv[1], fs::absolute(argv[2]).lexically_normal(), argv[3], fs::absolute(output)).run();
+  if (fs::exists(output) && read_file(output) == header) {  // unchanged: newer than its inputs, same text
+    fs::last_write_time(output, fs::file_time_type::clock::now());
+    return 0;
+  }
+  fs::create_directories(output.parent_path());
+  std::ofstream out(output, std::ios::binary | std::ios::trunc);
+  out << header;
+  if (!out) {
+    std::cerr << "generate_migrations: cannot write " << output << "\n";
+    return 1;
+  }
+  return 0;
+}
