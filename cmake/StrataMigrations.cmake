@@ -42,9 +42,12 @@ function(strata_add_migrations name)
   # CONFIGURE_DEPENDS: the build checks the folder's listing and re-configures when it changed.
   file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql" "${dir}/*.hpp" "${dir}/*.sql.conf")
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/strata_migrations/${name}")
+  # The listing, rewritten only when it changes: a removed file regenerates the header too.
+  list(JOIN files "\n" listing)
+  file(CONFIGURE OUTPUT "${out_dir}/files.txt" CONTENT "${ARG_FORMAT}\n${listing}\n")
   add_custom_command(OUTPUT "${out_dir}/${name}.hpp"
     COMMAND strata_generate_migrations "${name}" "${dir}" "${ARG_FORMAT}" "${out_dir}/${name}.hpp"
-    DEPENDS strata_generate_migrations ${files}
+    DEPENDS strata_generate_migrations ${files} "${out_dir}/files.txt"
     COMMENT "strata: migrations ${name} from ${dir}"
     VERBATIM)
   add_custom_target(${name}_generate DEPENDS "${out_dir}/${name}.hpp")

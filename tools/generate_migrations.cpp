@@ -139,8 +139,8 @@ class generator {
     if (ec) fail({}, "cannot read the folder " + dir_.string() + ": " + ec.message());
     std::sort(sql.begin(), sql.end());
     std::sort(hpp.begin(), hpp.end());
+    if (problems_.empty() && format_ == "auto") format_ = detect(sql);
     if (problems_.empty()) {
-      if (format_ == "auto") format_ = detect(sql);
       if (format_ == "golang-migrate" || format_ == "sqlx") read_pairs(sql);
       else if (format_ == "goose") read_sections(sql, "goose");
       else if (format_ == "dbmate") read_sections(sql, "dbmate");
@@ -362,7 +362,7 @@ class generator {
     }
   }
 
-  // A C++ migration header: one strata::migration type.
+  // A C++ migration header: one strata::migration type, at global scope or in one namespace block.
   void read_header(const fs::path& p) {
     const std::string text = read_file(p);
     const std::regex type(R"(struct\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(?:public\s+)?(?:::)?strata::migration\s*<\s*"([^"]*)\")");
@@ -375,6 +375,12 @@ class generator {
     f.path = p;
     f.cpp_type = m[1];
     f.id = m[2];
+    // The namespace the type is declared in (the last one opened before it), if any.
+    const std::string before = text.substr(0, static_cast<std::size_t>(m.position(0)));
+    const std::regex opened(R"(namespace\s+([A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*)\s*\{)");
+    for (auto it = std::sregex_iterator(before.begin(), before.end(), opened); it != std::sregex_iterator(); ++it)
+      f.cpp_type = (*it)[1].str() + "::" + m[1].str();
+    f.cpp_type = "::" + f.cpp_type;
     const std::string n = p.filename().string();
     const auto digits = n.find_first_not_of("0123456789");
     f.version = n.substr(0, digits);
@@ -389,12 +395,20 @@ class generator {
   void order_and_link() {
     std::stable_sort(files_.begin(), files_.end(),
                      [](const migration_file& a, const migration_file& b) { return version_less(a.version, b.version); });
+    // One version, one file; except in strata's format, where files naming their parents may
+    // share a version (two branches begun the same day).
     for (std::size_t i = 1; i < files_.size(); ++i)
-      if (version_equal(files_[i - 1].version, files_[i].version))
+      if (version_equal(files_[i - 1].version, files_[i].version) &&
+          !(format_ == "strata" && files_[i - 1].explicit_parents && files_[i].explicit_parents))
         fail(files_[i].path, "two migrations have version " + files_[i].version + ": " +
-                                 files_[i - 1].path.filename().string() + " and " + files_[i].path.filename().string());
-    for (std::size_t i = 0; i < files_.size(); ++i)
-      if (!files_[i].explicit_parents && i > 0) files_[i].parents = {files_[i - 1].id};
+                                 files_[i - 1].path.filename().string() + " and " + files_[i].path.filename().string() +
+                                 (format_ == "strata" ? " (files sharing a version must name their parents)" : ""));
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+      if (files_[i].explicit_parents || i == 0) continue;
+      if (i > 1 && version_equal(files_[i - 2].version, files_[i - 1].version))
+        fail(files_[i].path, "follows two files of version " + files_[i - 1].version + ": name its parents");
+      files_[i].parents = {files_[i - 1].id};
+    }
   }
 
   static std::string literal(const std::string& text) {

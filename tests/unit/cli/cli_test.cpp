@@ -57,6 +57,16 @@ TEST(Cli, VersionPrintsTheRegistryHead) {
   EXPECT_THAT(r.out, HasSubstr("0002_second"));
 }
 
+TEST(Cli, NewPrintsASkeletonForARegistryOfCppTypes) {
+  auto r = run({"new", "add_notes"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("struct add_notes : strata::migration<\"0003_add_notes\", \"0002_second\"> {"));
+  EXPECT_THAT(r.out, HasSubstr("strata::registry<..., add_notes>"));
+  r = run({"new", "add notes"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("a migration's name is letters, digits and _"));
+}
+
 TEST(Cli, UsageErrorsExitTwoAndSayWhat) {
   EXPECT_EQ(run({}).code, 2);
   auto r = run({"upgrad"});

@@ -287,7 +287,7 @@ struct dialect {
 
   // --- other tools' history tables (exec/baseline.hpp) -------------------------------------
   // Each as the tool creates it; rows (version, state) in the order the tool wrote them, state one
-  // of applied, unapplied, dirty, failed, baseline.
+  // of applied, unapplied, dirty, failed, baseline (this version and every one before it applied).
   static std::string foreign_history_table(std::string_view tool) {
     if (tool == "goose") return "goose_db_version";
     if (tool == "flyway") return "flyway_schema_history";
@@ -295,8 +295,8 @@ struct dialect {
     return "schema_migrations";  // golang-migrate and dbmate
   }
   static std::string foreign_history_sql(std::string_view tool) {
-    if (tool == "golang-migrate")  // one row: the version reached, and whether it failed halfway
-      return "SELECT version::text, CASE WHEN dirty THEN 'dirty' ELSE 'applied' END FROM schema_migrations";
+    if (tool == "golang-migrate")  // one row: the version reached (every one before it applied), or dirty
+      return "SELECT version::text, CASE WHEN dirty THEN 'dirty' ELSE 'baseline' END FROM schema_migrations";
     if (tool == "goose")  // one row per up or down; version 0 is goose's own first row
       return "SELECT version_id::text, CASE WHEN is_applied THEN 'applied' ELSE 'unapplied' END "
              "FROM goose_db_version WHERE version_id <> 0 ORDER BY id";

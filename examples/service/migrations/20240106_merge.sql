@@ -1,0 +1,5 @@
+-- ...and a merge joins them, so the graph has one head again.
+-- strata:description joins orders and user status
+-- strata:parents 20240105_create_orders 20240105_user_status
+-- strata:up
+-- strata:down

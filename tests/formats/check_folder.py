@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""A migrations folder that changes between builds of one project (tests/formats/pickup): each
+change is picked up by `cmake --build` alone, and each defect fails the build naming its file.
+Usage: check_folder.py STRATA_SOURCE_DIR WORK_DIR CXX"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+source, work, cxx = sys.argv[1:4]
+shutil.rmtree(work, ignore_errors=True)
+folder = os.path.join(work, "migrations")
+build = os.path.join(work, "build")
+shutil.copytree(os.path.join(source, "tests", "formats", "goose"), folder)
+problems = []
+
+def configure():
+    subprocess.run(["cmake", "-S", os.path.join(source, "tests", "formats", "pickup"), "-B", build,
+                    f"-DCMAKE_CXX_COMPILER={cxx}", f"-DSTRATA_SOURCE_DIR={source}", f"-DMIGRATIONS_DIR={folder}"],
+                   check=True, capture_output=True, text=True, env={**os.environ, "CXXFLAGS": ""})
+
+def build_and_show():
+    """(ok, output): cmake --build, then the program's output when it built."""
+    r = subprocess.run(["cmake", "--build", build], capture_output=True, text=True)
+    if r.returncode != 0:
+        return False, r.stdout + r.stderr
+    return True, subprocess.run([os.path.join(build, "show")], check=True, capture_output=True, text=True).stdout
+
+def write(name, text, newline="\n"):
+    with open(os.path.join(folder, name), "w", newline=newline) as f:
+        f.write(text)
+
+def checksum(output, revision):
+    m = re.search(re.escape(revision) + r" \S+ transactional=\d checksum=(\d+)", output)
+    return m.group(1) if m else None
+
+def expect(what, condition, output):
+    if not condition:
+        problems.append(f"{what}:\n{output[-3000:]}")
+
+configure()
+ok, out = build_and_show()
+expect("first build: six revisions, head 00006", ok and "head 00006_users_display_name size 6" in out, out)
+expect("goose NO TRANSACTION", "00004_orders_by_status reversible transactional=0" in out, out)
+first_sum = checksum(out, "00003_order_total")
+
+write("00007_add_note.sql", "-- +goose Up\nALTER TABLE users ADD COLUMN note text;\n")
+ok, out = build_and_show()
+expect("a file added: picked up, and irreversible without a Down",
+       ok and "head 00007_add_note size 7" in out and "00007_add_note irreversible" in out, out)
+added_sum = checksum(out, "00007_add_note")
+
+write("00007_add_note.sql", "-- +goose Up\nALTER TABLE users ADD COLUMN note varchar(200);\n")
+ok, out = build_and_show()
+expect("a file edited: its checksum changes", ok and checksum(out, "00007_add_note") not in (None, added_sum), out)
+
+with open(os.path.join(folder, "00003_order_total.sql")) as f:
+    text = f.read()
+write("00003_order_total.sql", text, newline="\r\n")
+ok, out = build_and_show()
+expect("line endings: the checksum of a CRLF file is the LF file's", ok and checksum(out, "00003_order_total") == first_sum, out)
+
+os.remove(os.path.join(folder, "00007_add_note.sql"))
+ok, out = build_and_show()
+expect("a file removed: gone from the registry", ok and "head 00006_users_display_name size 6" in out, out)
+
+write("00006_again.sql", "-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 1;\n")
+ok, out = build_and_show()
+expect("two files with one version: a compile error naming both",
+       not ok and "two migrations have version 00006: 00006_again.sql and 00006_users_display_name.sql" in out, out)
+os.remove(os.path.join(folder, "00006_again.sql"))
+
+write("00007_bad_index.sql", "-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n"
+      "-- +goose Down\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n")
+ok, out = build_and_show()
+expect("a statement refused in a transaction: the diagnostic names the file",
+       not ok and "statement_cannot_run_in_a_transaction" in out and "file_00007_bad_index_sql" in out, out)
+os.remove(os.path.join(folder, "00007_bad_index.sql"))
+
+write("00007_oops.sql", "-- +goose Up\nCREATE TABLE t (x int);\n-- +goose Down\nDROP TABLE t;\n")
+write("00008_other_tool.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 1;\n")
+ok, out = build_and_show()
+expect("a folder mixing formats is refused naming files of each",
+       not ok and "the folder mixes formats" in out and "00008_other_tool.sql (dbmate)" in out, out)
+os.remove(os.path.join(folder, "00008_other_tool.sql"))
+ok, out = build_and_show()
+expect("fixed: builds again", ok and "head 00007_oops size 7" in out, out)
+
+# Flyway's repeatable migrations are refused, naming the file (the generator run by hand).
+generator = os.path.join(build, "strata_generate_migrations")
+flyway = os.path.join(work, "flyway")
+shutil.copytree(os.path.join(source, "tests", "formats", "flyway"), flyway)
+with open(os.path.join(flyway, "R__refresh_views.sql"), "w") as f:
+    f.write("CREATE OR REPLACE VIEW v AS SELECT 1;\n")
+header = os.path.join(work, "flyway.hpp")
+subprocess.run([generator, "fly", flyway, "auto", header], check=True)
+text = open(header).read()
+expect("Flyway's R__ files are refused naming the file",
+       "R__refresh_views.sql" in text and "repeatable" in text and "#error" in text, text)
+
+print("\n".join(problems) if problems else "every change picked up by cmake --build; every defect named its file")
+sys.exit(1 if problems else 0)
