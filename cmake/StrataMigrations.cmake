@@ -38,6 +38,8 @@ function(strata_add_migrations name)
   if(NOT TARGET strata_generate_migrations)
     add_executable(strata_generate_migrations "${STRATA_GENERATOR_SOURCE}")
     target_compile_features(strata_generate_migrations PRIVATE cxx_std_17)
+    # optimized in every build type: it runs at each build that changes a folder
+    target_compile_options(strata_generate_migrations PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang>:-O2>)
   endif()
   # CONFIGURE_DEPENDS: the build checks the folder's listing and re-configures when it changed.
   file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql" "${dir}/*.hpp" "${dir}/*.sql.conf")

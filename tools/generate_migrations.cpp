@@ -155,6 +155,13 @@ class generator {
   }
 
  private:
+  // A file's text, read once (format detection and parsing both need it).
+  const std::string& text_of(const fs::path& p) {
+    auto found = texts_.find(p);
+    if (found == texts_.end()) found = texts_.emplace(p, read_file(p)).first;
+    return found->second;
+  }
+
   void fail(fs::path file, std::string message, std::size_t line = 1) {
     problems_.push_back({std::move(file), line, std::move(message)});
   }
@@ -170,10 +177,11 @@ class generator {
     for (const auto& p : files) {
       const std::string n = p.filename().string();
       std::string f;
-      if (std::regex_match(n, std::regex(R"([VUR][0-9._]*__.*\.sql)"))) f = "flyway";
-      else if (std::regex_match(n, std::regex(R"([0-9]+_.*\.(up|down)\.sql)"))) f = "golang-migrate";
+      static const std::regex flyway(R"([VUR][0-9._]*__.*\.sql)"), pair(R"([0-9]+_.*\.(up|down)\.sql)");
+      if (std::regex_match(n, flyway)) f = "flyway";
+      else if (std::regex_match(n, pair)) f = "golang-migrate";
       else {
-        const std::string text = read_file(p);
+        const std::string& text = text_of(p);
         if (has_marker(text, "strata:up")) f = "strata";
         else if (has_marker(text, "+goose up")) f = "goose";
         else if (has_marker(text, "migrate:up")) f = "dbmate";
@@ -181,6 +189,8 @@ class generator {
       }
       seen.emplace(f, p);
     }
+    // sqlx writes both pairs and single files: one family with golang-migrate's pairs
+    if (seen.size() == 2 && seen.count("sqlx") && seen.count("golang-migrate")) return "sqlx";
     if (seen.size() > 1) {
       std::string list;
       for (const auto& [f, p] : seen) list += (list.empty() ? "" : ", ") + p.filename().string() + " (" + f + ")";
@@ -253,7 +263,7 @@ class generator {
       bool irreversible = false, seen_up = false;
       std::optional<bool> down_transactional;
       std::size_t number = 0;
-      for (const auto& line : lines_of(read_file(p))) {
+      for (const auto& line : lines_of(text_of(p))) {
         ++number;
         const auto w = comment_words(line);
         const std::string words = w ? lower(*w) : std::string();
@@ -527,6 +537,7 @@ class generator {
   fs::path output_;
   std::vector<migration_file> files_;
   std::vector<problem> problems_;
+  std::map<fs::path, std::string> texts_;
 };
 
 }  // namespace
