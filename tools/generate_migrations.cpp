@@ -547,7 +547,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: generate_migrations NAME DIRECTORY FORMAT OUTPUT\n";
     return 2;
   }
-  const fs::path output = argv[4];
+  const fs::path output = fs::absolute(argv[4]);
   const std::string header = generator(argv[1], fs::absolute(argv[2]).lexically_normal(), argv[3], fs::absolute(output)).run();
   if (fs::exists(output) && read_file(output) == header) {  // unchanged: newer than its inputs, same text
     fs::last_write_time(output, fs::file_time_type::clock::now());
