@@ -360,7 +360,8 @@ class generator {
         }
       files_.push_back(std::move(f));
     }
-    for (const auto& [version, p] : undo) {
+    for (const auto& [undo_version, p] : undo) {
+      const std::string& version = undo_version;  // a lambda may not capture a structured binding in C++17
       auto found = std::find_if(files_.begin(), files_.end(), [&](const auto& f) { return f.version == version; });
       if (found == files_.end()) {
         fail(p, "an undo migration without its versioned migration V" + version + "__...");

@@ -162,8 +162,13 @@ TEST(SchemaOf, IsIndependentOfCreationOrderAndLeavesStrataTablesOut) {
   const auto before = schema_of(b.url());
   b.execute("CREATE TABLE strata_history (revision text); CREATE TABLE strata_log (at timestamptz)");
   EXPECT_EQ(schema_of(b.url()), before);
-  b.execute("ALTER TABLE t1 ALTER COLUMN x SET DEFAULT 7");
-  EXPECT_EQ(strata::describe_changes(before, schema_of(b.url())), "column t1.x: integer before, integer default 7 after\n");
+  // strata's tables in the session's current schema, whatever search_path says
+  b.execute("CREATE SCHEMA app; ALTER DATABASE " + b.name() + " SET search_path TO app");
+  const auto with_app = schema_of(b.url());
+  b.execute("CREATE TABLE app.strata_history (revision text); CREATE TABLE app.strata_log (at timestamptz)");
+  EXPECT_EQ(schema_of(b.url()), with_app);
+  b.execute("ALTER TABLE public.t1 ALTER COLUMN x SET DEFAULT 7");
+  EXPECT_EQ(strata::describe_changes(with_app, schema_of(b.url())), "column t1.x: integer before, integer default 7 after\n");
 }
 
 TEST(DataHooks, RunAroundTheirRevision) {

@@ -310,8 +310,12 @@ struct dialect {
 
   // --- the schema snapshot (schema/snapshot.hpp) ---------------------------------------------
   // One consistent read; definitions qualify names as seen from search_path = public.
+  // The session's current schema (where strata's tables are when no schema is given) is kept in
+  // strata.history_schema before search_path changes.
   static std::string schema_snapshot_begin_sql() {
-    return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL search_path TO public";
+    return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+           "SELECT set_config('strata.history_schema', coalesce(current_schema(), ''), true); "
+           "SET LOCAL search_path TO public";
   }
   static std::string schema_snapshot_sql() { return schema_snapshot_query; }
 };

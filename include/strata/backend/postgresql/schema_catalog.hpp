@@ -10,7 +10,7 @@ inline constexpr const char* schema_snapshot_query =
     "WITH\n"
     "strata_rel AS (\n"
     "  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace\n"
-    "  WHERE n.nspname = coalesce(NULLIF($1::text, ''), current_schema()) AND c.relname IN ($2::text, $3::text)\n"
+    "  WHERE n.nspname = coalesce(NULLIF($1::text, ''), current_setting('strata.history_schema', true)) AND c.relname IN ($2::text, $3::text)\n"
     "),\n"
     "nsp AS (\n"
     "  SELECT n.oid, n.nspname,\n"
