@@ -42,7 +42,7 @@ function(strata_add_migrations name)
     target_compile_options(strata_generate_migrations PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang>:-O2>)
   endif()
   # CONFIGURE_DEPENDS: the build checks the folder's listing and re-configures when it changed.
-  file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql" "${dir}/*.hpp" "${dir}/*.sql.conf")
+  file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql" "${dir}/*.hpp" "${dir}/*.sql.conf" "${dir}/*.go")
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/strata_migrations/${name}")
   # The listing, rewritten only when it changes: a removed file regenerates the header too.
   list(JOIN files "\n" listing)

@@ -38,10 +38,15 @@ struct migration_file {
   std::size_t up_line = 1, down_line = 1;  // where each body starts in its file
   bool has_down = false;
   bool transactional = true;
+  // golang-migrate and Flyway decide by the statements: a file holding one that PostgreSQL refuses
+  // in a transaction block runs outside one (golang-migrate sends a file as one query, Flyway's
+  // parser detects them); the compiler decides, from the same classification the checks use.
+  bool transaction_by_content = false;
   bool explicit_parents = false;
   std::vector<std::string> parents;
   std::string description;
   std::string cpp_type;   // for a C++ header: the migration type's name
+  std::string type;       // for a .sql file: the generated type's name, file_<file name>
 };
 
 std::string read_file(const fs::path& p) {
@@ -122,6 +127,54 @@ std::string words_of(std::string name) {
   return trim(name);
 }
 
+// Whether a body may hold a statement PostgreSQL refuses in a transaction block: a cheap word
+// test that spares the compiler a second scan of every other file.
+bool may_need_no_transaction(const std::string& text) {
+  const std::string l = lower(text);
+  for (const char* word : {"concurrently", "vacuum", "database", "tablespace", "subscription", "system", "reindex"})
+    if (l.find(word) != std::string::npos) return true;
+  return false;
+}
+
+// golang-migrate runs no transaction of its own, so its files often wrap themselves in BEGIN; ...
+// COMMIT;. strata runs a transactional revision in its own transaction: both lines become
+// comments (the line numbers stay). Returns whether the file was wrapped.
+bool unwrap_transaction(std::string& text) {
+  auto is_code = [](const std::string& line) {
+    const std::string t = trim(line);
+    return !t.empty() && t.rfind("--", 0) != 0;
+  };
+  auto statement_of = [](const std::string& line) {
+    std::string out;  // lowercase, one blank between words, none before the ';'
+    for (char c : lower(trim(line))) {
+      if (c == '\t') c = ' ';
+      if (c == ';' && !out.empty() && out.back() == ' ') out.pop_back();
+      if (!(c == ' ' && (out.empty() || out.back() == ' '))) out += c;
+    }
+    return out;
+  };
+  std::vector<std::string> lines = lines_of(text);
+  std::size_t first = lines.size(), last = lines.size();
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    if (is_code(lines[i])) {
+      if (first == lines.size()) first = i;
+      last = i;
+    }
+  if (first == lines.size() || first == last) return false;
+  const std::string opening = statement_of(lines[first]), closing = statement_of(lines[last]);
+  if (!(opening == "begin;" || opening == "begin transaction;" || opening == "begin work;" ||
+        opening == "start transaction;"))
+    return false;
+  if (!(closing == "commit;" || closing == "commit transaction;" || closing == "commit work;" || closing == "end;" ||
+        closing == "end transaction;"))
+    return false;
+  lines[first] = "-- " + lines[first];
+  lines[last] = "-- " + lines[last];
+  text.clear();
+  for (const auto& l : lines) text += l;
+  return true;
+}
+
 class generator {
  public:
   generator(std::string name, fs::path dir, std::string format, fs::path output)
@@ -135,6 +188,9 @@ class generator {
       const std::string n = e.path().filename().string();
       if (n.size() > 4 && n.compare(n.size() - 4, 4, ".sql") == 0) sql.push_back(e.path());
       else if (n.size() > 4 && n.compare(n.size() - 4, 4, ".hpp") == 0) hpp.push_back(e.path());
+      else if (n.size() > 3 && n.compare(n.size() - 3, 3, ".go") == 0 && std::isdigit(static_cast<unsigned char>(n[0])))
+        fail(e.path(), "a Go migration (goose): strata runs no Go code; write it as a C++ migration header "
+                       "(<version>_<name>.hpp, one strata::migration type with a code body)");
     }
     if (ec) fail({}, "cannot read the folder " + dir_.string() + ": " + ec.message());
     std::sort(sql.begin(), sql.end());
@@ -151,6 +207,8 @@ class generator {
     }
     for (const auto& p : hpp) read_header(p);
     order_and_link();
+    check_ids();
+    name_types();
     return emit();
   }
 
@@ -221,6 +279,9 @@ class generator {
       if (auto w = comment_words(lines_of(text).empty() ? std::string() : lines_of(text).front());
           w && (lower(*w) == "no-transaction" || lower(*w) == "strata:no-transaction"))
         no_transaction = true;
+      const bool wrapped = format_ == "golang-migrate" && !no_transaction && unwrap_transaction(text);
+      if (format_ == "golang-migrate" && !no_transaction && !wrapped && may_need_no_transaction(text))
+        f.transaction_by_content = true;
       if (m[4] == "down") {
         f.down_path = p;
         f.down = std::move(text);
@@ -350,12 +411,14 @@ class generator {
       f.id = "V" + m[2].str() + "__" + m[3].str();
       f.description = words_of(m[3]);
       f.up = read_file(p);
+      f.transaction_by_content = may_need_no_transaction(f.up);
       const fs::path conf = fs::path(p.string() + ".conf");
       if (fs::exists(conf))
         for (const auto& line : lines_of(read_file(conf))) {
           const std::string l = lower(trim(line));
-          if (l == "executeintransaction=false") f.transactional = false;
-          else if (!l.empty() && l[0] != '#' && l != "executeintransaction=true")
+          if (l == "executeintransaction=false") f.transactional = false, f.transaction_by_content = false;
+          else if (l == "executeintransaction=true") f.transaction_by_content = false;
+          else if (!l.empty() && l[0] != '#')
             fail(conf, "Flyway script setting '" + trim(line) + "' is not supported");
         }
       files_.push_back(std::move(f));
@@ -370,6 +433,8 @@ class generator {
       found->down_path = p;
       found->down = read_file(p);
       found->has_down = true;
+      if (!fs::exists(fs::path(found->path.string() + ".conf")) && may_need_no_transaction(found->down))
+        found->transaction_by_content = true;
     }
   }
 
@@ -461,10 +526,30 @@ class generator {
     }
     return out + "\"";
   }
-  static std::string type_name(const migration_file& f) {
-    std::string out = "file_";
-    for (char c : f.path.filename().string()) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-    return out;
+  // file_<file name>, unique in the folder ("1_a-b.sql" and "1_a_b.sql" would spell one name).
+  void name_types() {
+    std::map<std::string, int> used;
+    for (auto& f : files_) {
+      if (!f.cpp_type.empty()) continue;
+      std::string name = "file_";
+      for (char c : f.path.filename().string()) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      const int n = used[name]++;
+      f.type = n == 0 ? name : name + "_" + std::to_string(n + 1);
+    }
+  }
+
+  // strata's revision ids: letters, digits, _ . - (at most 128); a file name makes the id.
+  void check_ids() {
+    for (const auto& f : files_) {
+      if (!f.cpp_type.empty()) continue;
+      const bool valid = !f.id.empty() && f.id.size() <= 128 &&
+                         std::all_of(f.id.begin(), f.id.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+                         });
+      if (!valid)
+        fail(f.path, "the file name makes the revision id '" + f.id +
+                         "', which may hold only ASCII letters, digits, _ . and - (at most 128 characters): rename the file");
+    }
   }
 
   std::string emit() {
@@ -496,7 +581,7 @@ class generator {
       if (!f.cpp_type.empty()) continue;
       std::string chunk = "\n// " + f.path.filename().string() +
                           (f.down_path.empty() ? "" : " + " + f.down_path.filename().string()) + "\nstruct " +
-                          type_name(f) + " : strata::migration<" + cpp_string(f.id);
+                          f.type + " : strata::migration<" + cpp_string(f.id);
       for (const auto& parent : f.parents) chunk += ", " + cpp_string(parent);
       chunk += "> {\n  static constexpr std::string_view description = " + cpp_string(f.description) + ";\n";
       if (!f.transactional) chunk += "  static constexpr bool transactional = false;\n";
@@ -512,13 +597,16 @@ class generator {
         put("  static constexpr auto down = strata::irreversible;  // the file has no down\n");
       }
       back_here();
+      if (f.transactional && f.transaction_by_content)
+        put(std::string("  static constexpr bool transactional = !strata::refused_in_transaction(up.text)") +
+            (f.has_down ? " && !strata::refused_in_transaction(down.text)" : "") + ";\n");
       put("};\n");
     }
     h << "\n}  // namespace strata_migrations_" << name_ << "\n\n";
     h << "using " << name_ << " = strata::registry<";
     for (std::size_t i = 0; i < files_.size(); ++i)
       h << (i ? ",\n    " : "\n    ")
-        << (files_[i].cpp_type.empty() ? "strata_migrations_" + name_ + "::" + type_name(files_[i]) : files_[i].cpp_type);
+        << (files_[i].cpp_type.empty() ? "strata_migrations_" + name_ + "::" + files_[i].type : files_[i].cpp_type);
     h << ">;\n\n";
     // Where the registry came from: the command line's `new` and `baseline --from` read it.
     h << "template <>\nstruct strata::migration_source<" << name_ << "> {\n"

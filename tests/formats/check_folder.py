@@ -99,5 +99,65 @@ text = open(header).read()
 expect("Flyway's R__ files are refused naming the file",
        "R__refresh_views.sql" in text and "repeatable" in text and "#error" in text, text)
 
+def generate(fmt_folder, files):
+    """The generator run by hand on a folder of FILES ({name: text}): the header it writes."""
+    d = os.path.join(work, fmt_folder)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for name, text in files.items():
+        with open(os.path.join(d, name), "w") as f:
+            f.write(text)
+    out = os.path.join(work, fmt_folder + ".hpp")
+    subprocess.run([generator, "gen", d, "auto", out], check=True)
+    return open(out).read()
+
+def member(header, type_name, member_name):
+    """The declaration of MEMBER_NAME in the generated struct TYPE_NAME, or ''."""
+    m = re.search(r"struct " + type_name + r" :.*?\n};", header, re.S)
+    found = re.search(r"static constexpr \S+ " + member_name + r" = [^\n]*", m.group(0)) if m else None
+    return found.group(0) if found else ""
+
+# golang-migrate: BEGIN; ... COMMIT; around a file becomes comments (strata's own transaction),
+# and a file holding a statement refused in a transaction runs outside one, as golang-migrate runs it.
+text = generate("gm", {"1_users.up.sql": "CREATE TABLE users (id int);\n",
+                       "2_mood.up.sql": "-- atomic\nBEGIN;\nCREATE TYPE mood AS ENUM ('a');\nALTER TABLE users ADD COLUMN m mood;\n commit ;\n",
+                       "2_mood.down.sql": "BEGIN TRANSACTION;\nALTER TABLE users DROP COLUMN m;\nDROP TYPE mood;\nEND;\n",
+                       "3_idx.up.sql": "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_idx ON users (id);\n",
+                       "3_idx.down.sql": "DROP INDEX CONCURRENTLY IF EXISTS users_idx;\n",
+                       "4_begin_inside.up.sql": "SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;\n"})
+expect("golang-migrate: the BEGIN/COMMIT wrapper is commented out, line for line",
+       '"-- BEGIN;\\n"' in text and '"--  commit ;\\n"' in text and '"-- BEGIN TRANSACTION;\\n"' in text
+       and '"-- END;\\n"' in text and member(text, "file_2_mood_up_sql", "transactional") == "", text)
+expect("golang-migrate: a BEGIN that does not wrap the file is left for the lint to name",
+       '"BEGIN;\\n"' in text, text)
+expect("golang-migrate: a concurrent index decides its transaction by its statements",
+       "refused_in_transaction(up.text) && !strata::refused_in_transaction(down.text)"
+       in member(text, "file_3_idx_up_sql", "transactional"), text)
+expect("golang-migrate: a file with no such word keeps the default",
+       member(text, "file_1_users_up_sql", "transactional") == "", text)
+
+text = generate("fly", {"V1__t.sql": "CREATE TABLE t (id int);\n",
+                        "V2__idx.sql": "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_idx ON t (id);\n",
+                        "V3__forced.sql": "CREATE TABLE u (id int);\n",
+                        "V3__forced.sql.conf": "# by hand\nexecuteInTransaction=false\n",
+                        "V4__kept.sql": "VACUUM t;\n", "V4__kept.sql.conf": "executeInTransaction=true\n"})
+expect("Flyway: a concurrent index is detected, .conf decides where it is given",
+       "refused_in_transaction(up.text)" in member(text, "file_V2__idx_sql", "transactional")
+       and member(text, "file_V3__forced_sql", "transactional") == "static constexpr bool transactional = false;"
+       and member(text, "file_V4__kept_sql", "transactional") == "", text)
+
+text = generate("go", {"00001_a.sql": "-- +goose Up\nSELECT 1;\n", "00002_backfill.go": "package migrations\n"})
+expect("goose: a Go migration is refused naming the file",
+       "#error" in text and "00002_backfill.go: a Go migration" in text, text)
+
+text = generate("bad_id", {"1_add users.up.sql": "SELECT 1;\n"})
+expect("a file name that cannot be a revision id is refused naming the file",
+       "#error" in text and "1_add users.up.sql: the file name makes the revision id '1_add users'" in text, text)
+
+text = generate("same_name", {"0001_a-b.sql": "-- strata:parents\n-- strata:up\nSELECT 1;\n",
+                              "0001_a_b.sql": "-- strata:parents 0001_a-b\n-- strata:up\nSELECT 1;\n"})
+expect("two file names spelling one C++ name get two types",
+       "struct file_0001_a_b_sql :" in text and "struct file_0001_a_b_sql_2 :" in text and "#error" not in text, text)
+
 print("\n".join(problems) if problems else "every change picked up by cmake --build; every defect named its file")
 sys.exit(1 if problems else 0)

@@ -66,12 +66,15 @@ def fresh(fmt):
     shutil.rmtree(folder, ignore_errors=True)
     return folder
 
-# golang-migrate: <version>_<name>.up.sql / .down.sql (strata reads -- strata:no-transaction)
+# golang-migrate: <version>_<name>.up.sql / .down.sql, as golang-migrate runs them: no annotation
+# (the concurrent index runs outside a transaction because it must), and a file of several
+# statements wrapped in BEGIN; ... COMMIT; (golang-migrate's own way to make a file atomic)
 d = fresh("golang-migrate")
 for i, (name, up, down, tx, _) in enumerate(migrations, 1):
-    mark = "" if tx else "-- strata:no-transaction\n"
-    write(d, f"{i:06d}_{name}.up.sql", mark + up)
-    write(d, f"{i:06d}_{name}.down.sql", mark + down)
+    if name == "create_orders":
+        up, down = f"BEGIN;\n\n{up}\nCOMMIT;\n", f"begin;\n{down}commit;\n"
+    write(d, f"{i:06d}_{name}.up.sql", up)
+    write(d, f"{i:06d}_{name}.down.sql", down)
 
 # sqlx: timestamps, reversible pairs, -- no-transaction on the first line
 d = fresh("sqlx")
@@ -94,14 +97,13 @@ for i, (name, up, down, tx, _) in enumerate(migrations, 1):
     opt = "" if tx else " transaction:false"
     write(d, f"2024010112{i:04d}_{name}.sql", f"-- migrate:up{opt}\n{up}\n-- migrate:down{opt}\n{down}")
 
-# Flyway: V<version>__<description>.sql, undo U<version>__..., <file>.conf; versions 1, 2, 2.1, 3, 10, 11
+# Flyway: V<version>__<description>.sql, undo U<version>__...; versions 1, 2, 2.1, 3, 10, 11; the
+# concurrent index with no <file>.conf (Flyway, like strata, sees it cannot run in a transaction)
 d = fresh("flyway")
 for version, (name, up, down, tx, _) in zip(["1", "2", "2.1", "3", "10", "11"], migrations):
     desc = name.capitalize()
     write(d, f"V{version}__{desc}.sql", up)
     write(d, f"U{version}__{desc}.sql", down)
-    if not tx:
-        write(d, f"V{version}__{desc}.sql.conf", "executeInTransaction=false\n")
 
 # strata: -- strata:up / down, with parents (a branch and its merge), descriptions, no-transaction
 d = fresh("strata")

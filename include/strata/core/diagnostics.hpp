@@ -92,7 +92,8 @@ template <class Migration, class Id, class Statement>
 struct statement_cannot_run_in_a_transaction {
   static_assert(always_false<Migration, Id, Statement>,
                 "strata::registry: PostgreSQL refuses this statement inside a transaction block; "
-                "declare `static constexpr bool transactional = false;` in the migration");
+                "declare `static constexpr bool transactional = false;` in the migration (a .sql file: its "
+                "format's no-transaction annotation, README \"Migrations as .sql files\")");
 };
 template <class Migration, class Id, class Statement>
 struct statement_must_be_idempotent_outside_a_transaction {

@@ -1,2 +1,4 @@
+begin;
 DROP TABLE orders;
 DROP TYPE order_status;
+commit;

@@ -1,3 +1,5 @@
+BEGIN;
+
 CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');
 CREATE TABLE orders (
   id bigserial PRIMARY KEY,
@@ -5,3 +7,5 @@ CREATE TABLE orders (
   status order_status NOT NULL DEFAULT 'new',
   total_cents bigint NOT NULL CHECK (total_cents >= 0)
 );
+
+COMMIT;

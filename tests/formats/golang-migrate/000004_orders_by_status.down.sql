@@ -1,2 +1,1 @@
--- strata:no-transaction
 DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;
