@@ -236,7 +236,7 @@ class generator {
       const std::string n = p.filename().string();
       std::string f;
       static const std::regex flyway(R"([VUR][0-9._]*__.*\.sql)"), pair(R"([0-9]+_.*\.(up|down)\.sql)");
-      if (std::regex_match(n, flyway)) f = "flyway";
+      if (std::regex_match(n, flyway) || is_flyway_callback(n)) f = "flyway";
       else if (std::regex_match(n, pair)) f = "golang-migrate";
       else {
         const std::string& text = text_of(p);
@@ -384,14 +384,61 @@ class generator {
     }
   }
 
+  // beforeMigrate.sql, afterEachMigrate__note.sql, ...: SQL Flyway runs around its commands.
+  static bool is_flyway_callback(const std::string& file_name) {
+    static const std::regex callback(R"((before|after)[A-Z][A-Za-z]*(__.*)?\.sql)");
+    return std::regex_match(file_name, callback);
+  }
+
+  // Flyway replaces ${name} (and ${flyway:defaultSchema}, ...) before it runs a file, and fails on
+  // one it has no value for; strata substitutes nothing, so the text would reach PostgreSQL as is.
+  void refuse_placeholders(const fs::path& p, const std::string& text) {
+    const auto at = text.find("${");
+    if (at == std::string::npos) return;
+    const auto end = text.find_first_of("}\n", at);
+    const std::string placeholder = text.substr(at, end == std::string::npos || text[end] != '}' ? 2 : end - at + 1);
+    fail(p, "Flyway placeholder " + placeholder + ": strata substitutes no placeholders; write the value itself",
+         static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1);
+  }
+
+  // A Flyway script's <file>.conf: executeInTransaction, placeholderReplacement.
+  struct flyway_settings {
+    std::optional<bool> in_transaction;
+    bool placeholders = true;
+  };
+  flyway_settings read_flyway_conf(const fs::path& script) {
+    flyway_settings settings;
+    const fs::path conf = fs::path(script.string() + ".conf");
+    if (!fs::exists(conf)) return settings;
+    std::size_t number = 0;
+    for (const auto& line : lines_of(read_file(conf))) {
+      ++number;
+      const std::string l = lower(trim(line));
+      if (l == "executeintransaction=false") settings.in_transaction = false;
+      else if (l == "executeintransaction=true") settings.in_transaction = true;
+      else if (l == "placeholderreplacement=false") settings.placeholders = false;
+      else if (l == "placeholderreplacement=true") settings.placeholders = true;
+      else if (!l.empty() && l[0] != '#')
+        fail(conf, "Flyway script setting '" + trim(line) + "' is not supported", number);
+    }
+    return settings;
+  }
+
   // Flyway: V<version>__<description>.sql, undo U<version>__<description>.sql; a <file>.conf with
-  // executeInTransaction=false.
+  // executeInTransaction; callbacks and repeatable migrations refused.
   void read_flyway(const std::vector<fs::path>& files) {
     const std::regex pattern(R"(([VUR])([0-9._]*)__(.+)\.sql)");
     std::map<std::string, fs::path> undo;
+    std::vector<fs::path> decided;  // scripts whose .conf says executeInTransaction
     for (const auto& p : files) {
       std::smatch m;
       const std::string n = p.filename().string();
+      if (is_flyway_callback(n)) {
+        fail(p, "a Flyway callback (" + n.substr(0, n.find_first_of("_.")) +
+                    "): strata runs no callbacks; make it a versioned migration (V<version>__...), or run it from "
+                    "the service");
+        continue;
+      }
       if (!std::regex_match(n, m, pattern) || (m[1] != "R" && m[2].length() == 0)) {
         fail(p, "not a Flyway migration file name: expected V<version>__<description>.sql or U<version>__<description>.sql");
         continue;
@@ -411,29 +458,31 @@ class generator {
       f.id = "V" + m[2].str() + "__" + m[3].str();
       f.description = words_of(m[3]);
       f.up = read_file(p);
-      f.transaction_by_content = may_need_no_transaction(f.up);
-      const fs::path conf = fs::path(p.string() + ".conf");
-      if (fs::exists(conf))
-        for (const auto& line : lines_of(read_file(conf))) {
-          const std::string l = lower(trim(line));
-          if (l == "executeintransaction=false") f.transactional = false, f.transaction_by_content = false;
-          else if (l == "executeintransaction=true") f.transaction_by_content = false;
-          else if (!l.empty() && l[0] != '#')
-            fail(conf, "Flyway script setting '" + trim(line) + "' is not supported");
-        }
+      const flyway_settings settings = read_flyway_conf(p);
+      if (settings.placeholders) refuse_placeholders(p, f.up);
+      f.transactional = settings.in_transaction.value_or(true);
+      f.transaction_by_content = !settings.in_transaction && may_need_no_transaction(f.up);
+      if (settings.in_transaction) decided.push_back(p);
       files_.push_back(std::move(f));
     }
     for (const auto& [undo_version, p] : undo) {
       const std::string& version = undo_version;  // a lambda may not capture a structured binding in C++17
-      auto found = std::find_if(files_.begin(), files_.end(), [&](const auto& f) { return f.version == version; });
+      auto found =
+          std::find_if(files_.begin(), files_.end(), [&](const auto& f) { return version_equal(f.version, version); });
       if (found == files_.end()) {
         fail(p, "an undo migration without its versioned migration V" + version + "__...");
         continue;
       }
       found->down_path = p;
       found->down = read_file(p);
+      const flyway_settings settings = read_flyway_conf(p);
+      if (settings.placeholders) refuse_placeholders(p, found->down);
       found->has_down = true;
-      if (!fs::exists(fs::path(found->path.string() + ".conf")) && may_need_no_transaction(found->down))
+      const bool up_decided = std::find(decided.begin(), decided.end(), found->path) != decided.end();
+      if (settings.in_transaction && (!up_decided || *settings.in_transaction != found->transactional))
+        fail(p, "executeInTransaction differs between " + found->path.filename().string() + " and " +
+                    p.filename().string() + ": strata runs a revision's up and down the same way; set it alike on both");
+      else if (!up_decided && may_need_no_transaction(found->down))
         found->transaction_by_content = true;
     }
   }

@@ -146,6 +146,25 @@ expect("Flyway: a concurrent index is detected, .conf decides where it is given"
        and member(text, "file_V3__forced_sql", "transactional") == "static constexpr bool transactional = false;"
        and member(text, "file_V4__kept_sql", "transactional") == "", text)
 
+text = generate("fly_callback", {"V1__t.sql": "CREATE TABLE t (id int);\n",
+                                 "afterMigrate__grants.sql": "GRANT SELECT ON t TO PUBLIC;\n"})
+expect("Flyway: a callback is refused naming the file, not taken for another format",
+       "#error" in text and "afterMigrate__grants.sql: a Flyway callback (afterMigrate)" in text
+       and "mixes formats" not in text, text)
+
+text = generate("fly_placeholder", {"V1__t.sql": "CREATE TABLE t (id int);\n",
+                                    "V2__grants.sql": "-- grants\nGRANT SELECT ON t TO ${reader};\n",
+                                    "V3__literal.sql": "SELECT '${not_a_placeholder}';\n",
+                                    "V3__literal.sql.conf": "placeholderReplacement=false\n"})
+expect("Flyway: a placeholder is refused naming the file, its line and the placeholder",
+       re.search(r'#line 2 "[^"]*V2__grants\.sql"\n#error "strata: V2__grants\.sql: Flyway placeholder \$\{reader\}', text)
+       is not None and "V3__literal" not in text, text)
+
+text = generate("fly_undo_conf", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1__t.sql": "DROP TABLE t;\n",
+                                  "U1__t.sql.conf": "executeInTransaction=false\n"})
+expect("Flyway: an undo run otherwise than its migration is refused naming both files",
+       "#error" in text and "U1__t.sql: executeInTransaction differs between V1__t.sql and U1__t.sql" in text, text)
+
 text = generate("go", {"00001_a.sql": "-- +goose Up\nSELECT 1;\n", "00002_backfill.go": "package migrations\n"})
 expect("goose: a Go migration is refused naming the file",
        "#error" in text and "00002_backfill.go: a Go migration" in text, text)
