@@ -465,14 +465,16 @@ class generator {
       if (settings.in_transaction) decided.push_back(p);
       files_.push_back(std::move(f));
     }
-    for (const auto& [undo_version, p] : undo) {
-      const std::string& version = undo_version;  // a lambda may not capture a structured binding in C++17
-      auto found =
-          std::find_if(files_.begin(), files_.end(), [&](const auto& f) { return version_equal(f.version, version); });
-      if (found == files_.end()) {
+    // versions equal as Flyway compares them (1.0 is 1) find each other
+    std::map<std::string, migration_file*, bool (*)(const std::string&, const std::string&)> by_version(version_less);
+    for (auto& f : files_) by_version.emplace(f.version, &f);
+    for (const auto& [version, p] : undo) {
+      const auto at = by_version.find(version);
+      if (at == by_version.end()) {
         fail(p, "an undo migration without its versioned migration V" + version + "__...");
         continue;
       }
+      migration_file* const found = at->second;
       found->down_path = p;
       found->down = read_file(p);
       const flyway_settings settings = read_flyway_conf(p);

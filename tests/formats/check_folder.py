@@ -165,6 +165,10 @@ text = generate("fly_undo_conf", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1
 expect("Flyway: an undo run otherwise than its migration is refused naming both files",
        "#error" in text and "U1__t.sql: executeInTransaction differs between V1__t.sql and U1__t.sql" in text, text)
 
+text = generate("fly_undo_version", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1.0__t.sql": "DROP TABLE t_undo;\n"})
+expect("Flyway: an undo finds its migration by version as Flyway compares them (1.0 is 1)",
+       "#error" not in text and "DROP TABLE t_undo" in text, text)
+
 text = generate("go", {"00001_a.sql": "-- +goose Up\nSELECT 1;\n", "00002_backfill.go": "package migrations\n"})
 expect("goose: a Go migration is refused naming the file",
        "#error" in text and "00002_backfill.go: a Go migration" in text, text)
