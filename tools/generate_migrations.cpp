@@ -538,12 +538,44 @@ class generator {
     }
   }
 
+  // The length of the well-formed UTF-8 sequence at s[i], or 0 (Unicode's table 3-7).
+  static std::size_t utf8_length(const std::string& s, std::size_t i) {
+    auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    auto in = [](unsigned v, unsigned lo, unsigned hi) { return v >= lo && v <= hi; };
+    const unsigned c = at(0);
+    if (in(c, 0xC2, 0xDF)) return in(at(1), 0x80, 0xBF) ? 2 : 0;
+    if (in(c, 0xE0, 0xEF)) {
+      const unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+      return in(at(1), lo, hi) && in(at(2), 0x80, 0xBF) ? 3 : 0;
+    }
+    if (in(c, 0xF0, 0xF4)) {
+      const unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+      return in(at(1), lo, hi) && in(at(2), 0x80, 0xBF) && in(at(3), 0x80, 0xBF) ? 4 : 0;
+    }
+    return 0;
+  }
+
+  // The text as C++ string literals, a line each. Bytes are kept as they are: UTF-8 as written,
+  // anything else (a Latin-1 file, control characters) as octal escapes, which compilers take
+  // whatever their source encoding.
   static std::string literal(const std::string& text) {
     if (text.empty()) return "\"\"";
     std::string out;
+    auto octal = [&](unsigned char c) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      out += buf;
+    };
     for (const auto& line : lines_of(text)) {
       out += "\n      \"";
-      for (unsigned char c : line) {
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        const auto c = static_cast<unsigned char>(line[i]);
+        if (c >= 0x80) {
+          const std::size_t n = utf8_length(line, i);
+          if (n == 0) octal(c);
+          else out.append(line, i, n), i += n - 1;
+          continue;
+        }
         switch (c) {
           case '\\': out += "\\\\"; break;
           case '"': out += "\\\""; break;
@@ -552,13 +584,8 @@ class generator {
           case '\t': out += "\\t"; break;
           case '?': out += "\\?"; break;
           default:
-            if (c < 0x20 || c == 0x7f) {
-              char buf[8];
-              std::snprintf(buf, sizeof buf, "\\%03o", c);
-              out += buf;
-            } else {
-              out += static_cast<char>(c);
-            }
+            if (c < 0x20 || c == 0x7f) octal(c);
+            else out += static_cast<char>(c);
         }
       }
       out += '"';

@@ -105,8 +105,8 @@ def generate(fmt_folder, files):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     for name, text in files.items():
-        with open(os.path.join(d, name), "w") as f:
-            f.write(text)
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(text if isinstance(text, bytes) else text.encode())
     out = os.path.join(work, fmt_folder + ".hpp")
     subprocess.run([generator, "gen", d, "auto", out], check=True)
     return open(out).read()
@@ -168,6 +168,18 @@ expect("Flyway: an undo run otherwise than its migration is refused naming both 
 text = generate("fly_undo_version", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1.0__t.sql": "DROP TABLE t_undo;\n"})
 expect("Flyway: an undo finds its migration by version as Flyway compares them (1.0 is 1)",
        "#error" not in text and "DROP TABLE t_undo" in text, text)
+
+# Bytes reach PostgreSQL as written: UTF-8 kept as it is, a Latin-1 byte escaped, and the header
+# compiles warning-free whatever the compiler's source encoding checks.
+text = generate("encoding", {"00001_a.sql": "-- +goose Up\nSELECT 'naïve €';\n".encode() + b"-- caf\xe9 \xff\n"})
+expect("bytes: UTF-8 kept, other bytes as octal escapes",
+       "SELECT 'naïve €';" in text and '"-- caf\\351 \\377\\n"' in text, text)
+with open(os.path.join(work, "encoding.cpp"), "w") as f:
+    f.write('#include "encoding.hpp"\nstatic_assert(gen::size == 1);\n')
+compiled = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
+                           "-I", os.path.join(source, "include"), os.path.join(work, "encoding.cpp")],
+                          capture_output=True, text=True)
+expect("bytes: the header compiles warning-free", compiled.returncode == 0, compiled.stderr)
 
 text = generate("go", {"00001_a.sql": "-- +goose Up\nSELECT 1;\n", "00002_backfill.go": "package migrations\n"})
 expect("goose: a Go migration is refused naming the file",
