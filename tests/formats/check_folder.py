@@ -124,7 +124,8 @@ text = generate("gm", {"1_users.up.sql": "CREATE TABLE users (id int);\n",
                        "2_mood.down.sql": "BEGIN TRANSACTION;\nALTER TABLE users DROP COLUMN m;\nDROP TYPE mood;\nEND;\n",
                        "3_idx.up.sql": "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_idx ON users (id);\n",
                        "3_idx.down.sql": "DROP INDEX CONCURRENTLY IF EXISTS users_idx;\n",
-                       "4_begin_inside.up.sql": "SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;\n"})
+                       "4_begin_inside.up.sql": "SELECT 1;\nBEGIN;\nSELECT 2;\nCOMMIT;\n",
+                       "5_cluster.up.sql": "CLUSTER;\n"})
 expect("golang-migrate: the BEGIN/COMMIT wrapper is commented out, line for line",
        '"-- BEGIN;\\n"' in text and '"--  commit ;\\n"' in text and '"-- BEGIN TRANSACTION;\\n"' in text
        and '"-- END;\\n"' in text and member(text, "file_2_mood_up_sql", "transactional") == "", text)
@@ -133,6 +134,8 @@ expect("golang-migrate: a BEGIN that does not wrap the file is left for the lint
 expect("golang-migrate: a concurrent index decides its transaction by its statements",
        "refused_in_transaction(up.text) && !strata::refused_in_transaction(down.text)"
        in member(text, "file_3_idx_up_sql", "transactional"), text)
+expect("golang-migrate: CLUSTER of every table decides by its statements too",
+       "refused_in_transaction(up.text)" in member(text, "file_5_cluster_up_sql", "transactional"), text)
 expect("golang-migrate: a file with no such word keeps the default",
        member(text, "file_1_users_up_sql", "transactional") == "", text)
 
@@ -180,6 +183,10 @@ compiled = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra
                            "-I", os.path.join(source, "include"), os.path.join(work, "encoding.cpp")],
                           capture_output=True, text=True)
 expect("bytes: the header compiles warning-free", compiled.returncode == 0, compiled.stderr)
+
+text = generate("bom", {"1_a.sql": b"\xef\xbb\xbf-- +goose Up\nSELECT 1;\n", "2_b.sql": "-- +goose Up\nSELECT 2;\n"})
+expect("a byte order mark is dropped: the annotation after it is read",
+       'format = "goose"' in text and "#error" not in text and "\\357" not in text, text)
 
 text = generate("go", {"00001_a.sql": "-- +goose Up\nSELECT 1;\n", "00002_backfill.go": "package migrations\n"})
 expect("goose: a Go migration is refused naming the file",
