@@ -139,6 +139,27 @@ expect("golang-migrate: CLUSTER of every table decides by its statements too",
 expect("golang-migrate: a file with no such word keeps the default",
        member(text, "file_1_users_up_sql", "transactional") == "", text)
 
+# Every kind of statement PostgreSQL refuses in a transaction block makes a golang-migrate file
+# non-transactional: the generator's word test lets the compiler decide, and the compiler refuses it.
+# (DROP DATABASE is one, but the lint bans it in a migration.)
+refused = ["CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (id)", "CREATE DATABASE d", "CREATE TABLESPACE s LOCATION '/x'",
+           "CREATE SUBSCRIPTION s CONNECTION 'c' PUBLICATION p",
+           "DROP INDEX CONCURRENTLY IF EXISTS i", "DROP TABLESPACE IF EXISTS s", "DROP SUBSCRIPTION IF EXISTS s",
+           "ALTER SYSTEM SET work_mem = '8MB'", "ALTER DATABASE d SET TABLESPACE s",
+           "ALTER SUBSCRIPTION s REFRESH PUBLICATION", "ALTER TABLE t DETACH PARTITION p CONCURRENTLY",
+           "REINDEX SCHEMA public", "REINDEX DATABASE d", "REINDEX SYSTEM d", "REINDEX INDEX CONCURRENTLY i",
+           "VACUUM t", "CLUSTER", "DISCARD ALL"]
+files = {f"{n + 1}_s{n + 1}.up.sql": statement + ";\n" for n, statement in enumerate(refused)}
+generate("refused", files)
+with open(os.path.join(work, "refused.cpp"), "w") as f:
+    f.write('#include "refused.hpp"\n')
+    for n in range(len(refused)):
+        f.write(f"static_assert(!strata_migrations_gen::file_{n + 1}_s{n + 1}_up_sql::transactional);\n")
+compiled = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-I", os.path.join(source, "include"),
+                           os.path.join(work, "refused.cpp")], capture_output=True, text=True)
+expect("golang-migrate: each statement refused in a transaction makes its file non-transactional",
+       compiled.returncode == 0, compiled.stderr)
+
 text = generate("fly", {"V1__t.sql": "CREATE TABLE t (id int);\n",
                         "V2__idx.sql": "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_idx ON t (id);\n",
                         "V3__forced.sql": "CREATE TABLE u (id int);\n",
