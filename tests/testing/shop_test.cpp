@@ -117,7 +117,10 @@ TEST(SchemaOf, SeesEveryKindOfObject) {
       "ALTER TABLE people ENABLE ROW LEVEL SECURITY;"
       "CREATE POLICY mine ON people USING (id > 0);"
       "COMMENT ON TABLE people IS 'who';"
-      "COMMENT ON COLUMN people.nick IS 'short name';");
+      "COMMENT ON COLUMN people.nick IS 'short name';"
+      "CREATE RULE no_delete AS ON DELETE TO billing.invoices DO INSTEAD NOTHING;"
+      "CREATE STATISTICS people_stats (dependencies) ON m, nick FROM people;"
+      "CREATE COLLATION plain (lc_collate = 'C', lc_ctype = 'POSIX');");
   const auto objects = schema_of(db.url()).objects();
   auto definition = [&](const std::string& object) {
     const auto found = objects.find(object);
@@ -148,6 +151,9 @@ TEST(SchemaOf, SeesEveryKindOfObject) {
   EXPECT_EQ(definition("policy people.mine"), "permissive for all to public using ((id > 0))");
   EXPECT_EQ(definition("comment on table people"), "who");
   EXPECT_EQ(definition("comment on column people.nick"), "short name");
+  EXPECT_THAT(definition("rule billing.invoices.no_delete"), HasSubstr("ON DELETE TO billing.invoices DO INSTEAD NOTHING"));
+  EXPECT_EQ(definition("statistics people_stats"), "CREATE STATISTICS public.people_stats (dependencies) ON m, nick FROM people");
+  EXPECT_EQ(definition("collation plain"), "libc locale C ctype POSIX");
   for (const auto& [object, _] : objects) {  // an extension's members are the extension's
     EXPECT_THAT(object, ::testing::Not(HasSubstr("similarity"))) << object;
     EXPECT_THAT(object, ::testing::Not(HasSubstr("gtrgm"))) << object;
