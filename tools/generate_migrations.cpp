@@ -267,6 +267,7 @@ class generator {
   // golang-migrate and sqlx: <version>_<name>.up.sql + .down.sql, or sqlx's <version>_<name>.sql.
   void read_pairs(const std::vector<fs::path>& files) {
     std::map<std::string, migration_file> by_stem;
+    std::map<std::string, fs::path> wrapped_file;  // stem -> a file of its wrapped in BEGIN; ... COMMIT;
     const std::regex pattern(R"(([0-9]+)_(.+?)(\.(up|down))?\.sql)");
     for (const auto& p : files) {
       std::smatch m;
@@ -285,8 +286,8 @@ class generator {
       if (auto w = comment_words(lines_of(text).empty() ? std::string() : lines_of(text).front());
           w && (lower(*w) == "no-transaction" || lower(*w) == "strata:no-transaction"))
         no_transaction = true;
-      const bool wrapped = format_ == "golang-migrate" && !no_transaction && unwrap_transaction(text);
-      if (format_ == "golang-migrate" && !no_transaction && !wrapped && may_need_no_transaction(text))
+      if (format_ == "golang-migrate" && !no_transaction && unwrap_transaction(text)) wrapped_file.emplace(stem, p);
+      else if (format_ == "golang-migrate" && !no_transaction && may_need_no_transaction(text))
         f.transaction_by_content = true;
       if (m[4] == "down") {
         f.down_path = p;
@@ -304,6 +305,15 @@ class generator {
       if (f.path.empty()) {
         fail(f.down_path, "a down file without its up file (" + stem + ".up.sql)");
         continue;
+      }
+      // A wrapper asks for one transaction: the revision runs in one (up and down alike), and a
+      // statement refused there is named by the compiler rather than run without the wrapper.
+      if (const auto w = wrapped_file.find(stem); w != wrapped_file.end()) {
+        f.transaction_by_content = false;
+        if (!f.transactional)
+          fail(w->second, "wrapped in BEGIN; ... COMMIT;, while " +
+                              (w->second == f.path ? f.down_path : f.path).filename().string() +
+                              " says no-transaction: strata runs a revision's up and down the same way");
       }
       files_.push_back(std::move(f));
     }
@@ -392,19 +402,21 @@ class generator {
 
   // beforeMigrate.sql, afterEachMigrate__note.sql, ...: SQL Flyway runs around its commands.
   static bool is_flyway_callback(const std::string& file_name) {
-    static const std::regex callback(R"((before|after)[A-Z][A-Za-z]*(__.*)?\.sql)");
+    static const std::regex callback(R"(((before|after)[A-Z][A-Za-z]*|createSchema)(__.*)?\.sql)");
     return std::regex_match(file_name, callback);
   }
 
   // Flyway replaces ${name} (and ${flyway:defaultSchema}, ...) before it runs a file, and fails on
   // one it has no value for; strata substitutes nothing, so the text would reach PostgreSQL as is.
   void refuse_placeholders(const fs::path& p, const std::string& text) {
-    const auto at = text.find("${");
-    if (at == std::string::npos) return;
-    const auto end = text.find_first_of("}\n", at);
-    const std::string placeholder = text.substr(at, end == std::string::npos || text[end] != '}' ? 2 : end - at + 1);
-    fail(p, "Flyway placeholder " + placeholder + ": strata substitutes no placeholders; write the value itself",
-         static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1);
+    // as Flyway finds them: ${, a name, } on the same line
+    for (auto at = text.find("${"); at != std::string::npos; at = text.find("${", at + 2)) {
+      const auto end = text.find_first_of("}\n", at + 2);
+      if (end == std::string::npos || text[end] != '}' || end == at + 2) continue;
+      fail(p, "Flyway placeholder " + text.substr(at, end - at + 1) + ": strata substitutes no placeholders; write the value itself",
+           static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n')) + 1);
+      return;
+    }
   }
 
   // A Flyway script's <file>.conf: executeInTransaction, placeholderReplacement.
@@ -434,7 +446,7 @@ class generator {
   // executeInTransaction; callbacks and repeatable migrations refused.
   void read_flyway(const std::vector<fs::path>& files) {
     const std::regex pattern(R"(([VUR])([0-9._]*)__(.+)\.sql)");
-    std::map<std::string, fs::path> undo;
+    std::map<std::string, fs::path, bool (*)(const std::string&, const std::string&)> undo(version_less);
     std::vector<fs::path> decided;  // scripts whose .conf says executeInTransaction
     for (const auto& p : files) {
       std::smatch m;
@@ -455,7 +467,8 @@ class generator {
         continue;
       }
       if (m[1] == "U") {
-        undo.emplace(m[2], p);
+        const auto [at, added] = undo.emplace(m[2], p);
+        if (!added) fail(p, "two undo migrations have version " + m[2].str() + ": " + at->second.filename().string() + " and " + n);
         continue;
       }
       migration_file f;
@@ -487,9 +500,11 @@ class generator {
       if (settings.placeholders) refuse_placeholders(p, found->down);
       found->has_down = true;
       const bool up_decided = std::find(decided.begin(), decided.end(), found->path) != decided.end();
-      if (settings.in_transaction && (!up_decided || *settings.in_transaction != found->transactional))
+      if (settings.in_transaction && up_decided && *settings.in_transaction != found->transactional)
         fail(p, "executeInTransaction differs between " + found->path.filename().string() + " and " +
                     p.filename().string() + ": strata runs a revision's up and down the same way; set it alike on both");
+      else if (settings.in_transaction && !up_decided)  // said on one of the two: for both
+        found->transactional = *settings.in_transaction, found->transaction_by_content = false;
       else if (!up_decided && may_need_no_transaction(found->down))
         found->transaction_by_content = true;
     }
@@ -563,7 +578,7 @@ class generator {
 
   // The text as C++ string literals, a line each. Bytes are kept as they are: UTF-8 as written,
   // anything else (a Latin-1 file, control characters) as octal escapes, which compilers take
-  // whatever their source encoding.
+  // whatever their source encoding checks.
   static std::string literal(const std::string& text) {
     if (text.empty()) return "\"\"";
     std::string out;
@@ -578,7 +593,11 @@ class generator {
         const auto c = static_cast<unsigned char>(line[i]);
         if (c >= 0x80) {
           const std::size_t n = utf8_length(line, i);
-          if (n == 0) octal(c);
+          // bidirectional embeddings, overrides and isolates (U+202A-202E, U+2066-2069) escaped too:
+          // g++ warns of them in a literal (-Wbidi-chars)
+          const auto b1 = static_cast<unsigned char>(n == 3 ? line[i + 1] : 0), b2 = static_cast<unsigned char>(n == 3 ? line[i + 2] : 0);
+          const bool bidi = c == 0xE2 && ((b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9));
+          if (n == 0 || bidi) octal(c);
           else out.append(line, i, n), i += n - 1;
           continue;
         }

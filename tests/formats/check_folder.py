@@ -160,6 +160,15 @@ compiled = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-I", os.path.joi
 expect("golang-migrate: each statement refused in a transaction makes its file non-transactional",
        compiled.returncode == 0, compiled.stderr)
 
+text = generate("gm_wrapped", {"1_x.up.sql": "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n",
+                               "1_x.down.sql": "DROP INDEX CONCURRENTLY IF EXISTS x_idx;\nDROP TABLE x;\n"})
+expect("golang-migrate: a wrapped file keeps its revision in one transaction, its pair's statements alike",
+       member(text, "file_1_x_up_sql", "transactional") == "" and "#error" not in text, text)
+text = generate("gm_wrapped_no_tx", {"1_x.up.sql": "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n",
+                                     "1_x.down.sql": "-- strata:no-transaction\nDROP TABLE x;\n"})
+expect("golang-migrate: a wrapped file whose pair says no-transaction is refused naming both",
+       "1_x.up.sql: wrapped in BEGIN; ... COMMIT;, while 1_x.down.sql says no-transaction" in text, text)
+
 text = generate("fly", {"V1__t.sql": "CREATE TABLE t (id int);\n",
                         "V2__idx.sql": "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_idx ON t (id);\n",
                         "V3__forced.sql": "CREATE TABLE u (id int);\n",
@@ -185,9 +194,24 @@ expect("Flyway: a placeholder is refused naming the file, its line and the place
        is not None and "V3__literal" not in text, text)
 
 text = generate("fly_undo_conf", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1__t.sql": "DROP TABLE t;\n",
+                                  "V1__t.sql.conf": "executeInTransaction=true\n",
                                   "U1__t.sql.conf": "executeInTransaction=false\n"})
 expect("Flyway: an undo run otherwise than its migration is refused naming both files",
        "#error" in text and "U1__t.sql: executeInTransaction differs between V1__t.sql and U1__t.sql" in text, text)
+
+text = generate("fly_two_undos", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1__a.sql": "DROP TABLE t;\n",
+                                  "U1.0__b.sql": "DROP TABLE t;\n"})
+expect("Flyway: two undo files of one version are refused naming both",
+       "two undo migrations have version" in text and "U1.0__b.sql and U1__a.sql" in text, text)
+text = generate("fly_undo_decides", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1__t.sql": "DROP TABLE t;\n",
+                                     "U1__t.sql.conf": "executeInTransaction=false\n"})
+expect("Flyway: executeInTransaction said on the undo alone is for the revision",
+       member(text, "file_V1__t_sql", "transactional") == "static constexpr bool transactional = false;"
+       and "#error" not in text, text)
+text = generate("fly_not_placeholders", {"V1__t.sql": "SELECT '${';\nSELECT '${}';\nSELECT '${x\n}';\n",
+                                         "createSchema.sql": "SELECT 1;\n"})
+expect("Flyway: ${ without a name closed on its line is no placeholder; createSchema is a callback",
+       "Flyway placeholder" not in text and "createSchema.sql: a Flyway callback (createSchema)" in text, text)
 
 text = generate("fly_undo_version", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1.0__t.sql": "DROP TABLE t_undo;\n"})
 expect("Flyway: an undo finds its migration by version as Flyway compares them (1.0 is 1)",
@@ -195,9 +219,11 @@ expect("Flyway: an undo finds its migration by version as Flyway compares them (
 
 # Bytes reach PostgreSQL as written: UTF-8 kept as it is, a Latin-1 byte escaped, and the header
 # compiles warning-free whatever the compiler's source encoding checks.
-text = generate("encoding", {"00001_a.sql": "-- +goose Up\nSELECT 'naïve €';\n".encode() + b"-- caf\xe9 \xff\n"})
-expect("bytes: UTF-8 kept, other bytes as octal escapes",
-       "SELECT 'naïve €';" in text and '"-- caf\\351 \\377\\n"' in text, text)
+text = generate("encoding", {"00001_a.sql": "-- +goose Up\nSELECT 'naïve €';\n-- \u202e right to left\n".encode()
+                                            + b"-- caf\xe9 \xff\n"})
+expect("bytes: UTF-8 kept, other bytes and bidirectional overrides as octal escapes",
+       "SELECT 'naïve €';" in text and '"-- caf\\351 \\377\\n"' in text
+       and '"-- \\342\\200\\256 right to left\\n"' in text, text)
 with open(os.path.join(work, "encoding.cpp"), "w") as f:
     f.write('#include "encoding.hpp"\nstatic_assert(gen::size == 1);\n')
 compiled = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
