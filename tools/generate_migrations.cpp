@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -124,6 +125,9 @@ bool version_less(const std::string& a, const std::string& b) {
   return false;
 }
 bool version_equal(const std::string& a, const std::string& b) { return !version_less(a, b) && !version_less(b, a); }
+// Keys ordered as versions compare: 1, 1.0 and 01 are one key.
+template <class T>
+using by_version = std::map<std::string, T, bool (*)(const std::string&, const std::string&)>;
 
 std::string words_of(std::string name) {
   for (char& c : name)
@@ -283,12 +287,13 @@ class generator {
       f.description = words_of(m[2]);
       std::string text = read_file(p);
       bool no_transaction = false;
-      if (auto w = comment_words(lines_of(text).empty() ? std::string() : lines_of(text).front());
+      if (auto w = comment_words(text.substr(0, text.find('\n')));
           w && (lower(*w) == "no-transaction" || lower(*w) == "strata:no-transaction"))
         no_transaction = true;
-      if (format_ == "golang-migrate" && !no_transaction && unwrap_transaction(text)) wrapped_file.emplace(stem, p);
-      else if (format_ == "golang-migrate" && !no_transaction && may_need_no_transaction(text))
-        f.transaction_by_content = true;
+      if (format_ == "golang-migrate" && !no_transaction) {
+        if (unwrap_transaction(text)) wrapped_file.emplace(stem, p);
+        else if (may_need_no_transaction(text)) f.transaction_by_content = true;
+      }
       if (m[4] == "down") {
         f.down_path = p;
         f.down = std::move(text);
@@ -446,8 +451,8 @@ class generator {
   // executeInTransaction; callbacks and repeatable migrations refused.
   void read_flyway(const std::vector<fs::path>& files) {
     const std::regex pattern(R"(([VUR])([0-9._]*)__(.+)\.sql)");
-    std::map<std::string, fs::path, bool (*)(const std::string&, const std::string&)> undo(version_less);
-    std::vector<fs::path> decided;  // scripts whose .conf says executeInTransaction
+    by_version<fs::path> undo(version_less);
+    std::set<fs::path> decided;  // scripts whose .conf says executeInTransaction
     for (const auto& p : files) {
       std::smatch m;
       const std::string n = p.filename().string();
@@ -481,15 +486,15 @@ class generator {
       if (settings.placeholders) refuse_placeholders(p, f.up);
       f.transactional = settings.in_transaction.value_or(true);
       f.transaction_by_content = !settings.in_transaction && may_need_no_transaction(f.up);
-      if (settings.in_transaction) decided.push_back(p);
+      if (settings.in_transaction) decided.insert(p);
       files_.push_back(std::move(f));
     }
     // versions equal as Flyway compares them (1.0 is 1) find each other
-    std::map<std::string, migration_file*, bool (*)(const std::string&, const std::string&)> by_version(version_less);
-    for (auto& f : files_) by_version.emplace(f.version, &f);
+    by_version<migration_file*> versioned(version_less);
+    for (auto& f : files_) versioned.emplace(f.version, &f);
     for (const auto& [version, p] : undo) {
-      const auto at = by_version.find(version);
-      if (at == by_version.end()) {
+      const auto at = versioned.find(version);
+      if (at == versioned.end()) {
         fail(p, "an undo migration without its versioned migration V" + version + "__...");
         continue;
       }
@@ -499,7 +504,7 @@ class generator {
       const flyway_settings settings = read_flyway_conf(p);
       if (settings.placeholders) refuse_placeholders(p, found->down);
       found->has_down = true;
-      const bool up_decided = std::find(decided.begin(), decided.end(), found->path) != decided.end();
+      const bool up_decided = decided.count(found->path) != 0;
       if (settings.in_transaction && up_decided && *settings.in_transaction != found->transactional)
         fail(p, "executeInTransaction differs between " + found->path.filename().string() + " and " +
                     p.filename().string() + ": strata runs a revision's up and down the same way; set it alike on both");

@@ -111,6 +111,14 @@ def generate(fmt_folder, files):
     subprocess.run([generator, "gen", d, "auto", out], check=True)
     return open(out).read()
 
+def compile_with(fmt_folder, checks):
+    """Compiles (-Werror) a file that includes FMT_FOLDER's generated header, then CHECKS."""
+    cpp = os.path.join(work, fmt_folder + ".cpp")
+    with open(cpp, "w") as f:
+        f.write(f'#include "{fmt_folder}.hpp"\n' + checks)
+    return subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
+                           "-I", os.path.join(source, "include"), cpp], capture_output=True, text=True)
+
 def member(header, type_name, member_name):
     """The declaration of MEMBER_NAME in the generated struct TYPE_NAME, or ''."""
     m = re.search(r"struct " + type_name + r" :.*?\n};", header, re.S)
@@ -151,12 +159,8 @@ refused = ["CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (id)", "CREATE DATABA
            "VACUUM t", "CLUSTER", "DISCARD ALL"]
 files = {f"{n + 1}_s{n + 1}.up.sql": statement + ";\n" for n, statement in enumerate(refused)}
 generate("refused", files)
-with open(os.path.join(work, "refused.cpp"), "w") as f:
-    f.write('#include "refused.hpp"\n')
-    for n in range(len(refused)):
-        f.write(f"static_assert(!strata_migrations_gen::file_{n + 1}_s{n + 1}_up_sql::transactional);\n")
-compiled = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-I", os.path.join(source, "include"),
-                           os.path.join(work, "refused.cpp")], capture_output=True, text=True)
+compiled = compile_with("refused", "".join(f"static_assert(!strata_migrations_gen::file_{n + 1}_s{n + 1}_up_sql::transactional);\n"
+                                          for n in range(len(refused))))
 expect("golang-migrate: each statement refused in a transaction makes its file non-transactional",
        compiled.returncode == 0, compiled.stderr)
 
@@ -224,11 +228,7 @@ text = generate("encoding", {"00001_a.sql": "-- +goose Up\nSELECT 'naïve €';\
 expect("bytes: UTF-8 kept, other bytes and bidirectional overrides as octal escapes",
        "SELECT 'naïve €';" in text and '"-- caf\\351 \\377\\n"' in text
        and '"-- \\342\\200\\256 right to left\\n"' in text, text)
-with open(os.path.join(work, "encoding.cpp"), "w") as f:
-    f.write('#include "encoding.hpp"\nstatic_assert(gen::size == 1);\n')
-compiled = subprocess.run([cxx, "-std=c++20", "-fsyntax-only", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
-                           "-I", os.path.join(source, "include"), os.path.join(work, "encoding.cpp")],
-                          capture_output=True, text=True)
+compiled = compile_with("encoding", "static_assert(gen::size == 1);\n")
 expect("bytes: the header compiles warning-free", compiled.returncode == 0, compiled.stderr)
 
 text = generate("bom", {"1_a.sql": b"\xef\xbb\xbf-- +goose Up\nSELECT 1;\n", "2_b.sql": "-- +goose Up\nSELECT 2;\n"})
