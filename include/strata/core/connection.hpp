@@ -33,4 +33,12 @@ concept batch_connection = connection<C> && requires(C& c, std::span<const std::
   { c.execute_batch(statements) } -> std::same_as<void>;
 };
 
+// Optionally, a connection tells the server process id it was given when it connected (libpq's
+// PQbackendPID). When the server itself reports another one, a pooler stands between them, and
+// the executor keeps its lock and settings inside transactions (README "Through a connection pooler").
+template <class C>
+concept reports_backend_pid = connection<C> && requires(C& c) {
+  { c.backend_pid() } -> std::convertible_to<long long>;
+};
+
 }  // namespace strata

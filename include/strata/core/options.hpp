@@ -13,6 +13,15 @@ enum class mode {
   single_transaction,  // all or nothing: one transaction for the whole run
 };
 
+// How the connection reaches the server. A pooler in transaction mode (PgBouncer's
+// pool_mode = transaction) may hand each transaction to another server session: a session's
+// advisory lock or SET would not stay with strata, and would stay behind for another client.
+enum class pooling {
+  detect,       // from the connection (strata::reports_backend_pid); direct when it cannot tell
+  direct,       // the session is strata's for the whole run
+  transaction,  // every lock and setting lives inside one transaction
+};
+
 struct options {
   std::string target{};  // upgrade: default head; downgrade: a revision or "base"
   strata::mode mode = mode::per_migration;
@@ -25,6 +34,7 @@ struct options {
   bool allow_unknown_revisions = false;   // rolling deploys: warn about revisions of a newer build
   bool remove_unknown_revisions = false;  // stamp: may remove revisions unknown to this build
   log_sink log{};                         // empty: silent
+  strata::pooling pooling = pooling::detect;
 
   // PostgreSQL's own lock_timeout for each migration (a migration's `lock_timeout` member wins): a
   // statement that waits longer for a table lock is cancelled, so that the sessions queued behind
@@ -38,5 +48,10 @@ struct options {
   std::chrono::milliseconds lock_retry_base{250};
   std::chrono::milliseconds lock_retry_cap{std::chrono::seconds(10)};
 };
+
+namespace detail {
+// Through a pooler in transaction mode: every lock and setting of strata's lives in a transaction.
+inline bool pooled(const options& o) { return o.pooling == pooling::transaction; }
+}  // namespace detail
 
 }  // namespace strata

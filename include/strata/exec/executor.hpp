@@ -56,6 +56,32 @@ inline std::string heads_text(const catalog& cat, const std::vector<bool>& appli
   return join(heads_of(cat, applied));
 }
 
+// Through a pooler in transaction mode, a revision that runs outside a transaction has no lock
+// that stays with it (nor a place for its settings): refused before anything runs.
+inline void check_plan_through_pooler(const catalog& cat, const plan& p, const options& o) {
+  if (!pooled(o)) return;
+  for (std::size_t k : p.steps)
+    if (!cat.entries[k].facts->transactional)
+      throw target_error("revision " + std::string(cat.entries[k].id) +
+                         " is not transactional, and this connection goes through a connection pooler in transaction "
+                         "mode (such as PgBouncer's pool_mode = transaction), where no lock holds across its "
+                         "statements: run it through a direct connection to the server; nothing was changed");
+}
+
+// BEGIN (through a pooler, with the migration lock for the transaction), then the history as it
+// stands under the lock. On failure the transaction is rolled back.
+template <connection C>
+history_view begin_and_read_history(C& conn, const catalog& cat, const options& o) {
+  if (pooled(o)) begin_locked_transaction(conn, o);
+  else conn.execute(dialect_for<C>::begin_sql);
+  try {
+    return read_history(conn, cat, o);
+  } catch (...) {
+    rollback_quietly(conn);
+    throw;
+  }
+}
+
 template <class Body>
 auto logging_failures(const options& o, Body&& body) {
   try {
@@ -109,6 +135,7 @@ report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
     if (!p.steps.empty()) {
       std::vector<std::string> created;
       const options resolved = resolve_tables(conn, o, false, created);
+      check_plan_through_pooler(cat, p, resolved);
       lock_guard<C> lock(conn, resolved);
       r.took_lock = true;
       if (up) resolve_tables(conn, resolved, true, created);  // under the lock: CREATE TABLE races otherwise
@@ -117,6 +144,7 @@ report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
       r.warnings.insert(r.warnings.end(), created.begin(), created.end());
       p = make_plan(cat, h);
       check_plan(cat, p, up, h, o.mode);
+      check_plan_through_pooler(cat, p, resolved);
       r.head_before = heads_text(cat, h.applied);
       std::string planned;
       for (std::size_t k : p.steps) planned += (planned.empty() ? "" : ", ") + std::string(cat.entries[k].id);
@@ -228,16 +256,15 @@ report stamp_as(C& conn, std::string_view target, const options& o, const char* 
     detail::resolve_tables(conn, resolved, true, r.warnings);
     using D = detail::dialect_for<C>;
     const D t = detail::tables_of<D>(resolved);
-    const detail::history_view h = detail::read_history(conn, cat, resolved);
-    if (check) check(h);
-    if (!h.unknown.empty() && !o.remove_unknown_revisions)
-      throw validation_error(h.unknown, "stamp would remove revision(s) unknown to this build from the history: " +
-                                            detail::join(h.unknown) +
-                                            "; to remove them, pass --remove-unknown (options.remove_unknown_revisions); "
-                                            "nothing was changed");
-    r.head_before = detail::join(heads_of(cat, h.applied));
-    conn.execute("BEGIN");
+    const detail::history_view h = detail::begin_and_read_history(conn, cat, resolved);
     try {
+      if (check) check(h);
+      if (!h.unknown.empty() && !o.remove_unknown_revisions)
+        throw validation_error(h.unknown, "stamp would remove revision(s) unknown to this build from the history: " +
+                                              detail::join(h.unknown) +
+                                              "; to remove them, pass --remove-unknown (options.remove_unknown_revisions); "
+                                              "nothing was changed");
+      r.head_before = detail::join(heads_of(cat, h.applied));
       for (std::size_t k = cat.size(); k-- > 0;)
         if ((h.applied[k] || h.started[k]) && !wanted[k]) {
           conn.query(t.erase_sql("unstamp"), std::vector<value>{std::string(cat.entries[k].id), std::string(version)});
@@ -295,31 +322,33 @@ report repair(C& conn, const std::vector<std::string>& revisions = {}, const opt
     const options resolved = detail::resolve_tables(conn, o, false, ignored);
     detail::lock_guard<C> lock(conn, resolved);
     r.took_lock = true;
-    const detail::history_view h = detail::read_history(conn, cat, resolved);
-    std::vector<std::size_t> chosen;
-    for (const auto& id : revisions) {
-      const std::size_t k = *cat.find(id);
-      if (!h.applied[k] && !h.started[k]) throw target_error("revision " + id + " is not applied: there is nothing to repair");
-      if (!h.edited[k]) r.warnings.push_back("revision " + id + " already matches this build");
-      else chosen.push_back(k);
-    }
-    if (revisions.empty())
-      for (std::size_t k = 0; k < cat.size(); ++k)
-        if (h.edited[k]) chosen.push_back(k);
+    // Read once to find the history, then again in the transaction that writes it (through a
+    // pooler, that transaction is what holds the lock).
+    detail::history_view h = detail::read_history(conn, cat, resolved);
+    if (h.table_exists) h = detail::begin_and_read_history(conn, cat, resolved);
     using D = detail::dialect_for<C>;
     const D t = detail::tables_of<D>(resolved);
-    conn.execute("BEGIN");
     try {
+      std::vector<std::size_t> chosen;
+      for (const auto& id : revisions) {
+        const std::size_t k = *cat.find(id);
+        if (!h.applied[k] && !h.started[k]) throw target_error("revision " + id + " is not applied: there is nothing to repair");
+        if (!h.edited[k]) r.warnings.push_back("revision " + id + " already matches this build");
+        else chosen.push_back(k);
+      }
+      if (revisions.empty())
+        for (std::size_t k = 0; k < cat.size(); ++k)
+          if (h.edited[k]) chosen.push_back(k);
       for (std::size_t k : chosen) {
         const detail::catalog_entry& e = cat.entries[k];
         conn.query(t.repair_sql(), std::vector<value>{std::string(e.id), detail::checksum_text(e.facts->checksum), std::string(version)});
         r.repaired.emplace_back(e.id);
       }
     } catch (...) {
-      detail::rollback_quietly(conn);
+      if (h.table_exists) detail::rollback_quietly(conn);
       throw;
     }
-    detail::commit(conn, "the repair");
+    if (h.table_exists) detail::commit(conn, "the repair");
     r.head_before = r.head_after = detail::join(heads_of(cat, h.applied));
     r.duration = std::chrono::milliseconds(detail::elapsed_ms(started));
     for (const auto& id : r.repaired)

@@ -16,19 +16,19 @@
 
 namespace strata::detail {
 
-// Polled with pg_try_advisory_lock, so that a waiter holds no statement (and no snapshot) open
-// while it waits: a waiter blocked inside pg_advisory_lock() would stall the holder's
-// CREATE INDEX CONCURRENTLY forever.
-template <connection C>
-void acquire_lock(C& conn, const options& o) {
+// Tries `take` until it succeeds or options.lock_timeout runs out, pausing between attempts
+// (10 ms doubling to 500 ms), so that a waiter holds no statement, snapshot or pooled server
+// session while it waits: a waiter blocked inside pg_advisory_lock() would stall the holder's
+// CREATE INDEX CONCURRENTLY forever, and through a pooler it would hold a server session.
+template <connection C, class Take>
+void poll_for_lock(C& conn, const options& o, Take&& take) {
   using D = dialect_for<C>;
   const std::vector<value> params{o.schema, o.history_table};
   const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
   auto pause = std::chrono::milliseconds(10);
   unsigned attempt = 0;
   for (;;) {
-    rows r = conn.query(D::try_lock_sql(), params);
-    if (!r.empty() && !r[0].empty() && D::lock_taken(r[0][0].value_or(""))) {
+    if (take()) {
       log(o, log_level::debug, "took the migration lock");
       return;
     }
@@ -53,6 +53,18 @@ void acquire_lock(C& conn, const options& o) {
 }
 
 template <connection C>
+bool lock_answer_taken(const rows& r) {
+  return !r.empty() && !r[0].empty() && dialect_for<C>::lock_taken(r[0][0].value_or(""));
+}
+
+// The session-level lock of a direct connection, held for the whole run.
+template <connection C>
+void acquire_lock(C& conn, const options& o) {
+  const std::vector<value> params{o.schema, o.history_table};
+  poll_for_lock(conn, o, [&] { return lock_answer_taken<C>(conn.query(dialect_for<C>::try_lock_sql(), params)); });
+}
+
+template <connection C>
 void release_lock(C& conn, const options& o) noexcept {
   try {
     conn.query(dialect_for<C>::unlock_sql(), std::vector<value>{o.schema, o.history_table});
@@ -61,11 +73,40 @@ void release_lock(C& conn, const options& o) noexcept {
   }
 }
 
+// Begins a transaction that holds the migration lock until it ends: through a pooler, the only
+// lock that stays with strata (and that COMMIT or ROLLBACK always releases). A waiter ends its
+// transaction between attempts.
+template <connection C>
+void begin_locked_transaction(C& conn, const options& o) {
+  using D = dialect_for<C>;
+  const std::vector<value> params{o.schema, o.history_table};
+  poll_for_lock(conn, o, [&] {
+    conn.execute(D::begin_sql);
+    try {
+      if (lock_answer_taken<C>(conn.query(D::try_transaction_lock_sql(), params))) return true;
+    } catch (...) {
+      try {
+        conn.execute(D::rollback_sql);
+      } catch (...) {
+      }
+      throw;
+    }
+    conn.execute(D::rollback_sql);
+    return false;
+  });
+}
+
+// The run's lock on a direct connection; through a pooler, nothing: each transaction takes the
+// lock itself (begin_locked_transaction).
 template <connection C>
 class lock_guard {
  public:
-  lock_guard(C& conn, const options& o) : conn_(conn), o_(o) { acquire_lock(conn, o); }
-  ~lock_guard() { release_lock(conn_, o_); }
+  lock_guard(C& conn, const options& o) : conn_(conn), o_(o) {
+    if (!pooled(o)) acquire_lock(conn, o);
+  }
+  ~lock_guard() {
+    if (!pooled(o_)) release_lock(conn_, o_);
+  }
   lock_guard(const lock_guard&) = delete;
   lock_guard& operator=(const lock_guard&) = delete;
 
@@ -74,9 +115,26 @@ class lock_guard {
   const options& o_;
 };
 
-// Before a run with work to do, under no lock yet: the schema of the history tables (the
-// connection's current one when none is given), so that a migration's own `SET search_path`
-// changes neither the history writes nor the lock key; and, for an upgrade, the tables created
+// The pooling of a run, decided where options.pooling is `detect`: a connection that reports the
+// server process it was given and a server that reports another one go through a pooler.
+template <connection C>
+pooling detected_pooling(C& conn, const options& o, std::string_view server_pid) {
+  if (o.pooling != pooling::detect) return o.pooling;
+  if constexpr (reports_backend_pid<C>) {
+    const std::string given = std::to_string(static_cast<long long>(conn.backend_pid()));
+    if (!server_pid.empty() && given != server_pid) {
+      log(o, log_level::info, "the connection goes through a connection pooler (the server process is " +
+                                  std::string(server_pid) + ", the connection was given " + given +
+                                  "): the migration lock and settings are kept inside each transaction");
+      return pooling::transaction;
+    }
+  }
+  return pooling::direct;
+}
+
+// Before a run with work to do, under no lock yet: whether a pooler is in the way, the schema of
+// the history tables (the connection's current one when none is given), so that a migration's own
+// `SET search_path` changes neither the history writes nor the lock key; and, for an upgrade, the tables created
 // where missing (the schema only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the
 // database even when it exists). A log that went missing beside an existing history is created
 // again with a warning: its past is lost.
@@ -84,8 +142,9 @@ template <connection C>
 options resolve_tables(C& conn, const options& o, bool create, std::vector<std::string>& warnings) {
   using D = dialect_for<C>;
   const D t = tables_of<D>(o);
-  const rows e = conn.query(D::existing_sql(), std::vector<value>{o.schema.empty() ? std::string() : D::quoted(o.schema),
-                                                                  t.qualified(t.history), t.qualified(t.log)});
+  const std::vector<value> names{o.schema.empty() ? std::string() : D::quoted(o.schema), t.qualified(t.history),
+                                 t.qualified(t.log)};
+  rows e = conn.query(D::existing_sql(), names);
   auto cell = [&](std::size_t i) { return !e.empty() && i < e[0].size() ? e[0][i].value_or("") : std::string(); };
   if (cell(4) == "off")
     throw validation_error({"standard_conforming_strings"},
@@ -94,14 +153,26 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
                            "an ordinary character; turn it on (SET standard_conforming_strings = on, or in the "
                            "server's or role's settings); nothing was changed");
   options resolved = o;
+  resolved.pooling = detected_pooling(conn, o, cell(5));
   if (resolved.schema.empty()) resolved.schema = cell(0);
   if (resolved.schema.empty())
     throw config_error("the connection has no current schema (an empty search_path): set STRATA_SCHEMA (options.schema)");
   if (!create) return resolved;
   const D r = tables_of<D>(resolved);
-  if (cell(1) != "t") conn.execute(r.create_schema_sql());
-  if (cell(2) == "t" && cell(3) == "t") return resolved;
-  conn.execute(r.create_sql());
+  if (cell(1) == "t" && cell(2) == "t" && cell(3) == "t") return resolved;
+  // Through a pooler the caller holds no lock: the tables are created in a transaction that does.
+  if (pooled(resolved)) {
+    begin_locked_transaction(conn, resolved);
+    e = conn.query(D::existing_sql(), names);  // another runner may have created them meanwhile
+  }
+  try {
+    if (cell(1) != "t") conn.execute(r.create_schema_sql());
+    if (cell(2) != "t" || cell(3) != "t") conn.execute(r.create_sql());
+  } catch (...) {
+    if (pooled(resolved)) conn.execute(D::rollback_sql);
+    throw;
+  }
+  if (pooled(resolved)) conn.execute(D::commit_sql);
   if (cell(2) == "t") {
     warnings.push_back("the log table " + r.qualified(r.log) + " was missing and was created again: its earlier entries are lost");
     log(o, log_level::warning, warnings.back());

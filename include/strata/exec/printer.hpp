@@ -67,6 +67,10 @@ std::string print_program(const catalog& cat, const program& prog, const D& t, b
         case step_kind::drop_invalid_indexes:
           out << "-- (strata drops an INVALID index an interrupted or failed build of this revision left)\n";
           break;
+        case step_kind::begin_locked:
+          out << s.text << ";\n-- (through a connection pooler: strata takes its migration lock for this transaction, "
+              << "and skips the revision if another runner has done it meanwhile)\n";
+          break;
         case step_kind::check_indexes_valid:
           out << "-- (strata checks that the indexes this revision built are valid)\n";
           break;

@@ -27,6 +27,9 @@ enum class step_kind : std::uint8_t {
   wait_for_interrupted_run,  // a backend of the interrupted run may still work on the revision
   drop_invalid_indexes,      // INVALID indexes the revision's CREATE INDEX statements left
   check_indexes_valid,       // the indexes the revision built are valid
+  // Through a pooler: BEGIN, the migration lock for this transaction, and a look at whether
+  // another runner applied (or reverted) the unit's revisions meanwhile, which skips the unit.
+  begin_locked,
 };
 
 struct program_step {
@@ -99,7 +102,7 @@ inline bool may_change_settings(std::string_view s) {
   return true;
 }
 
-void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
+inline void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
   if ((up ? f.up : f.down) == body_kind::code) {
     u.steps.push_back({step_kind::code_body, {}, {}, k, 0});
     u.may_change_settings = true;
@@ -110,6 +113,12 @@ void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up)
     u.steps.push_back({step_kind::sql, std::string(s), {}, k, ++number});
     if (may_change_settings(s)) u.may_change_settings = true;
   });
+}
+
+// A transaction's first step: BEGIN; through a pooler, BEGIN with the migration lock.
+template <class D>
+program_step begin_step(std::size_t k, const options& o) {
+  return {pooled(o) ? step_kind::begin_locked : step_kind::sql, D::begin_sql, {}, k, 0};
 }
 
 inline std::vector<value> record_params(const catalog_entry& e) {
@@ -138,13 +147,13 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     program_unit u;
     u.up = up;
     u.revisions = p.steps;
-    u.steps.push_back({step_kind::sql, "BEGIN", {}, p.steps.front(), 0});
+    u.steps.push_back(detail::begin_step<D>(p.steps.front(), o));
     for (std::size_t k : p.steps) {
       detail::add_settings<D>(u, k, *cat.entries[k].facts, o, true, true);
       detail::add_body(u, k, *cat.entries[k].facts, up);
       detail::add_record(u, k, cat.entries[k], up, t);
     }
-    u.steps.push_back({step_kind::sql, "COMMIT", {}, p.steps.back(), 0, true});
+    u.steps.push_back({step_kind::sql, D::commit_sql, {}, p.steps.back(), 0, true});
     prog.units.push_back(std::move(u));
     return prog;
   }
@@ -156,11 +165,11 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     u.revisions = {k};
     u.transactional = f.transactional;
     if (f.transactional) {
-      u.steps.push_back({step_kind::sql, "BEGIN", {}, k, 0});
+      u.steps.push_back(detail::begin_step<D>(k, o));
       detail::add_settings<D>(u, k, f, o, true, false);
       detail::add_body(u, k, f, up);
       detail::add_record(u, k, e, up, t);
-      u.steps.push_back({step_kind::sql, "COMMIT", {}, k, 0, true});
+      u.steps.push_back({step_kind::sql, D::commit_sql, {}, k, 0, true});
     } else {
       // Outside a transaction: the history row says 'started' before the first statement, so that
       // an interrupted run is resumed by the next (README "Killed or interrupted runs").

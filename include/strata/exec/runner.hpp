@@ -20,6 +20,7 @@
 #include "../core/transaction.hpp"
 #include "dialect.hpp"
 #include "history.hpp"
+#include "lock.hpp"
 #include "program.hpp"
 #include "report.hpp"
 
@@ -28,7 +29,7 @@ namespace strata::detail {
 template <connection C>
 void rollback_quietly(C& conn) noexcept {
   try {
-    conn.execute("ROLLBACK");
+    conn.execute(dialect_for<C>::rollback_sql);
   } catch (...) {
   }
 }
@@ -36,7 +37,7 @@ void rollback_quietly(C& conn) noexcept {
 template <connection C>
 void commit(C& conn, std::string_view what) {
   try {
-    conn.execute("COMMIT");
+    conn.execute(dialect_for<C>::commit_sql);
   } catch (const connection_error& e) {
     throw state_unknown_error("the connection was lost while committing " + std::string(what) +
                               "; it may or may not be applied: the next run reads the history and does what is left (" +
@@ -144,10 +145,31 @@ void wait_for_interrupted_backend(C& conn, const catalog_entry& e, const history
   }
 }
 
-// One program unit, from step `from` on. A failure comes out as a migration_error naming the
-// revision (and statement), or a connection_error saying what became of the revision.
+// Through a pooler, under the transaction's lock: whether the unit's revisions are still to do
+// (false: another runner did them meanwhile). A part done is a history this run's plan no longer
+// fits: refused, the transaction rolled back.
 template <connection C>
-void run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t from, const history_view& h,
+bool still_to_do(C& conn, const catalog& cat, const program_unit& u, const options& o) {
+  std::vector<std::string> ids;
+  for (std::size_t k : u.revisions) ids.emplace_back(cat.entries[k].id);
+  using D = dialect_for<C>;
+  const rows r = conn.query(tables_of<D>(o).states_of_sql(), std::vector<value>{D::array(ids)});
+  const std::size_t done = static_cast<std::size_t>(std::count_if(r.begin(), r.end(), [&](const row& x) {
+    return u.up ? x.at(1) == value("applied") : true;
+  }));
+  const std::size_t finished = u.up ? done : ids.size() - done;
+  if (finished == 0) return true;
+  if (finished == ids.size()) return false;
+  throw target_error("another runner changed the history while this run waited for the migration lock (" +
+                     std::to_string(finished) + " of the " + std::to_string(ids.size()) +
+                     " revisions of this single transaction are done); nothing was changed: run again");
+}
+
+// One program unit, from step `from` on. A failure comes out as a migration_error naming the
+// revision (and statement), or a connection_error saying what became of the revision. False when
+// another runner did the unit meanwhile (through a pooler; nothing was run).
+template <connection C>
+bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t from, const history_view& h,
               const options& o, std::vector<step>& done) {
   using D = dialect_for<C>;
   std::size_t i = from;
@@ -178,6 +200,10 @@ void run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
     if (current == cat.size()) return;
     done.push_back({std::string(cat.entries[current].id), std::chrono::milliseconds(elapsed_ms(started))});
   };
+  // Through a pooler, the settings a migration changes are put back inside its transaction: after
+  // COMMIT the server session may be another client's.
+  session_settings settings_at_begin;
+  const bool settings_in_transaction = pooled(o) && u.may_change_settings;
   try {
     try {
       while (i < u.steps.size()) {
@@ -191,8 +217,19 @@ void run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
         }
         try {
           switch (s.kind) {
+            case step_kind::begin_locked:
+              begin_locked_transaction(conn, o);
+              if (!still_to_do(conn, cat, u, o)) {
+                rollback_quietly(conn);
+                log(o, log_level::info, "revision " + std::string(e.id) + " was " + (u.up ? "applied" : "reverted") +
+                                            " by another runner meanwhile");
+                return false;
+              }
+              if (settings_in_transaction) settings_at_begin = read_session_settings(conn);
+              break;
             case step_kind::sql: {
               if (s.commit) {
+                if (settings_in_transaction) restore_session_settings(conn, settings_at_begin, o);
                 commit(conn, "revision " + std::string(e.id));
                 break;
               }
@@ -257,6 +294,7 @@ void run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
         ++i;
       }
       finish_revision();
+      return true;
     } catch (...) {
       if (u.transactional) rollback_quietly(conn);
       throw;
@@ -309,8 +347,9 @@ template <connection C>
 void run_program(C& conn, const catalog& cat, const program& prog, const history_view& h, const options& o, report& r) {
   using D = dialect_for<C>;
   if (prog.units.empty()) return;
-  // The session's settings, read only when a unit may change them.
-  const bool watch_settings = std::any_of(prog.units.begin(), prog.units.end(), [](const program_unit& u) {
+  // The session's settings, read only when a unit may change them (through a pooler, each unit
+  // puts them back inside its own transaction instead).
+  const bool watch_settings = !pooled(o) && std::any_of(prog.units.begin(), prog.units.end(), [](const program_unit& u) {
     return u.may_change_settings || !u.session_settings.empty();
   });
   const session_settings before = watch_settings ? read_session_settings(conn) : session_settings{};
@@ -332,7 +371,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
     const auto deadline = std::chrono::steady_clock::now() + o.lock_retry_for;
     for (unsigned attempt = 1;; ++attempt) {
       try {
-        run_unit(conn, cat, u, from, h, o, done);
+        if (!run_unit(conn, cat, u, from, h, o, done)) done.clear();
         break;
       } catch (const migration_error& err) {
         const catalog_entry& e = *std::find_if(cat.entries.begin(), cat.entries.end(),
@@ -377,7 +416,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
         }
       }
     }
-    if (u.may_change_settings || !u.session_settings.empty()) restore_session_settings(conn, before, o);
+    if (watch_settings && (u.may_change_settings || !u.session_settings.empty())) restore_session_settings(conn, before, o);
     for (const step& s : done)
       log(o, log_level::info, std::string(u.up ? "applied " : "reverted ") + s.revision + " in " +
                                   std::to_string(s.duration.count()) + " ms");

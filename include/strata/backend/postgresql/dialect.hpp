@@ -82,11 +82,13 @@ struct dialect {
                                             "applied_at", "execution_ms", "applied_by", "state",            "started_pid"};
 
   // Before anything else of a run with work to do: the current schema, whether the schema, the
-  // history and the log exist, and standard_conforming_strings (the splitter reads '...' as
-  // PostgreSQL does with it on). $1 the quoted schema or '', $2 and $3 the qualified tables.
+  // history and the log exist, standard_conforming_strings (the splitter reads '...' as
+  // PostgreSQL does with it on), and the server process (a pooler gives the client another id).
+  // $1 the quoted schema or '', $2 and $3 the qualified tables.
   static std::string existing_sql() {
     return "SELECT coalesce(current_schema(), ''), $1 = '' OR to_regnamespace($1) IS NOT NULL, "
-           "to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL, current_setting('standard_conforming_strings')";
+           "to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL, current_setting('standard_conforming_strings'), "
+           "pg_backend_pid()::text";
   }
   std::string create_schema_sql() const { return "CREATE SCHEMA " + quote_identifier(schema); }
 
@@ -141,6 +143,12 @@ struct dialect {
       hex += buf;
     }
     return hex;
+  }
+
+  // Which of the given revisions ($1, text[]) the history holds, and in which state: read under
+  // the transaction's lock, after another runner may have applied or reverted them.
+  std::string states_of_sql() const {
+    return "SELECT revision, state FROM " + qualified(history) + " WHERE revision = ANY($1::text[])";
   }
 
   // When the history is missing: whether the log has entries (a dropped history).
@@ -216,6 +224,11 @@ struct dialect {
   }
   static std::string try_lock_sql() { return "SELECT pg_try_advisory_lock(" + lock_key_sql() + ")"; }
   static std::string unlock_sql() { return "SELECT pg_advisory_unlock(" + lock_key_sql() + ")"; }
+  // The same lock for one transaction (through a pooler): released by COMMIT or ROLLBACK.
+  static std::string try_transaction_lock_sql() { return "SELECT pg_try_advisory_xact_lock(" + lock_key_sql() + ")"; }
+  static constexpr const char* begin_sql = "BEGIN";
+  static constexpr const char* commit_sql = "COMMIT";
+  static constexpr const char* rollback_sql = "ROLLBACK";
   static bool lock_taken(std::string_view cell) { return cell == "t"; }
   // Who holds the lock: pid, application, connected since, state, client. Same parameters.
   static std::string lock_holder_sql() {
