@@ -133,6 +133,14 @@ TEST(PgCli, SchemaDriftIsFoundAgainstTheFileSchemaWrote) {
   r = cli(db, {"schema", "--check", file});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("schema matches " + file));
+  {  // the file as an editor that strips trailing blanks saves it: still a match
+    std::ifstream in(file);
+    std::ofstream stripped(file + ".stripped");
+    for (std::string line; std::getline(in, line);) stripped << line.substr(0, line.find_last_not_of(" \t") + 1) << "\n";
+  }
+  r = cli(db, {"schema", "--check", file + ".stripped"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  std::remove((file + ".stripped").c_str());
 
   // By hand on the live database: a column added, an index dropped, a default changed.
   db.run("ALTER TABLE users ADD COLUMN nickname text; DROP INDEX users_created_at_idx;"
@@ -148,6 +156,12 @@ TEST(PgCli, SchemaDriftIsFoundAgainstTheFileSchemaWrote) {
   r = cli(db, {"schema", "--check", file + ".missing"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("cannot read schema file"));
+  {
+    std::ofstream(file) << "";
+  }
+  r = cli(db, {"schema", "--check", file});  // emptied by mistake: no list of every object as missing
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr(file + " is not a snapshot"));
   std::remove(file.c_str());
 }
 

@@ -354,6 +354,11 @@ int main(int argc, const char* const* argv, io streams = {}) {
     if (!in) return fail(usage_error, "strata.usage", "cannot read schema file " + drift_file);
     std::ostringstream text;
     text << in.rdbuf();
+    // Compared with an empty or unrelated file, every object would be a difference.
+    if (!schema_snapshot::is_snapshot_text(text.str()))
+      return fail(usage_error, "strata.usage",
+                  drift_file + " is not a snapshot: `schema` writes one, starting with the line \"" +
+                      std::string(schema_snapshot::header.substr(0, schema_snapshot::header.find(':'))) + ": ...\"");
     try {
       expected_schema = schema_snapshot::parse(text.str());
     } catch (const config_error& e) {

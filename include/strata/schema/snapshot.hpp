@@ -29,20 +29,34 @@ class schema_snapshot {
   bool empty() const noexcept { return objects_.empty(); }
   friend bool operator==(const schema_snapshot&, const schema_snapshot&) = default;
 
-  // One line per object, sorted: "<object>: <definition>", line breaks in a definition escaped.
+  // One line per object, sorted: "<object>: <definition>" ("<object>:" when the definition is
+  // empty), line breaks in a definition escaped. No line ends in a blank: editors strip those
+  // from a committed file, so a definition's last blank is written escaped.
   std::string text() const {
     std::string out = std::string(header);
     for (const auto& [object, definition] : objects_) {
       out += object;
-      out += ": ";
-      out += escaped(definition);
+      out += ':';
+      if (!definition.empty()) {
+        out += ' ';
+        out += escaped(definition);
+      }
       out += '\n';
     }
     return out;
   }
 
-  // The text back (lines starting with "--" and blank lines are skipped). Throws
-  // strata::config_error naming the first line that is not "<object>: <definition>".
+  // Whether `text` is what text() writes: it starts with the header (after a byte order mark or
+  // blank lines, which editors may add). An empty file or a file of another kind is not a snapshot.
+  static bool is_snapshot_text(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    return first != std::string_view::npos && text.substr(first).starts_with(header.substr(0, header.find(':')));
+  }
+
+  // The text back (lines starting with "--" and blank lines are skipped; "<object>:" and
+  // "<object>: " both read as an empty definition). Throws strata::config_error naming the first
+  // line that is not "<object>: <definition>".
   static schema_snapshot parse(std::string_view text) {
     objects_type objects;
     std::size_t line_number = 0;
@@ -57,7 +71,8 @@ class schema_snapshot {
       if (colon == std::string_view::npos)
         throw config_error("schema snapshot line " + std::to_string(line_number) +
                            " is not '<object>: <definition>'");
-      objects.emplace(std::string(line.substr(0, colon)), unescaped(line.substr(colon + 2)));
+      const std::string_view definition = line.substr(std::min(colon + 2, line.size()));
+      objects.emplace(std::string(line.substr(0, colon)), unescaped(definition));
     }
     return schema_snapshot(std::move(objects));
   }
@@ -85,6 +100,12 @@ class schema_snapshot {
       else if (c == '\r') out += "\\r";
       else out += c;
     }
+    // Only the last character can leave a blank at the end of the line: escaped if it is one.
+    if (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
+      const char blank = out.back();
+      out.pop_back();
+      out += blank == ' ' ? "\\s" : "\\t";
+    }
     return out;
   }
   static std::string unescaped(std::string_view s) {
@@ -93,7 +114,7 @@ class schema_snapshot {
     for (std::size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '\\' && i + 1 < s.size()) {
         const char next = s[++i];
-        out += next == 'n' ? '\n' : next == 'r' ? '\r' : next;
+        out += next == 'n' ? '\n' : next == 'r' ? '\r' : next == 's' ? ' ' : next == 't' ? '\t' : next;
       } else {
         out += s[i];
       }

@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include <strata/cli.hpp>
@@ -145,6 +147,34 @@ TEST(Cli, TargetsAndLevelsComeFromTheEnvironmentToo) {
   r = run({"upgrade", "+x"}, {{"DATABASE_URL", refused}});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("strata.usage: upgrade target '+x' is not a revision, or +N"));
+}
+
+// A file for `schema --check`, removed again at the end of the test.
+struct schema_file {
+  std::string path;
+  explicit schema_file(const std::string& name, const std::string& text) : path(::testing::TempDir() + "/" + name) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  ~schema_file() { std::remove(path.c_str()); }
+};
+
+TEST(Cli, ASnapshotWhoseTrailingBlanksAnEditorStrippedIsRead) {
+  // As `schema` wrote it before, then saved by an editor that strips trailing blanks.
+  const schema_file stripped("strata_stripped_schema.txt", std::string(strata::schema_snapshot::header) +
+                                                               "column accounts.id: bigint not null\ntable accounts:\n");
+  const auto r = run({"schema", "--check", stripped.path.c_str()}, {{"DATABASE_URL", refused}});
+  EXPECT_EQ(r.code, 4) << r.err;  // read, then the database was tried
+  EXPECT_THAT(r.err, HasSubstr("strata.connection_failed"));
+}
+
+TEST(Cli, AFileThatIsNotASnapshotIsAUsageError) {
+  for (const std::string& text : {std::string(), std::string("name: app\nversion: 3\nowner: team\n")}) {
+    const schema_file foreign("strata_foreign_schema.txt", text);
+    const auto r = run({"schema", "--check", foreign.path.c_str()}, {{"DATABASE_URL", refused}});
+    EXPECT_EQ(r.code, 2) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("strata.usage: " + foreign.path + " is not a snapshot: `schema` writes one"));
+    EXPECT_THAT(r.out, Not(HasSubstr("difference")));
+  }
 }
 
 struct drops_column : strata::migration<"0003_drops", "0002_second"> {

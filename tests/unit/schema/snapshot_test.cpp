@@ -2,6 +2,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <strata/schema/snapshot.hpp>
 
 namespace {
@@ -38,6 +40,39 @@ TEST(SchemaSnapshot, ParsingToleratesCarriageReturnsAndCommentsAndNamesABadLine)
   } catch (const strata::config_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("line 2"));
   }
+}
+
+TEST(SchemaSnapshot, NoLineEndsInABlankSoAnEditorStrippingThemChangesNothing) {
+  const schema_snapshot s = snapshot({{"table accounts", ""},
+                                      {"column accounts.pad", "character(3) default 'a '::bpchar "},
+                                      {"function f()", "SELECT 1\t"},
+                                      {"column accounts.note", "text default '\\ '::text"}});
+  const std::string text = s.text();
+  EXPECT_THAT(text, HasSubstr("\ntable accounts:\n"));
+  std::string stripped;  // what an editor saves: every line without its trailing blanks
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_FALSE(line.ends_with(' ') || line.ends_with('\t')) << "'" << line << "'";
+    stripped += line.substr(0, line.find_last_not_of(" \t") + 1) + "\n";
+  }
+  EXPECT_EQ(stripped, text);
+  EXPECT_EQ(schema_snapshot::parse(text), s);
+}
+
+TEST(SchemaSnapshot, AnEmptyDefinitionReadsWithOrWithoutTheBlankAfterTheColon) {
+  const schema_snapshot expected = snapshot({{"table accounts", ""}, {"schema billing", ""}});
+  EXPECT_EQ(schema_snapshot::parse("table accounts: \nschema billing: \n"), expected);  // as written before
+  EXPECT_EQ(schema_snapshot::parse("table accounts:\nschema billing:\n"), expected);
+}
+
+TEST(SchemaSnapshot, OnlyTextStartingWithTheHeaderIsASnapshot) {
+  EXPECT_TRUE(schema_snapshot::is_snapshot_text(sample().text()));
+  EXPECT_TRUE(schema_snapshot::is_snapshot_text(schema_snapshot().text()));  // an empty schema
+  EXPECT_TRUE(schema_snapshot::is_snapshot_text("\xEF\xBB\xBF\r\n" + sample().text()));
+  EXPECT_FALSE(schema_snapshot::is_snapshot_text(""));
+  EXPECT_FALSE(schema_snapshot::is_snapshot_text("\n  \n"));
+  EXPECT_FALSE(schema_snapshot::is_snapshot_text("name: app\nversion: 3\n"));
+  EXPECT_FALSE(schema_snapshot::is_snapshot_text("-- a comment\ncolumn users.email: text\n"));
 }
 
 TEST(SchemaSnapshot, DifferencesAreNamedInWords) {
