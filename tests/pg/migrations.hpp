@@ -43,6 +43,23 @@ struct audit_index : strata::migration<"0006_audit_index", "0005_slowish"> {
 };
 using race = strata::registry<users, names, email_index, orders, slowish, audit_index>;
 
+// For runners through a pooler in transaction mode: transactional revisions only; one changes a
+// session-level setting inside its transaction, one has its own lock_timeout (SET LOCAL).
+struct pooled_orders : strata::migration<"0003_orders", "0002_names"> {
+  static constexpr strata::sql up{"CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint REFERENCES users (id))"};
+  static constexpr strata::sql down{"DROP TABLE orders"};
+};
+struct pooled_setting : strata::migration<"0004_setting", "0003_orders"> {
+  static constexpr auto lock_timeout = std::chrono::milliseconds{4321};
+  static constexpr strata::sql up{"SET work_mem = '7MB'; SELECT pg_sleep(0.2); CREATE TABLE audit (at timestamptz DEFAULT now())"};
+  static constexpr strata::sql down{"DROP TABLE audit"};
+};
+struct pooled_last : strata::migration<"0005_last", "0004_setting"> {
+  static constexpr strata::sql up{"CREATE TABLE last_one (x int)"};
+  static constexpr strata::sql down{"DROP TABLE last_one"};
+};
+using pooled = strata::registry<users, names, pooled_orders, pooled_setting, pooled_last>;
+
 // For the SIGKILL test: a migration that takes a while.
 struct slow : strata::migration<"0005_slow", "0004_orders"> {
   static constexpr strata::sql up{"CREATE TABLE slow_marker (x int); SELECT pg_sleep(3); INSERT INTO slow_marker VALUES (1)"};

@@ -9,7 +9,7 @@
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: strata_pg_runner race|killable|resumable URL\n");
+    std::fprintf(stderr, "usage: strata_pg_runner race|pooled|killable|resumable URL\n");
     return 2;
   }
   try {
@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
     const strata::options o{.lock_timeout = std::chrono::seconds(60)};
     namespace sets = strata::testing::sets;
     const strata::report r = std::strcmp(argv[1], "race") == 0        ? strata::upgrade<sets::race>(db, o)
+                             : std::strcmp(argv[1], "pooled") == 0    ? strata::upgrade<sets::pooled>(db, o)
                              : std::strcmp(argv[1], "resumable") == 0 ? strata::upgrade<sets::resumable>(db, o)
                                                                       : strata::upgrade<sets::killable>(db, o);
     std::cout << r << std::endl;

@@ -146,6 +146,9 @@ class connection {
     }
   }
 
+  // The server process id libpq was given at connection start (a pooler gives its own).
+  long long backend_pid() const { return conn_->backendpid(); }
+
   pqxx::connection_base& native() noexcept { return *conn_; }
 
  private:
@@ -154,5 +157,6 @@ class connection {
 };
 
 static_assert(strata::batch_connection<connection>);
+static_assert(strata::reports_backend_pid<connection>);
 
 }  // namespace strata::pq

@@ -1,0 +1,164 @@
+// Through a real PgBouncer in transaction pooling mode (3 server connections), started by the
+// `pgbouncer` fixture in front of the suite's server (README "Through a connection pooler").
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <pqxx/pqxx>
+#include <strata/pq.hpp>
+
+#include "migrations.hpp"
+#include "pg_support.hpp"
+
+extern char** environ;
+#include "../support/thrown.hpp"
+
+namespace {
+
+using namespace strata::testing;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// The suite's server as PgBouncer serves it.
+std::string pooler_server_url() {
+  std::ifstream in(STRATA_POOLER_URL_FILE);
+  std::string url;
+  if (!std::getline(in, url) || url.empty()) throw std::runtime_error("no PgBouncer: run through ctest (fixture pgbouncer)");
+  return url;
+}
+
+// A database of the suite's server, reached directly (to look) and through PgBouncer (to migrate).
+struct pooled_database : scratch_database {
+  pooled_database() : scratch_database("pooled") {}
+  std::string pooled_url() const { return strata::pq::with_database(pooler_server_url(), name()); }
+};
+
+// Forwards to a strata::pq::connection and counts round trips.
+struct counting_connection {
+  strata::pq::connection& inner;
+  int round_trips = 0;
+  void execute(std::string_view text) {
+    ++round_trips;
+    inner.execute(text);
+  }
+  strata::rows query(std::string_view text, std::span<const strata::value> params) {
+    ++round_trips;
+    return inner.query(text, params);
+  }
+  void execute_batch(std::span<const std::string_view> statements) {
+    ++round_trips;
+    inner.execute_batch(statements);
+  }
+  long long backend_pid() const { return inner.backend_pid(); }
+};
+
+pid_t spawn_runner(const std::string& set, const std::string& url) {
+  pid_t pid = 0;
+  std::string runner = STRATA_PG_RUNNER;
+  std::vector<char*> argv{runner.data(), const_cast<char*>(set.c_str()), const_cast<char*>(url.c_str()), nullptr};
+  if (posix_spawn(&pid, runner.c_str(), nullptr, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn");
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The session settings of every server connection PgBouncer holds for the database: as many
+// clients as it has server connections, each in a transaction at once, so that each holds one.
+std::vector<std::string> settings_left_on_server_connections(const std::string& pooled_url) {
+  std::vector<std::unique_ptr<pqxx::connection>> clients;
+  std::vector<std::unique_ptr<pqxx::work>> open;
+  std::vector<std::string> found;
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(std::make_unique<pqxx::connection>(pooled_url));
+    open.push_back(std::make_unique<pqxx::work>(*clients.back()));
+    // what a client of PgBouncer may find that it did not set itself (PgBouncer's own tracked
+    // parameters excepted)
+    for (const auto& r : open.back()->exec(
+             "SELECT name || '=' || setting FROM pg_settings WHERE source = 'session' AND name NOT IN "
+             "('client_encoding', 'DateStyle', 'TimeZone', 'standard_conforming_strings', 'application_name')"))
+      found.push_back(r[0].c_str());
+  }
+  return found;
+}
+
+TEST(PgPooler, EightReplicasApplyEveryRevisionOnceAndLeaveNothingBehind) {
+  pooled_database db;
+  std::vector<pid_t> runners;
+  for (int i = 0; i < 8; ++i) runners.push_back(spawn_runner("pooled", db.pooled_url()));
+  std::vector<int> codes;
+  for (pid_t pid : runners) codes.push_back(wait_exit(pid));
+  EXPECT_EQ(codes, std::vector<int>(8, 0));
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 5);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'upgrade'"), 5);
+  EXPECT_EQ(db.count("SELECT revision FROM strata_log WHERE action = 'upgrade' GROUP BY revision HAVING count(*) = 1"), 5);
+  EXPECT_EQ(db.count("SELECT 1 FROM users"), 2);  // the first revision's rows, inserted once
+  // no advisory lock held by any session of the server, and no setting left on a pooled session
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"), 0);
+  EXPECT_THAT(settings_left_on_server_connections(db.pooled_url()), IsEmpty());
+}
+
+TEST(PgPooler, DetectsThePoolerAndTheNoOpStartUpIsOneRoundTrip) {
+  pooled_database db;
+  std::vector<std::string> logged;
+  const strata::options o{.log = [&](strata::log_level, std::string_view m) { logged.emplace_back(m); }};
+  {
+    strata::pq::connection conn{db.pooled_url()};
+    EXPECT_EQ(strata::upgrade<sets::pooled>(conn, o).applied.size(), 5u);
+  }
+  EXPECT_THAT(logged, ::testing::Contains(HasSubstr("goes through a connection pooler")));
+  strata::pq::connection conn{db.pooled_url()};
+  counting_connection counted{conn};
+  const strata::report r = strata::upgrade<sets::pooled>(counted, o);
+  EXPECT_TRUE(r.applied.empty());
+  EXPECT_EQ(counted.round_trips, 1);
+  EXPECT_THAT(settings_left_on_server_connections(db.pooled_url()), IsEmpty());
+}
+
+TEST(PgPooler, ADirectConnectionIsNotTakenForAPooler) {
+  pooled_database db;
+  std::vector<std::string> logged;
+  const strata::options o{.log = [&](strata::log_level, std::string_view m) { logged.emplace_back(m); }};
+  strata::pq::connection conn{db.url()};
+  EXPECT_EQ(strata::upgrade<sets::pooled>(conn, o).applied.size(), 5u);
+  for (const auto& line : logged) EXPECT_THAT(line, ::testing::Not(HasSubstr("pooler")));
+}
+
+TEST(PgPooler, ANonTransactionalRevisionIsRefusedBeforeAnythingRuns) {
+  pooled_database db;
+  strata::pq::connection conn{db.pooled_url()};
+  const auto e = thrown<strata::target_error>([&] { strata::upgrade<sets::basic>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("revision 0003_email_index is not transactional"));
+  EXPECT_THAT(e->what(), HasSubstr("connection pooler"));
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE schemaname = 'public'"), 0);  // not even strata's tables
+}
+
+TEST(PgPooler, StampDowngradeAndRepairTakeTheLockPerTransaction) {
+  pooled_database db;
+  strata::pq::connection conn{db.pooled_url()};
+  strata::stamp<sets::pooled>(conn, "0002_names");
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 2);
+  db.run("CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, name text)");
+  EXPECT_EQ(strata::upgrade<sets::pooled>(conn).applied.size(), 3u);
+  EXPECT_EQ(strata::downgrade<sets::pooled>(conn, {.target = "0002_names"}).reverted.size(), 3u);
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename IN ('orders', 'audit', 'last_one')"), 0);
+  db.run("UPDATE strata_history SET checksum = 'edited' WHERE revision = '0001_users'");
+  EXPECT_EQ(strata::repair<sets::pooled>(conn).repaired, std::vector<std::string>{"0001_users"});
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"), 0);
+  EXPECT_THAT(settings_left_on_server_connections(db.pooled_url()), IsEmpty());
+}
+
+}  // namespace
