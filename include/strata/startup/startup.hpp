@@ -3,10 +3,12 @@
 // log every step without secrets. Blocking (migrate_on_startup) or in the background
 // (migrate_async).
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -44,17 +46,37 @@ inline log_sink guarded_sink(log_sink sink, secret_filter secrets) {
   };
 }
 
+namespace detail {
+
+// "4 attempts over 5.0 s"
+inline std::string attempts_over(unsigned attempts, std::chrono::steady_clock::duration spent) {
+  const auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(spent).count() / 100;
+  return std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts") + " over " + std::to_string(tenths / 10) +
+         "." + std::to_string(tenths % 10) + " s";
+}
+
+// The message of a strata error without its code ("strata.connection_failed: "), to throw it
+// again with more said.
+inline std::string message_of(const error& e) {
+  const std::string_view what = e.what(), code = code_name(e.code());
+  return std::string(what.starts_with(code) ? what.substr(std::min(code.size() + 2, what.size())) : what);
+}
+
+}  // namespace detail
+
 // Runs `work(connection&)` on a fresh connection, retrying connection failures that waiting can
-// heal, with exponential backoff and full jitter, until cfg.retry_for has passed. Errors that
-// waiting cannot heal (authentication, unknown database or role, malformed URL, SQL errors,
-// validation) are thrown at once.
+// heal, with exponential backoff and full jitter, until cfg.retry_for has passed: a wait is cut
+// short at the deadline, so the last attempt is made there, and the error of that attempt says it
+// was the last. Errors that waiting cannot heal (authentication, unknown database or role,
+// malformed URL, SQL errors, validation) are thrown at once.
 template <class Work, class Connect>
 auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
   const secret_filter secrets = pq::secrets_of(cfg.database_url);
   const log_sink log = guarded_sink(cfg.sink(), secrets);
   detail::retry_clock clock(cfg);
   const std::string shown = secrets(redact_url(cfg.database_url));
-  const auto deadline = clock.now() + cfg.retry_for;
+  const auto started = clock.now();
+  const auto deadline = started + cfg.retry_for;
   for (unsigned attempt = 0;; ++attempt) {
     try {
       log(attempt == 0 ? log_level::info : log_level::debug,
@@ -62,8 +84,15 @@ auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
       auto conn = connect(cfg.database_url);
       return work(conn);
     } catch (const connection_error& e) {
-      const auto delay = cfg.backoff.delay(attempt, clock.random_unit());
-      if (!e.retryable() || clock.now() + delay > deadline) throw;  // the caller reports it
+      if (!e.retryable()) throw;  // the caller reports it
+      const auto now = clock.now();
+      if (now >= deadline) {
+        if (cfg.retry_for <= std::chrono::milliseconds::zero()) throw;  // one attempt was asked for
+        throw connection_error(
+            detail::message_of(e) + " (the last of " + detail::attempts_over(attempt + 1, now - started) + ")", true);
+      }
+      const auto delay = std::min(cfg.backoff.delay(attempt, clock.random_unit()),
+                                  std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
       log(log_level::warning, "attempt " + std::to_string(attempt + 1) + " failed: " + e.what() + "; retrying in " +
                                   std::to_string(delay.count()) + " ms");
       clock.sleep(delay);

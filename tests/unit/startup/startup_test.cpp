@@ -141,6 +141,111 @@ TEST(Retries, StopAtTheDeadline) {
   EXPECT_GE(attempts, 4);
 }
 
+// Every attempt refused; the lines logged and what was thrown.
+struct refused_run {
+  int attempts = 0;
+  std::vector<std::string> lines;
+  std::string error;
+};
+
+refused_run refused_until_the_deadline(strata::startup_config c, fake_time& t,
+                                       std::chrono::milliseconds each_attempt_takes = std::chrono::milliseconds(0)) {
+  refused_run run;
+  c.log = [&](strata::log_level, std::string_view line) { run.lines.emplace_back(line); };
+  try {
+    strata::with_retries(
+        c,
+        [&](const std::string&) -> fake_conn {
+          ++run.attempts;
+          t.now += each_attempt_takes;
+          throw strata::connection_error("Connection refused", true);
+        },
+        [](fake_conn&) { return 0; });
+    ADD_FAILURE() << "connected";
+  } catch (const strata::connection_error& e) {
+    EXPECT_TRUE(e.retryable());
+    run.error = e.what();
+  }
+  return run;
+}
+
+long long total(const std::vector<long long>& slept) {
+  long long sum = 0;
+  for (auto s : slept) sum += s;
+  return sum;
+}
+
+TEST(Retries, TheWholeBudgetIsSpentAndTheLastAttemptIsMadeAtTheDeadline) {
+  for (const int seconds : {5, 30}) {
+    strata::startup_config c;
+    c.retry_for = std::chrono::seconds(seconds);
+    fake_time t;
+    t.install(c);
+    c.random_unit = [] { return 0.999; };  // the longest waits: one would overshoot the deadline
+    const auto started = t.now;
+    const refused_run run = refused_until_the_deadline(c, t);
+    EXPECT_EQ(total(t.slept), seconds * 1000) << seconds;  // the last wait cut short at the deadline
+    EXPECT_EQ(t.now - started, c.retry_for);
+    EXPECT_EQ(run.attempts, static_cast<int>(t.slept.size()) + 1);
+    EXPECT_THAT(run.error, HasSubstr("strata.connection_failed: Connection refused (the last of " +
+                                     std::to_string(run.attempts) + " attempts over " + std::to_string(seconds) + ".0 s)"));
+  }
+}
+
+TEST(Retries, WhatIsLoggedAndThrownAccountsForEveryAttempt) {
+  // At the default level: a warning per failed attempt that is retried, and the error of the
+  // last attempt, which says it was the last.
+  strata::startup_config c;
+  c.retry_for = std::chrono::seconds(5);
+  fake_time t;
+  t.install(c);
+  std::vector<std::string> shown;
+  c.log = [&](strata::log_level level, std::string_view line) {
+    if (level >= strata::log_level::info) shown.emplace_back(line);
+  };
+  int attempts = 0;
+  std::string error;
+  try {
+    strata::with_retries(
+        c, [&](const std::string&) -> fake_conn { ++attempts; throw strata::connection_error("Connection refused", true); },
+        [](fake_conn&) { return 0; });
+  } catch (const strata::connection_error& e) {
+    error = e.what();
+  }
+  ASSERT_GE(attempts, 3);
+  ASSERT_EQ(shown.size(), static_cast<std::size_t>(attempts));  // connecting, then one line per retried failure
+  for (int k = 1; k < attempts; ++k) {
+    EXPECT_THAT(shown[static_cast<std::size_t>(k)], HasSubstr("attempt " + std::to_string(k) + " failed"));
+    EXPECT_THAT(shown[static_cast<std::size_t>(k)], HasSubstr("retrying in"));
+  }
+  EXPECT_THAT(error, HasSubstr("the last of " + std::to_string(attempts) + " attempts"));
+}
+
+TEST(Retries, SlowAttemptsCountAgainstTheBudget) {
+  // Each refusal takes 2 s (a connect timeout): attempts at 0, 2.1 and 4.3 s; the third fails at
+  // 6.3 s, past the 5 s deadline, and is the last.
+  strata::startup_config c;
+  c.retry_for = std::chrono::seconds(5);
+  fake_time t;
+  t.install(c);
+  const refused_run run = refused_until_the_deadline(c, t, std::chrono::seconds(2));
+  EXPECT_EQ(run.attempts, 3);
+  EXPECT_THAT(t.slept, ::testing::ElementsAre(100, 200));
+  EXPECT_THAT(run.error, HasSubstr("(the last of 3 attempts over 6.3 s)"));
+}
+
+TEST(Retries, NoRetryBudgetMeansOneAttemptAndTheErrorAsItCame) {
+  strata::startup_config c;
+  c.retry_for = std::chrono::milliseconds(0);
+  fake_time t;
+  t.install(c);
+  const refused_run run = refused_until_the_deadline(c, t);
+  EXPECT_EQ(run.attempts, 1);
+  EXPECT_TRUE(t.slept.empty());
+  EXPECT_EQ(run.error, "strata.connection_failed: Connection refused");
+  for (const auto& l : run.lines) EXPECT_THAT(l, Not(HasSubstr("retrying")));
+}
+
 TEST(Retries, FailuresThatWaitingCannotHealFailAtOnce) {
   strata::startup_config c;
   fake_time t;
