@@ -3,6 +3,7 @@
 // history reads and lock attempts from its fields, and fails a chosen statement.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -25,10 +26,18 @@ struct fake_connection {
   std::string fail_on;  // a statement (exact text) that fails with SQLSTATE fail_state
   std::string fail_state = "42P01";
   bool lose_connection_on_commit = false;
+  std::vector<std::string> applied_meanwhile;  // recorded by "another runner" when strata takes a transaction's lock
+  std::map<std::string, std::string> session;  // settings set at session level (SET, set_config, RESET)
   std::string lose_connection_on;  // a statement (exact text) during which the connection drops
 
   void execute(std::string_view text) {
     calls.push_back({std::string(text), {}});
+    if (text.starts_with("SET ") && !text.starts_with("SET LOCAL ")) {  // SET name = value
+      const std::string s(text.substr(4));
+      const auto eq = s.find(" = ");
+      if (eq != std::string::npos) session[s.substr(0, eq)] = s.substr(eq + 3);
+    }
+    if (text.starts_with("RESET ")) session.erase(std::string(text.substr(6)));
     if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
     if (lose_connection_on_commit && text == "COMMIT") throw connection_error("connection lost", true);
     if (!lose_connection_on.empty() && text == lose_connection_on) throw connection_error("connection lost", true);
@@ -37,6 +46,12 @@ struct fake_connection {
   rows query(std::string_view text, std::span<const value> params) {
     calls.push_back({std::string(text), std::vector<value>(params.begin(), params.end())});
     if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
+    if (text.starts_with("SELECT revision, state FROM")) {  // the states of the revisions in $1 ({"a","b"})
+      rows out;
+      for (const row& r : history ? *history : rows{})
+        if (params[0]->find('"' + r[0].value_or("") + '"') != std::string::npos) out.push_back({r[0], r[6]});
+      return out;
+    }
     if (text.starts_with("SELECT count(*)::text, coalesce(md5(")) {  // the history's count and digest
       if (!history) throw database_error("ERROR:  relation \"strata_history\" does not exist", "42P01", std::string(text));
       std::vector<std::pair<std::string_view, std::string>> applied;
@@ -53,8 +68,22 @@ struct fake_connection {
       return *history;
     }
     if (text.find("pg_try_advisory_lock") != std::string_view::npos) return {{value(lock_available ? "t" : "f")}};
-    if (text.starts_with("SELECT coalesce(current_schema(), '')"))  // the schema; which of it, history, log exist
-      return {{value("public"), value("t"), value(history ? "t" : "f"), value(history ? "t" : "f"), value("on")}};
+    if (text.find("pg_try_advisory_xact_lock") != std::string_view::npos) {
+      for (const auto& id : applied_meanwhile) {
+        if (!history) history = rows{};
+        history->push_back(history_row_of(value(id), "", "applied"));
+      }
+      applied_meanwhile.clear();
+      return {{value(lock_available ? "t" : "f")}};
+    }
+    if (text.starts_with("SELECT name, setting FROM pg_settings")) {
+      rows out;
+      for (const auto& [name, setting] : session) out.push_back({value(name), value(setting)});
+      return out;
+    }
+    if (text.starts_with("SELECT set_config($1, $2, false)")) session[params[0].value_or("")] = params[1].value_or("");
+    if (text.starts_with("SELECT coalesce(current_schema(), '')"))  // the schema; which of it, history, log exist; the server process
+      return {{value("public"), value("t"), value(history ? "t" : "f"), value(history ? "t" : "f"), value("on"), value("4242")}};
     if (text.find("FROM \"strata_log\"") != std::string_view::npos && text.starts_with("SELECT count(*)"))
       return {{value("0")}};
     if (text.starts_with("WITH h AS (INSERT")) {  // keep the history in step, like the database would
@@ -101,6 +130,13 @@ struct batching_fake_connection : fake_connection {
   }
 };
 static_assert(batch_connection<batching_fake_connection>);
+
+// Reached through a pooler: the server process (4242) is not the one the connection was given.
+struct pooled_fake_connection : fake_connection {
+  long long backend_pid() const { return 17; }
+};
+static_assert(reports_backend_pid<pooled_fake_connection>);
+static_assert(!reports_backend_pid<fake_connection>);
 static_assert(!batch_connection<fake_connection>);
 
 inline row history_row(std::string revision, std::string checksum, std::string state = "applied") {

@@ -560,4 +560,78 @@ TEST(Program, TheRunWideLockTimeoutIsNotForConcurrentWork) {
   EXPECT_TRUE(db.sent("SET lock_timeout = '3000ms'"));  // its own member still applies
 }
 
+// --- through a pooler in transaction mode ------------------------------------------------------
+using transactional_app = strata::registry<backfill, add_name, create_users>;
+
+struct sets_search_path : strata::migration<"0004_path", "0003_backfill"> {
+  static constexpr strata::sql up{"SET search_path = elsewhere"};
+  static constexpr strata::sql down{"SELECT 1"};
+};
+using app_that_sets = strata::registry<backfill, add_name, create_users, sets_search_path>;
+
+std::size_t position_of(const std::vector<std::string>& texts, std::string_view needle, std::size_t from = 0) {
+  for (std::size_t i = from; i < texts.size(); ++i)
+    if (texts[i].find(needle) != std::string::npos) return i;
+  return texts.size();
+}
+
+TEST(Pooled, EachTransactionTakesTheLockRightAfterBeginAndNoSessionLockIsTaken) {
+  strata::testing::pooled_fake_connection db;
+  const strata::report r = strata::upgrade<transactional_app>(db);
+  EXPECT_EQ(r.applied.size(), 3u);
+  EXPECT_FALSE(db.sent("pg_try_advisory_lock("));
+  EXPECT_FALSE(db.sent("pg_advisory_unlock"));
+  const auto texts = db.texts();
+  std::size_t locks = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    if (texts[i].find("pg_try_advisory_xact_lock") != std::string::npos) {
+      ++locks;
+      ASSERT_GT(i, 0u);
+      EXPECT_EQ(texts[i - 1], "BEGIN");
+    }
+  EXPECT_EQ(locks, 4u);  // the history tables' creation, then each revision
+}
+
+TEST(Pooled, ARevisionAnotherRunnerAppliedMeanwhileIsSkipped) {
+  strata::testing::pooled_fake_connection db;
+  db.history = strata::rows{};
+  db.applied_meanwhile = {"0001_users"};
+  const strata::report r = strata::upgrade<transactional_app>(db);
+  ASSERT_EQ(r.applied.size(), 2u);
+  EXPECT_EQ(r.applied[0].revision, "0002_name");
+  EXPECT_FALSE(db.sent("CREATE TABLE users"));
+  EXPECT_TRUE(db.sent("ROLLBACK"));
+}
+
+TEST(Pooled, ASettingAMigrationChangesIsPutBackBeforeItsCommit) {
+  strata::testing::pooled_fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
+                            history_row("0003_backfill", checksum_of("0003_backfill"))};
+  strata::upgrade<app_that_sets>(db);
+  const auto texts = db.texts();
+  const std::size_t set = position_of(texts, "SET search_path = elsewhere");
+  const std::size_t reset = position_of(texts, "RESET search_path", set);
+  const std::size_t commit = position_of(texts, "COMMIT", set);
+  EXPECT_LT(set, texts.size());
+  EXPECT_LT(reset, commit);  // inside the transaction: after COMMIT the server session may be another client's
+  EXPECT_TRUE(db.session.empty());
+}
+
+TEST(Pooled, ANonTransactionalRevisionIsRefusedBeforeAnythingIsWritten) {
+  strata::testing::pooled_fake_connection db;
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("revision 0004_index is not transactional"));
+  EXPECT_THAT(e->what(), HasSubstr("connection pooler"));
+  EXPECT_FALSE(db.sent("CREATE TABLE"));
+  EXPECT_FALSE(db.sent("BEGIN"));
+}
+
+TEST(Pooled, ADirectConnectionKeepsTheSessionLock) {
+  fake_connection db;  // cannot tell the server process it was given: direct
+  strata::upgrade<transactional_app>(db);
+  EXPECT_TRUE(db.sent("pg_try_advisory_lock("));
+  EXPECT_FALSE(db.sent("pg_try_advisory_xact_lock"));
+}
+
 }  // namespace
