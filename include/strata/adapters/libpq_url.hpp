@@ -37,18 +37,39 @@ inline secret_filter secrets_of(std::string_view url) {
   return secrets;
 }
 
+namespace detail {
+
+// Whether a URL's user information holds an unencoded '@' or '/': libpq ends it at the first of
+// them, so another '@' after that (before the query) belongs to the user name or password, and
+// libpq would read the rest of the password as the host, port or database.
+inline bool reserved_character_in_user_information(std::string_view url) {
+  if (!strata::detail::starts_with_scheme(url)) return false;
+  const std::size_t start = url.find("://") + 3;
+  const std::size_t first_stop = url.find_first_of("@/", start);
+  if (first_stop == std::string_view::npos) return false;
+  const std::size_t at = url.find('@', first_stop + 1);
+  return at != std::string_view::npos && at < url.find('?', first_stop + 1);
+}
+
+}  // namespace detail
+
 // Refuses a connection string before libpq connects with it: empty, unparsable, or one whose
 // password libpq would read other than its writer meant (an unencoded '@' or '/' in it), since
 // libpq's connect errors then quote a fragment of the password as a host, port or database name.
-// Errors never show the string.
+// Errors never show the string; they say to percent-encode only where that is the fix.
 inline void check_url(const std::string& url) {
-  if (url.empty()) throw config_error("no database URL: set DATABASE_URL or pass --database-url");
+  if (url.empty()) throw config_error("no database URL: set DATABASE_URL (or startup_config::database_url)");
+  static constexpr std::string_view hidden = "malformed database URL (not shown, it may hold a password): ";
+  if (detail::reserved_character_in_user_information(url))
+    throw config_error(std::string(hidden) +
+                       "an '@' or '/' in the user name or password is not percent-encoded; write '@' as %40, "
+                       "'/' as %2F (and ':' in a user name as %3A)");
   char* message = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &message);
   if (parsed == nullptr) {
     std::string why = message ? without_quoted_fragments(one_line(message)) : std::string("out of memory");
     PQfreemem(message);
-    throw config_error("malformed database URL (not shown, it may hold a password): " + why);
+    throw config_error(std::string(hidden) + why);
   }
   std::string bad;
   for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
@@ -60,20 +81,7 @@ inline void check_url(const std::string& url) {
       bad = "the host holds an '@'";
   }
   PQconninfoFree(parsed);
-  if (bad.empty() && strata::detail::starts_with_scheme(url)) {
-    // libpq ends the user information at the first '@' or '/': another '@' after that, before
-    // the query, means an unencoded '@' or '/' in the password.
-    const std::size_t start = url.find("://") + 3;
-    const std::size_t first_stop = url.find_first_of("@/", start);
-    if (first_stop != std::string::npos) {
-      const std::size_t query = url.find('?', first_stop + 1);
-      const std::size_t at = url.find('@', first_stop + 1);
-      if (at != std::string::npos && at < query) bad = "an '@' follows the user information or the host";
-    }
-  }
-  if (!bad.empty())
-    throw config_error("malformed database URL (not shown, it may hold a password): " + bad +
-                       "; percent-encode '@' as %40, '/' as %2F and ':' as %3A in a user name or password");
+  if (!bad.empty()) throw config_error(std::string(hidden) + bad);
 }
 
 // The same connection string naming another database, built from what libpq's parser reads in

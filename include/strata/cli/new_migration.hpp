@@ -96,6 +96,10 @@ std::string new_migration(std::string_view name, std::chrono::system_clock::time
     else  // golang-migrate, sqlx
       files = {{stem + ".up.sql", ""}, {stem + ".down.sql", ""}};
     const std::filesystem::path dir(source::directory);
+    if (!std::filesystem::is_directory(dir))  // moved or renamed since the build, or another machine
+      throw target_error("the registry's folder " + dir.string() +
+                         " does not exist: it is the folder strata_add_migrations read when this program was built; "
+                         "run `new` from a build of the sources that hold it, or create it again");
     for (const auto& [file, text] : files)
       if (std::filesystem::exists(dir / file)) throw target_error((dir / file).string() + " exists already");
     std::string out;

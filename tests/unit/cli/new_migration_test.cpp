@@ -3,11 +3,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <strata/cli/new_migration.hpp>
 
@@ -16,6 +18,19 @@
 #include <new_golang_migrate.hpp>
 #include <new_goose.hpp>
 #include <new_strata.hpp>
+
+// A registry whose folder was moved away after the build.
+struct moved_root : strata::migration<"0001_root"> {
+  static constexpr strata::sql up{"CREATE TABLE t (x int)"};
+  static constexpr strata::sql down{"DROP TABLE t"};
+};
+using moved_folder = strata::registry<moved_root>;
+template <>
+struct strata::migration_source<moved_folder> {
+  static constexpr std::string_view directory = "/nonexistent/strata/moved_migrations";
+  static constexpr std::string_view format = "goose";
+  static constexpr std::array<strata::source_file, 1> files{{{"0001_root", "0001", "0001_root.sql"}}};
+};
 
 namespace {
 
@@ -84,6 +99,17 @@ TEST(NewMigration, StrataNamesTheHeadAsParent) {
   EXPECT_EQ(files.begin()->first, "0008_add_notes.sql");
   EXPECT_EQ(files.begin()->second,
             "-- strata:description add notes\n-- strata:parents 0007_merge\n-- strata:up\n\n-- strata:down\n");
+}
+
+TEST(NewMigration, AMissingFolderIsNamedWithWhatToDo) {
+  try {
+    (void)new_migration<moved_folder>("add_notes", december);
+    ADD_FAILURE() << "a migration was written into a folder that does not exist";
+  } catch (const strata::target_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the registry's folder /nonexistent/strata/moved_migrations does not exist"));
+    EXPECT_THAT(e.what(), HasSubstr("run `new` from a build of the sources that hold it, or create it again"));
+    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("cannot write")));
+  }
 }
 
 TEST(NewMigration, NeverOverwritesAndRefusesABadName) {

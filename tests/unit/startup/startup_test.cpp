@@ -322,6 +322,52 @@ TEST(Url, MalformedUrlIsRefusedBeforeConnectingWithThePasswordMasked) {
   EXPECT_THROW(strata::pq::check_url(""), strata::config_error);
 }
 
+std::string refusal_of(const std::string& url) {
+  try {
+    strata::pq::check_url(url);
+  } catch (const strata::config_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "accepted " << url;
+  return "";
+}
+
+TEST(Url, PercentEncodingIsAdvisedOnlyWhereItIsTheFix) {
+  for (const char* reserved : {"postgresql://app:hun/ter2@db/app", "postgresql://app:hun@ter2@db/app",
+                               "postgresql://app:hun/ter2@db:54x2/app", "postgres://ap@p:hunter2@db/app"}) {
+    const std::string why = refusal_of(reserved);
+    EXPECT_THAT(why, HasSubstr("an '@' or '/' in the user name or password is not percent-encoded")) << reserved;
+    EXPECT_THAT(why, HasSubstr("'@' as %40, '/' as %2F")) << reserved;
+  }
+  for (const char* other : {"postgresql://app:hunter2@db:54x2/app", "postgresql://app:hunter2@[::1/app",
+                            "host=db@x user=app password=hunter2", "host=db port=5x password=hunter2",
+                            "postgresql://app:hunter2@db/app?sslmode"}) {
+    const std::string why = refusal_of(other);
+    EXPECT_THAT(why, HasSubstr("malformed database URL (not shown")) << other;
+    EXPECT_THAT(why, Not(HasSubstr("percent"))) << other << ": " << why;
+    EXPECT_THAT(why, Not(HasSubstr("%40"))) << other << ": " << why;
+  }
+  EXPECT_THAT(refusal_of("postgresql://app:hunter2@db:54x2/app"), HasSubstr("the port is not a number"));
+}
+
+struct only_root : strata::migration<"0001_root"> {
+  static constexpr strata::sql up{"CREATE TABLE t (x int)"};
+  static constexpr strata::sql down{"DROP TABLE t"};
+};
+using one_migration = strata::registry<only_root>;
+
+TEST(Url, AStartUpWithoutADatabaseUrlNamesTheVariableNotAnOption) {
+  strata::startup_config c;
+  c.log = [](strata::log_level, std::string_view) {};
+  try {
+    (void)strata::migrate_on_startup<one_migration>(c);
+    ADD_FAILURE() << "started without a database URL";
+  } catch (const strata::config_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("set DATABASE_URL"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("--")));
+  }
+}
+
 // The password as written, with each character strata's users put in one, encoded or not; every
 // form of connection string; the real libpq parser and its real connect errors (nothing listens on
 // port 1). Whatever strata prints about the string carries no fragment of the password.
