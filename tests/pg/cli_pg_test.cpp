@@ -95,6 +95,20 @@ TEST(PgCli, EveryCommandAndExitCode) {
   EXPECT_EQ(cli(db, {"upgrade", "nope"}).code, 2);
 }
 
+TEST(PgCli, OptionValuesAreNotMaskedInTheOutput) {
+  scratch_database db("climask");
+  auto r = cli(db, {"upgrade", "+3", "--lock-timeout=3"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("strata upgrade: 3 applied"));
+  EXPECT_THAT(r.out, Not(HasSubstr("***")));
+  r = cli(db, {"status", "--json", "--retry-for=9"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << "not JSON:\n" << r.out;
+  EXPECT_EQ(j["applied"].size(), 3u);
+  for (const auto& a : j["applied"]) EXPECT_TRUE(a["execution_ms"].is_number()) << a;
+}
+
 TEST(PgCli, FailingMigrationExitsOneNamingIt) {
   scratch_database db("clifail");
   db.run("CREATE TABLE orders (id int)");

@@ -15,24 +15,36 @@
 
 namespace strata::pq {
 
-// What to remove from every line printed about `url`: the password and sslpassword values libpq
-// parses, and how the text spells them (core/redact.hpp). A string libpq cannot parse is a
-// secret as a whole.
-inline secret_filter secrets_of(std::string_view url) {
+// The passwords a text spells, whether or not it is a connection string: the password and
+// sslpassword values libpq parses in it, and how the text spells them (core/redact.hpp). Text
+// libpq cannot parse yields only what it spells: a word of a command line ("--lock-timeout=3")
+// holds no secret.
+inline secret_filter passwords_in(std::string_view text) {
   secret_filter secrets;
-  for (const auto& s : strata::detail::spelled_secrets(url)) secrets.add(s);
+  for (const auto& s : strata::detail::spelled_secrets(text)) secrets.add(s);
   char* message = nullptr;
-  const std::string text(url);
-  PQconninfoOption* parsed = PQconninfoParse(text.c_str(), &message);
+  const std::string copy(text);
+  PQconninfoOption* parsed = PQconninfoParse(copy.c_str(), &message);
   if (message) PQfreemem(message);
-  if (parsed == nullptr) {
-    secrets.add(url);
-    return secrets;
-  }
+  if (parsed == nullptr) return secrets;
   for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
     const std::string_view key = o->keyword;
     if ((key == "password" || key == "sslpassword") && o->val != nullptr && *o->val != '\0') secrets.add(o->val);
   }
+  PQconninfoFree(parsed);
+  return secrets;
+}
+
+// What to remove from every line printed about `url`, the connection string strata connects
+// with: passwords_in(url), and the whole string when libpq cannot parse it (where its password
+// ends is then unknown).
+inline secret_filter secrets_of(std::string_view url) {
+  secret_filter secrets = passwords_in(url);
+  char* message = nullptr;
+  const std::string text(url);
+  PQconninfoOption* parsed = PQconninfoParse(text.c_str(), &message);
+  if (message) PQfreemem(message);
+  if (parsed == nullptr) secrets.add(url);
   PQconninfoFree(parsed);
   return secrets;
 }

@@ -129,18 +129,23 @@ inline bool showable_word(std::string_view w) {
   return true;
 }
 
-// The secrets of every connection string the command line may meet: $DATABASE_URL and each
-// argument (whole, and after an '='), so that no line it prints can carry one.
+// The secrets of every connection string the command line may meet, so that no line it prints
+// can carry one: $DATABASE_URL and the value of --database-url (either spelling) as strings it
+// connects with, $PGPASSWORD, and the passwords any other argument or option value spells (a URL
+// given in the wrong place). Other values are no secret: masking "3" of --lock-timeout=3 would
+// mangle every line holding that digit.
 inline secret_filter secrets_of_invocation(int argc, const char* const* argv, const io& streams) {
   secret_filter secrets;
   if (const char* url = streams.getenv("DATABASE_URL")) secrets.add(pq::secrets_of(url));
+  if (const char* password = streams.getenv("PGPASSWORD")) secrets.add(password);
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg.find("://") != std::string_view::npos || arg.find('=') != std::string_view::npos) {
-      secrets.add(pq::secrets_of(arg));
-      if (const auto eq = arg.find('='); eq != std::string_view::npos && arg.starts_with("--"))
-        secrets.add(pq::secrets_of(arg.substr(eq + 1)));
-    }
+    if (arg == "--database-url" && i + 1 < argc) secrets.add(pq::secrets_of(argv[i + 1]));
+    const std::size_t eq = arg.find('=');
+    if (arg.starts_with("--database-url=")) secrets.add(pq::secrets_of(arg.substr(eq + 1)));
+    const std::string_view value = arg.starts_with("--") && eq != std::string_view::npos ? arg.substr(eq + 1) : arg;
+    if (value.find("://") != std::string_view::npos) secrets.add(pq::secrets_of(value));  // a URL all the same
+    else secrets.add(pq::passwords_in(value));
   }
   return secrets;
 }

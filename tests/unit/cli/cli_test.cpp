@@ -134,6 +134,32 @@ TEST(Cli, TheArgumentParserNeverEchoesAUrl) {
   }
 }
 
+TEST(Cli, OptionValuesAreNotMaskedAsIfTheyWerePasswords) {
+  // libpq's refusal names the host and port: "1" and "0" of the options must not hide them.
+  for (const char* option : {"--lock-timeout=1", "--retry-for=0"}) {
+    const auto r = run({option, "status"}, {{"DATABASE_URL", refused}});
+    EXPECT_EQ(r.code, 4);
+    EXPECT_THAT(r.err, HasSubstr("\"127.0.0.1\", port 1 failed")) << option << ": " << r.err;
+    EXPECT_THAT(r.err, Not(HasSubstr("***"))) << option << ": " << r.err;
+  }
+}
+
+TEST(Cli, PasswordsAreMaskedWhereverTheyAreGiven) {
+  // A word shown back (an unknown revision) that happens to be a password: the one in
+  // $PGPASSWORD, in a key=value string, in a URL given where no URL goes.
+  const std::string url_elsewhere = "--check=postgresql://app:Zq8wordsecret@127.0.0.1:1/app";
+  for (const auto& [args, vars] : std::vector<std::pair<std::vector<const char*>, std::map<std::string, std::string>>>{
+           {{"stamp", "Zq8wordsecret"}, {{"DATABASE_URL", "postgresql://app@127.0.0.1:1/app"}, {"PGPASSWORD", "Zq8wordsecret"}}},
+           {{"stamp", "Zq8wordsecret"}, {{"DATABASE_URL", "host=127.0.0.1 port=1 password=Zq8wordsecret"}}},
+           {{"stamp", "Zq8wordsecret", "--database-url", "host=127.0.0.1 port=1 password='Zq8wordsecret'"}, {}},
+           {{"schema", url_elsewhere.c_str()}, {{"DATABASE_URL", refused}}}}) {
+    const auto r = run(args, vars);
+    EXPECT_NE(r.code, 0);
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr("Zq8wordsecret"))) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("***")) << r.err;
+  }
+}
+
 TEST(Cli, TargetsAndLevelsComeFromTheEnvironmentToo) {
   auto r = run({"upgrade"}, {{"STRATA_TARGET", "0009_nope"}, {"DATABASE_URL", refused}});
   EXPECT_EQ(r.code, 2);
