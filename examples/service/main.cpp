@@ -93,12 +93,9 @@ int main(int argc, char** argv) {
   if (argc == 1 || std::string_view(argv[1]) == "serve") {
     try {
       return serve();
-    } catch (const strata::config_error& e) {
+    } catch (const std::exception& e) {  // the command line's exit codes: 2 configuration, 4 no database, ...
       std::cerr << "example_service: " << e.what() << std::endl;
-      return 2;
-    } catch (const std::exception& e) {
-      std::cerr << "example_service: " << e.what() << std::endl;
-      return 1;
+      return strata::exit_code_of(e);
     }
   }
   return strata::cli::main<example::migrations>(argc, argv);

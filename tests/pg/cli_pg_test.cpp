@@ -212,6 +212,26 @@ int free_port() {
   return ntohs(a.sin_port);
 }
 
+TEST(PgService, StartUpFailuresExitWithTheCommandLinesCodes) {
+  auto r = run_process(service, {}, {{"STRATA_MODE", "sometimes"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("STRATA_MODE"));
+  r = run_process(service, {}, {{"DATABASE_URL", ""}});  // none: the variable is named, not a command-line option
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("set DATABASE_URL"));
+  EXPECT_THAT(r.err, Not(HasSubstr("--database-url")));
+  r = run_process(service, {}, {{"DATABASE_URL", "postgresql://app:pw@127.0.0.1:1/app"}, {"STRATA_RETRY_FOR", "0"}});
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("strata.connection_failed"));
+
+  scratch_database db("svcvalid");
+  ASSERT_EQ(cli(db, {"upgrade"}).code, 0);
+  db.run("INSERT INTO strata_history (revision) VALUES ('20250101_from_the_future')");
+  r = run_process(service, {}, {{"DATABASE_URL", db.url()}});
+  EXPECT_EQ(r.code, 5) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("20250101_from_the_future"));
+}
+
 TEST(PgService, StartsBeforeItsDatabaseRetriesThenServesHealth) {
   char dir_template[] = "/tmp/strata-late-db-XXXXXX";
   const std::string dir = mkdtemp(dir_template);

@@ -71,23 +71,6 @@ inline nlohmann::json to_json(const state& s, std::string_view build_head) {
   return j;
 }
 
-// API.md's exit codes, from the error that ended the command.
-inline int exit_code_of(const std::exception& e) {
-  if (const auto* known = dynamic_cast<const error*>(&e)) {
-    switch (known->code()) {
-      case error_code::validation_failed: return validation_failed;
-      case error_code::lock_timeout: return lock_not_acquired;
-      case error_code::connection_failed:  // also lost during a run: the message names the revision
-      case error_code::state_unknown:
-      case error_code::bad_config: return connection_failed;
-      case error_code::bad_target: return usage_error;
-      case error_code::migration_failed:
-      case error_code::database: return migration_failed;
-    }
-  }
-  return migration_failed;
-}
-
 // Stops with a validation error when the state shows edited or unknown revisions or damage.
 inline void validate_state(const state& s, const options& o) {
   strata::detail::history_view h;
@@ -505,7 +488,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
         });
   } catch (const std::exception& e) {
     say(streams.err, "strata: " + std::string(e.what()) + "\n");
-    return detail::exit_code_of(e);
+    return strata::exit_code_of(e);  // the codes a service returns at start-up
   }
 }
 

@@ -16,6 +16,7 @@
 #include "../adapters/pqxx.hpp"
 #include "../exec/executor.hpp"
 #include "config.hpp"
+#include "exit_code.hpp"
 #include "../core/redact.hpp"
 
 namespace strata {

@@ -436,6 +436,19 @@ TEST(Log, TheDefaultSinkPrintsATimestampAndTheLevelOnOneLine) {
                                            "could not connect Is the server running\\?\n"));
 }
 
+TEST(ExitCode, EachStartUpFailureGetsTheCommandLinesCode) {
+  EXPECT_EQ(strata::exit_code_of(strata::migration_error("0002_x", "42P07", "CREATE TABLE t ()", 1, 0, 0, "failed")), 1);
+  EXPECT_EQ(strata::exit_code_of(strata::database_error("permission denied for schema public", "42501", "CREATE TABLE")), 1);
+  EXPECT_EQ(strata::exit_code_of(strata::config_error("STRATA_MODE='x': expected per-migration or single-transaction")), 2);
+  EXPECT_EQ(strata::exit_code_of(strata::target_error("unknown revision '0009'")), 2);
+  EXPECT_EQ(strata::exit_code_of(strata::connection_error("Connection refused", true)), 4);
+  EXPECT_EQ(strata::exit_code_of(strata::connection_error("password authentication failed", false)), 4);
+  EXPECT_EQ(strata::exit_code_of(strata::state_unknown_error("lost while committing")), 4);
+  EXPECT_EQ(strata::exit_code_of(strata::validation_error({"0003"}, "checksum differs")), 5);
+  EXPECT_EQ(strata::exit_code_of(strata::lock_timeout_error("held by pid 42")), 6);
+  EXPECT_EQ(strata::exit_code_of(std::runtime_error("a code body's own exception")), 1);
+}
+
 TEST(Adapter, LibpqxxsOwnFailuresBecomeStrataErrorsNamingTheStatement) {
   // What libpqxx's pipeline throws when an earlier query failed, and a server ending the session.
   try {
