@@ -61,6 +61,12 @@ struct counting_connection {
   long long backend_pid() const { return inner.backend_pid(); }
 };
 
+// Advisory locks held in the test's database (other tests run beside it on the same server).
+long long advisory_locks(const scratch_database& db) {
+  return db.count("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = "
+                  "(SELECT oid FROM pg_database WHERE datname = current_database())");
+}
+
 pid_t spawn_runner(const std::string& set, const std::string& url) {
   pid_t pid = 0;
   std::string runner = STRATA_PG_RUNNER;
@@ -105,8 +111,8 @@ TEST(PgPooler, EightReplicasApplyEveryRevisionOnceAndLeaveNothingBehind) {
   EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'upgrade'"), 5);
   EXPECT_EQ(db.count("SELECT revision FROM strata_log WHERE action = 'upgrade' GROUP BY revision HAVING count(*) = 1"), 5);
   EXPECT_EQ(db.count("SELECT 1 FROM users"), 2);  // the first revision's rows, inserted once
-  // no advisory lock held by any session of the server, and no setting left on a pooled session
-  EXPECT_EQ(db.count("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"), 0);
+  // no advisory lock held by any session, and no setting left on a pooled server session
+  EXPECT_EQ(advisory_locks(db), 0);
   EXPECT_THAT(settings_left_on_server_connections(db.pooled_url()), IsEmpty());
 }
 
@@ -157,7 +163,7 @@ TEST(PgPooler, StampDowngradeAndRepairTakeTheLockPerTransaction) {
   EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename IN ('orders', 'audit', 'last_one')"), 0);
   db.run("UPDATE strata_history SET checksum = 'edited' WHERE revision = '0001_users'");
   EXPECT_EQ(strata::repair<sets::pooled>(conn).repaired, std::vector<std::string>{"0001_users"});
-  EXPECT_EQ(db.count("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"), 0);
+  EXPECT_EQ(advisory_locks(db), 0);
   EXPECT_THAT(settings_left_on_server_connections(db.pooled_url()), IsEmpty());
 }
 

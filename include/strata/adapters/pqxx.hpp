@@ -41,6 +41,29 @@ inline bool session_ended(std::string_view state) {
   return state == "57P01" || state == "57P02" || state == "57P03" || state.substr(0, 2) == "08";
 }
 
+// A statement with parameters (NULL for std::nullopt), in each libpqxx series' own words:
+// 6.x dynamic parameters; 7.x the params class, with exec() from 7.10 (exec_params is deprecated).
+inline pqxx::result exec_with(pqxx::transaction_base& tx, std::string_view text, std::span<const value> params) {
+#if PQXX_VERSION_MAJOR >= 7
+  pqxx::params bound;
+  bound.reserve(params.size());
+  for (const value& p : params) {
+    if (p) bound.append(*p);
+    else bound.append();
+  }
+#if PQXX_VERSION_MAJOR > 7 || PQXX_VERSION_MINOR >= 10
+  return tx.exec(text, bound);
+#else
+  return tx.exec_params(text, bound);
+#endif
+#else
+  std::vector<const char*> raw;
+  raw.reserve(params.size());
+  for (const value& p : params) raw.push_back(p ? p->c_str() : nullptr);
+  return tx.exec_params(std::string(text), pqxx::prepare::make_dynamic_params(raw));
+#endif
+}
+
 // Every libpqxx exception becomes a strata error here, and nowhere else.
 [[noreturn]] inline void rethrow_as_strata(std::string_view statement) {
   try {
@@ -124,13 +147,9 @@ class connection {
 
   rows query(std::string_view text, std::span<const value> params) {
     try {
-      std::vector<const char*> raw;
-      raw.reserve(params.size());
-      for (const value& p : params) raw.push_back(p ? p->c_str() : nullptr);
       pqxx::nontransaction tx(*conn_, "strata");
       // Without parameters, the simple query protocol: one message, less work for the server.
-      const pqxx::result r = params.empty() ? tx.exec(std::string(text))
-                                            : tx.exec_params(std::string(text), pqxx::prepare::make_dynamic_params(raw));
+      const pqxx::result r = params.empty() ? tx.exec(std::string(text)) : detail::exec_with(tx, text, params);
       rows out;
       out.reserve(r.size());
       for (const auto& record : r) {
