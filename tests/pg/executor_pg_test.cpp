@@ -369,6 +369,15 @@ TEST(PgHistory, TamperingIsRefusedAndChangesNothing) {
             "0003_email_index is recorded as applied but its parent 0002_names is not"},
            {"history dropped", "DROP TABLE strata_history", "the history table \"strata_history\" is missing"},
            {"column dropped", "ALTER TABLE strata_history DROP COLUMN checksum", "lacks column(s) checksum"},
+           // the log is evidence too: a history emptied or put back empty, or its last row removed
+           {"history emptied", "DELETE FROM strata_history",
+            "revision 0001_users is missing from the history table \"strata_history\", but the log table"},
+           {"empty history put in its place",
+            "CREATE TABLE fresh (LIKE strata_history INCLUDING ALL); DROP TABLE strata_history; "
+            "ALTER TABLE fresh RENAME TO strata_history",
+            "revision 0001_users is missing from the history table"},
+           {"last row deleted", "DELETE FROM strata_history WHERE revision = '0004_orders'",
+            "revision 0004_orders is missing from the history table"},
        }) {
     scratch_database db("tamper");
     strata::pq::connection conn{db.url()};
@@ -392,6 +401,21 @@ TEST(PgHistory, AMissingLogTableIsCreatedAgainWithAWarning) {
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_THAT(r.warnings[0], HasSubstr("the log table \"public\".\"strata_log\" was missing"));
   EXPECT_EQ(db.count("SELECT 1 FROM strata_log"), 3);  // the two that ran now: start and upgrade of the index, and orders
+}
+
+TEST(PgHistory, ADroppedLogIsReportedWithNothingToDo) {
+  scratch_database db("droppedlog");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<sets::basic>(conn);
+  db.run("DROP TABLE strata_log");
+  const strata::report r = strata::upgrade<sets::basic>(conn);
+  EXPECT_TRUE(r.applied.empty());
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0], HasSubstr("the log table \"strata_log\" is missing beside the history"));
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'strata_log'"), 0);  // a run with nothing to do creates nothing
+  const strata::state s = strata::status<sets::basic>(conn);
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_THAT(s.warnings[0], HasSubstr("is missing beside the history"));
 }
 
 TEST(PgHistory, ASchemaNameIsAlwaysAQuotedIdentifier) {

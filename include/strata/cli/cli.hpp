@@ -67,6 +67,7 @@ inline nlohmann::json to_json(const state& s, std::string_view build_head) {
   j["invalid_indexes"] = s.invalid_indexes;
   j["interrupted"] = s.interrupted;
   j["damage"] = s.damage;
+  j["warnings"] = s.warnings;
   j["ahead"] = s.ahead();
   return j;
 }
@@ -77,6 +78,7 @@ inline void validate_state(const state& s, const options& o) {
   h.unknown = s.unknown;
   h.mismatched = s.checksum_mismatches;
   h.damage = s.damage;
+  h.warnings = s.warnings;
   strata::detail::validate(h, o);
 }
 

@@ -99,13 +99,15 @@ bool history_at_head(C& conn, const catalog& cat, const options& o) {
   using D = dialect_for<C>;
   if (cat.size() == 0) return false;
   rows r;
+  const D t = tables_of<D>(o);
   try {
-    r = conn.query(tables_of<D>(o).digest_sql(), {});
+    r = conn.query(t.digest_sql(), std::vector<value>{t.qualified(t.log)});
   } catch (const database_error& e) {
     if (D::undefined_table(e.sqlstate()) || D::undefined_column(e.sqlstate())) return false;  // read_history says why
     throw;
   }
-  if (r.empty() || r[0].size() < 2 || r[0][0] != value(std::to_string(cat.size()))) return false;
+  if (r.empty() || r[0].size() < 3 || r[0][0] != value(std::to_string(cat.size())) || r[0][2] != value("true"))
+    return false;
   std::vector<std::pair<std::string_view, std::string>> expected;
   expected.reserve(cat.size());
   for (const auto& e : cat.entries) expected.emplace_back(e.id, checksum_text(e.facts->checksum));
@@ -217,6 +219,7 @@ state status(C& conn, const options& o = {}) {
   s.unknown = h.unknown;
   s.checksum_mismatches = h.mismatched;
   s.damage = h.damage;
+  s.warnings = h.warnings;
   for (std::size_t k = 0; k < cat.size(); ++k) {
     if (h.started[k]) s.interrupted.emplace_back(cat.entries[k].id);
     if (!h.applied[k]) {

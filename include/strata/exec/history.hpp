@@ -56,6 +56,7 @@ struct history_view {
   std::vector<std::size_t> row_of;  // by catalog position: index into rows
   std::vector<std::string> unknown, mismatched;
   std::vector<std::string> damage;  // a history that does not add up: always a validation error
+  std::vector<std::string> warnings;  // what does not stop a run but is reported (a dropped log)
 
   // What a downgrade may revert: applied, or begun and interrupted.
   std::vector<bool> present() const {
@@ -137,6 +138,23 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
     }
     h.rows.push_back(std::move(row));
   }
+  // The log agrees: every revision its last entry leaves in the history is there. A history
+  // emptied or replaced (the log kept) would otherwise have its revisions run again.
+  try {
+    for (const row& r : conn.query(t.log_last_present_sql(), {})) {
+      const std::string revision = r.at(0).value_or("");
+      if (std::none_of(h.rows.begin(), h.rows.end(), [&](const history_row& x) { return x.revision == revision; }))
+        h.damage.push_back("revision " + revision + " is missing from the history table " + t.qualified(t.history) +
+                           ", but the log table " + t.qualified(t.log) + " says it is there (its last entry: " +
+                           r.at(1).value_or("") + " at " + r.at(2).value_or("") +
+                           "): the history was emptied, replaced or edited by hand; restore it");
+    }
+  } catch (const database_error& e) {
+    if (!D::undefined_table(e.sqlstate())) throw;
+    h.warnings.push_back("the log table " + t.qualified(t.log) + " is missing beside the history " +
+                         t.qualified(t.history) + ": it was dropped and its entries are lost (the next run with work "
+                         "creates it again); restore it from a backup to keep them");
+  }
   // Every recorded revision's parents are applied: strata applies parents first and reverts
   // children first, so a gap means a row was removed by hand.
   for (std::size_t k = 0; k < cat.size(); ++k) {
@@ -153,7 +171,7 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
 
 // Stops the run when the history and this build disagree. Returns warnings it let pass.
 inline std::vector<std::string> validate(const history_view& h, const options& o) {
-  std::vector<std::string> problems, warnings;
+  std::vector<std::string> problems, warnings = h.warnings;
   for (const auto& m : h.mismatched)
     problems.push_back("revision " + m + " was edited after it was applied: restore its text as applied, or "
                        "accept this build's text with `repair`");

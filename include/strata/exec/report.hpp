@@ -48,6 +48,7 @@ struct state {
   std::vector<std::string> checksum_mismatches;
   std::vector<std::string> interrupted;      // non-transactional revisions begun by a run that did not finish
   std::vector<std::string> damage;           // a history that does not add up (see the README's "Validation")
+  std::vector<std::string> warnings;         // reported, not stopping a run: a dropped log table
   std::vector<std::string> invalid_indexes;  // left behind by a failed concurrent build of strata's own revisions
   bool up_to_date() const { return pending.empty(); }
   bool ahead() const { return !unknown.empty(); }  // the database has revisions this build does not know
@@ -90,6 +91,7 @@ inline std::ostream& operator<<(std::ostream& os, const state& s) {
   if (s.ahead()) os << "\n  the database is ahead of this build";
   for (const auto& i : s.interrupted) os << "\n  interrupted (the next upgrade resumes it): " << i;
   for (const auto& d : s.damage) os << "\n  history damaged: " << d;
+  for (const auto& w : s.warnings) os << "\n  warning: " << w;
   for (const auto& c : s.checksum_mismatches) os << "\n  checksum differs: " << c;
   for (const auto& i : s.invalid_indexes) os << "\n  INVALID index (failed concurrent build): " << i;
   return os;

@@ -118,9 +118,12 @@ struct dialect {
   // The no-op start-up's one query: the history's row count and a digest of what validation needs
   // of it (revision, checksum, checksum version, state). When both match a build at its head,
   // nothing else is read. Over no rows: count 0, digest ''.
+  // The third column: whether the log exists ($1 its qualified name; a dropped log is reported,
+  // not passed over).
   std::string digest_sql() const {
     return "SELECT count(*)::text, coalesce(md5(string_agg(revision || ' ' || coalesce(checksum, '') || ' ' || "
-           "checksum_version || ' ' || state, E'\\n' ORDER BY revision COLLATE \"C\")), '') FROM " + qualified(history);
+           "checksum_version || ' ' || state, E'\\n' ORDER BY revision COLLATE \"C\")), ''), "
+           "(to_regclass($1) IS NOT NULL)::text FROM " + qualified(history);
   }
   // The digest the query above returns for a history holding exactly `rows` (revision, checksum),
   // all applied, with checksum version 1.
@@ -149,6 +152,13 @@ struct dialect {
   // the transaction's lock, after another runner may have applied or reverted them.
   std::string states_of_sql() const {
     return "SELECT revision, state FROM " + qualified(history) + " WHERE revision = ANY($1::text[])";
+  }
+
+  // The revisions whose last log entry leaves them in the history (all but a downgrade or an
+  // unstamp), with that entry's action and time: a history that lacks one was emptied or edited.
+  std::string log_last_present_sql() const {
+    return "SELECT revision, action, at::text FROM (SELECT DISTINCT ON (revision) revision, action, at FROM " +
+           qualified(log) + " ORDER BY revision, id DESC) last WHERE action NOT IN ('downgrade', 'unstamp') ORDER BY at, revision";
   }
 
   // When the history is missing: whether the log has entries (a dropped history).
