@@ -241,7 +241,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
       "            the connection was lost, 5 validation failed, 6 lock not acquired in time.\n"
       "Environment: DATABASE_URL, STRATA_TARGET, STRATA_RETRY_FOR, STRATA_RETRY_BASE_MS, STRATA_RETRY_CAP_MS,\n"
       "             STRATA_LOCK_TIMEOUT, STRATA_SCHEMA, STRATA_HISTORY_TABLE, STRATA_LOG_TABLE, STRATA_MODE,\n"
-      "             STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL.");
+      "             STRATA_POOLING, STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL.");
   bool show_version = false, print_sql = false, single = false, json = false, remove_unknown = false;
   std::optional<long long> lock_timeout, retry_for;
   std::string target;

@@ -51,6 +51,7 @@ struct startup_config {
   std::string history_table = "strata_history";                // STRATA_HISTORY_TABLE
   std::string log_table = "strata_log";                        // STRATA_LOG_TABLE
   strata::mode mode = mode::per_migration;                     // STRATA_MODE: per-migration | single-transaction
+  strata::pooling pooling = pooling::detect;                   // STRATA_POOLING: detect | direct | transaction
   std::string target{};                                        // STRATA_TARGET (default: head)
   bool allow_unknown_revisions = false;                        // STRATA_ALLOW_UNKNOWN_REVISIONS: true | false
   log_level level = log_level::info;                           // STRATA_LOG_LEVEL: debug | info | warning | error
@@ -72,6 +73,7 @@ struct startup_config {
     options o;
     o.target = target;
     o.mode = mode;
+    o.pooling = pooling;
     o.schema = schema;
     o.history_table = history_table;
     o.log_table = log_table;
@@ -112,6 +114,13 @@ inline strata::mode parse_mode(std::string_view variable, std::string_view text)
   throw config_error(std::string(variable) + "='" + std::string(text) + "': expected per-migration or single-transaction");
 }
 
+inline strata::pooling parse_pooling(std::string_view variable, std::string_view text) {
+  if (text == "detect") return pooling::detect;
+  if (text == "direct") return pooling::direct;
+  if (text == "transaction") return pooling::transaction;
+  throw config_error(std::string(variable) + "='" + std::string(text) + "': expected detect, direct or transaction");
+}
+
 inline log_level parse_level(std::string_view variable, std::string_view text) {
   for (log_level l : {log_level::debug, log_level::info, log_level::warning, log_level::error})
     if (text == level_name(l)) return l;
@@ -141,6 +150,7 @@ inline startup_config startup_config::from_env(const std::function<const char*(c
   read("STRATA_HISTORY_TABLE", [&](std::string_view v) { c.history_table = v; });
   read("STRATA_LOG_TABLE", [&](std::string_view v) { c.log_table = v; });
   read("STRATA_MODE", [&](std::string_view v) { c.mode = detail::parse_mode("STRATA_MODE", v); });
+  read("STRATA_POOLING", [&](std::string_view v) { c.pooling = detail::parse_pooling("STRATA_POOLING", v); });
   read("STRATA_TARGET", [&](std::string_view v) { c.target = v; });
   read("STRATA_ALLOW_UNKNOWN_REVISIONS", [&](std::string_view v) { c.allow_unknown_revisions = detail::parse_bool("STRATA_ALLOW_UNKNOWN_REVISIONS", v); });
   read("STRATA_LOG_LEVEL", [&](std::string_view v) { c.level = detail::parse_level("STRATA_LOG_LEVEL", v); });

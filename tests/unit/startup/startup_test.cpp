@@ -35,6 +35,7 @@ TEST(Config, ReadsEveryVariable) {
                                                        {"STRATA_HISTORY_TABLE", "hist"},
                                                        {"STRATA_LOG_TABLE", "hlog"},
                                                        {"STRATA_MODE", "single-transaction"},
+                                                       {"STRATA_POOLING", "transaction"},
                                                        {"STRATA_TARGET", "0002"},
                                                        {"STRATA_ALLOW_UNKNOWN_REVISIONS", "true"},
                                                        {"STRATA_LOG_LEVEL", "warning"}}));
@@ -53,6 +54,7 @@ TEST(Config, ReadsEveryVariable) {
   const strata::options o = c.executor_options();
   EXPECT_EQ(o.schema, "billing");
   EXPECT_EQ(o.lock_timeout, std::chrono::seconds(7));
+  EXPECT_EQ(o.pooling, strata::pooling::transaction);
 }
 
 TEST(Config, DefaultsWhenNothingIsSet) {
@@ -61,12 +63,14 @@ TEST(Config, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(c.retry_for, std::chrono::seconds(30));
   EXPECT_EQ(c.history_table, "strata_history");
   EXPECT_EQ(c.mode, strata::mode::per_migration);
+  EXPECT_EQ(c.executor_options().pooling, strata::pooling::detect);
 }
 
 TEST(Config, MalformedValuesNameTheVariable) {
   for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{{"STRATA_RETRY_FOR", "-1"},
                                                                              {"STRATA_LOCK_TIMEOUT", "ten"},
                                                                              {"STRATA_MODE", "yolo"},
+                                                                             {"STRATA_POOLING", "session"},
                                                                              {"STRATA_LOG_LEVEL", "loud"},
                                                                              {"STRATA_ALLOW_UNKNOWN_REVISIONS", "maybe"}}) {
     try {
