@@ -10,16 +10,13 @@
 #include <string_view>
 #include <vector>
 
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <pqxx/pqxx>
 #include <strata/pq.hpp>
 
 #include "migrations.hpp"
 #include "pg_support.hpp"
+#include "runner_process.hpp"
 
-extern char** environ;
 #include "../support/thrown.hpp"
 
 namespace {
@@ -65,20 +62,6 @@ struct counting_connection {
 long long advisory_locks(const scratch_database& db) {
   return db.count("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = "
                   "(SELECT oid FROM pg_database WHERE datname = current_database())");
-}
-
-pid_t spawn_runner(const std::string& set, const std::string& url) {
-  pid_t pid = 0;
-  std::string runner = STRATA_PG_RUNNER;
-  std::vector<char*> argv{runner.data(), const_cast<char*>(set.c_str()), const_cast<char*>(url.c_str()), nullptr};
-  if (posix_spawn(&pid, runner.c_str(), nullptr, nullptr, argv.data(), environ) != 0) throw std::runtime_error("spawn");
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 // The session settings of every server connection PgBouncer holds for the database: as many
