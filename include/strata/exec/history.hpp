@@ -141,14 +141,11 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
   // The log agrees: every revision its last entry leaves in the history is there. A history
   // emptied or replaced (the log kept) would otherwise have its revisions run again.
   try {
-    for (const row& r : conn.query(t.log_last_present_sql(), {})) {
-      const std::string revision = r.at(0).value_or("");
-      if (std::none_of(h.rows.begin(), h.rows.end(), [&](const history_row& x) { return x.revision == revision; }))
-        h.damage.push_back("revision " + revision + " is missing from the history table " + t.qualified(t.history) +
-                           ", but the log table " + t.qualified(t.log) + " says it is there (its last entry: " +
-                           r.at(1).value_or("") + " at " + r.at(2).value_or("") +
-                           "): the history was emptied, replaced or edited by hand; restore it");
-    }
+    for (const row& r : conn.query(t.log_without_history_sql(), {}))
+      h.damage.push_back("revision " + r.at(0).value_or("") + " is missing from the history table " +
+                         t.qualified(t.history) + ", but the log table " + t.qualified(t.log) +
+                         " says it is there (its last entry: " + r.at(1).value_or("") + " at " + r.at(2).value_or("") +
+                         "): the history was emptied, replaced or edited by hand; restore it");
   } catch (const database_error& e) {
     if (!D::undefined_table(e.sqlstate())) throw;
     h.warnings.push_back("the log table " + t.qualified(t.log) + " is missing beside the history " +

@@ -155,10 +155,13 @@ struct dialect {
   }
 
   // The revisions whose last log entry leaves them in the history (all but a downgrade or an
-  // unstamp), with that entry's action and time: a history that lacks one was emptied or edited.
-  std::string log_last_present_sql() const {
+  // unstamp) but which the history lacks, with that entry's action and time: a history emptied or
+  // edited. One statement, so that both tables are read in one snapshot (a runner committing a
+  // revision meanwhile writes both at once).
+  std::string log_without_history_sql() const {
     return "SELECT revision, action, at::text FROM (SELECT DISTINCT ON (revision) revision, action, at FROM " +
-           qualified(log) + " ORDER BY revision, id DESC) last WHERE action NOT IN ('downgrade', 'unstamp') ORDER BY at, revision";
+           qualified(log) + " ORDER BY revision, id DESC) last WHERE action NOT IN ('downgrade', 'unstamp') "
+           "AND NOT EXISTS (SELECT 1 FROM " + qualified(history) + " h WHERE h.revision = last.revision) ORDER BY at, revision";
   }
 
   // When the history is missing: whether the log has entries (a dropped history).
