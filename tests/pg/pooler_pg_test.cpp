@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,10 +88,21 @@ std::vector<std::string> settings_left_on_server_connections(const std::string& 
 TEST(PgPooler, EightReplicasApplyEveryRevisionOnceAndLeaveNothingBehind) {
   pooled_database db;
   std::vector<pid_t> runners;
-  for (int i = 0; i < 8; ++i) runners.push_back(spawn_runner("pooled", db.pooled_url()));
+  std::vector<std::string> outputs;
+  for (int i = 0; i < 8; ++i) {
+    outputs.push_back(::testing::TempDir() + "pooled_runner_" + db.name() + "_" + std::to_string(i));
+    runners.push_back(spawn_runner("pooled", db.pooled_url(), outputs.back()));
+  }
   std::vector<int> codes;
   for (pid_t pid : runners) codes.push_back(wait_exit(pid));
   EXPECT_EQ(codes, std::vector<int>(8, 0));
+  for (const auto& path : outputs) {  // no runner saw anything amiss: no warning, no error
+    std::ifstream in(path);
+    const std::string printed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(printed, ::testing::StartsWith("strata upgrade:"));
+    EXPECT_THAT(printed, ::testing::Not(HasSubstr("warning")));
+    std::remove(path.c_str());
+  }
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 5);
   EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE action = 'upgrade'"), 5);
   EXPECT_EQ(db.count("SELECT revision FROM strata_log WHERE action = 'upgrade' GROUP BY revision HAVING count(*) = 1"), 5);

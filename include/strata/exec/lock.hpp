@@ -165,15 +165,21 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
     begin_locked_transaction(conn, resolved);
     e = conn.query(D::existing_sql(), names);  // another runner may have created them meanwhile
   }
+  const bool log_recreated = cell(2) == "t" && cell(3) != "t";
   try {
     if (cell(1) != "t") conn.execute(r.create_schema_sql());
     if (cell(2) != "t" || cell(3) != "t") conn.execute(r.create_sql());
   } catch (...) {
-    if (pooled(resolved)) conn.execute(D::rollback_sql);
+    if (pooled(resolved)) {
+      try {
+        conn.execute(D::rollback_sql);
+      } catch (...) {  // the failure above is the one to report
+      }
+    }
     throw;
   }
   if (pooled(resolved)) conn.execute(D::commit_sql);
-  if (cell(2) == "t") {
+  if (log_recreated) {
     warnings.push_back("the log table " + r.qualified(r.log) + " was missing and was created again: its earlier entries are lost");
     log(o, log_level::warning, warnings.back());
   }
