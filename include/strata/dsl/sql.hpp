@@ -47,7 +47,9 @@ struct statement_span {
 };
 
 // Character tests as macros: a constexpr function call costs g++ more than the comparisons.
-#define STRATA_DETAIL_IS_BLANK(ch) ((ch) == ' ' || (ch) == '\n' || (ch) == '\r' || (ch) == '\t' || (ch) == '\f' || (ch) == '\v')
+// Blanks are PostgreSQL's whitespace (scan.l: space [ \t\n\r\f]); a vertical tab is not one: the
+// server reads it as a token of its own, so `;\v;` holds a statement (one it refuses), as for psql.
+#define STRATA_DETAIL_IS_BLANK(ch) ((ch) == ' ' || (ch) == '\n' || (ch) == '\r' || (ch) == '\t' || (ch) == '\f')
 #define STRATA_DETAIL_IS_IDENT(ch)                                                                      \
   ((((ch) | 0x20) >= 'a' && ((ch) | 0x20) <= 'z') || ((ch) >= '0' && (ch) <= '9') || (ch) == '_' || \
    (ch) == '$' || static_cast<unsigned char>(ch) >= 0x80)
@@ -59,6 +61,26 @@ constexpr bool keyword_at(const char* s, std::size_t b, std::size_t e, const cha
   for (std::size_t i = 0; i + 1 < N; ++i)
     if ((s[b + i] | 0x20) != (lower_word[i] | 0x20)) return false;  // identifiers: letters, digits, _ and $
   return true;
+}
+
+// Where a string closed at s[i - 1] continues (scan.l's quotecontinue: blanks and -- comments
+// holding at least one line break, then a quote): the position of that quote, or 0 when the
+// string ends there. An E'' string goes on with backslash escapes in its later parts.
+constexpr std::size_t continuing_quote(const char* s, std::size_t i, std::size_t n) noexcept {
+  bool line_break = false;
+  while (i < n) {
+    const char c = s[i];
+    if (c == '\n' || c == '\r') {
+      line_break = true;
+    } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {  // a comment, which a line break must end
+      while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
+      continue;
+    } else if (c != ' ' && c != '\t' && c != '\f') {
+      break;
+    }
+    ++i;
+  }
+  return line_break && i < n && s[i] == '\'' ? i : 0;
 }
 
 struct scan_result {
@@ -252,6 +274,15 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
         }
         STRATA_DETAIL_HASH_CHAR(q); ++i;
         if (i < n && s[i] == q) { STRATA_DETAIL_HASH_CHAR(q); ++i; continue; }
+        if (escapes) {  // E'a' <line break> '\'b': one string, its later parts with escapes too
+          if (const std::size_t again = continuing_quote(s, i, n)) {
+            while (i <= again) {
+              if (s[i] == '\r') take_cr();
+              else { STRATA_DETAIL_HASH_CHAR(s[i]); ++i; }
+            }
+            continue;
+          }
+        }
         closed = true;
         break;
       }

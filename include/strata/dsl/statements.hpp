@@ -102,7 +102,8 @@ struct token {
   std::uint32_t begin = 0, end = 0;
 };
 
-constexpr bool sql_blank(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v'; }
+// PostgreSQL's whitespace, as the splitter reads it (sql.hpp): not the vertical tab.
+constexpr bool sql_blank(char c) noexcept { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'; }
 constexpr bool ident_start(char c) noexcept {
   return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
@@ -129,8 +130,8 @@ constexpr void skip_quoted(const char* s, std::size_t n, std::size_t& i, char q,
 constexpr token next_token(const char* s, std::size_t n, std::size_t& i) noexcept {
   for (;;) {  // blanks and comments
     while (i < n && sql_blank(s[i])) ++i;
-    if (i + 1 < n && s[i] == '-' && s[i + 1] == '-') {
-      while (i < n && s[i] != '\n') ++i;
+    if (i + 1 < n && s[i] == '-' && s[i + 1] == '-') {  // to the line break, \n or a lone \r
+      while (i < n && s[i] != '\n' && s[i] != '\r') ++i;
     } else if (i + 1 < n && s[i] == '/' && s[i + 1] == '*') {
       std::size_t nesting = 0;
       while (i < n) {
@@ -160,6 +161,11 @@ constexpr token next_token(const char* s, std::size_t n, std::size_t& i) noexcep
   } else if (prefixed) {
     ++i;
     skip_quoted(s, n, i, '\'', lower == 'e');
+    if (lower == 'e')  // continued on a later line, with escapes still
+      while (const std::size_t again = continuing_quote(s, i, n)) {
+        i = again;
+        skip_quoted(s, n, i, '\'', true);
+      }
     t.kind = token_kind::string;
   } else if (lower == 'u' && i + 2 < n && s[i + 1] == '&' && (s[i + 2] == '\'' || s[i + 2] == '"')) {
     i += 2;
@@ -703,7 +709,7 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
     if (bad && !a.bad_allowance) {
       a.bad_allowance = true;
       std::size_t line_end = bad_at;
-      while (line_end < sp.begin && text[line_end] != '\n') ++line_end;
+      while (line_end < sp.begin && text[line_end] != '\n' && text[line_end] != '\r') ++line_end;
       a.bad_allowance_at = {bad_at, line_end};
     }
     previous_end = sp.end;

@@ -41,6 +41,43 @@ TEST(SqlSplit, EscapeStringWithBackslashQuote) {
             (strings{R"(SELECT E'a\';b')", R"(SELECT e'\\')", "SELECT 3"}));
 }
 
+// PostgreSQL continues a string across a line break ('a' <newline> 'b' is 'ab'), and an E''
+// string stays one in its later parts: there \' is a quote inside, not the end.
+TEST(SqlSplit, EscapeStringContinuedOnTheNextLine) {
+  EXPECT_EQ(split("SELECT E'a'\n'\\';b'; SELECT 2").statements, (strings{"SELECT E'a'\n'\\';b'", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT E'a' -- note; here\n  '\\;b'; SELECT 2").statements,
+            (strings{"SELECT E'a' -- note; here\n  '\\;b'", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT E'a'\r'\\';b'\f\n\n-- c\n'\\';'; SELECT 2").statements,  // a lone CR, \f, comment lines
+            (strings{"SELECT E'a'\r'\\';b'\f\n\n-- c\n'\\';'", "SELECT 2"}));
+  // no line break, or a block comment between: two strings, the second a standard one
+  EXPECT_EQ(split("SELECT E'a' '\\'; SELECT 2").statements, (strings{"SELECT E'a' '\\'", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT E'a'\n/* c */'\\'; SELECT 2").statements, (strings{"SELECT E'a'\n/* c */'\\'", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT E'a'\n-- c").statements, (strings{"SELECT E'a'"}));
+  EXPECT_EQ(split("SELECT E'a'\n'\\'").error, strata::detail::scan_error::unterminated_single_quote);
+}
+
+// The lint reads such a string as one literal too: the words inside it are not read.
+TEST(SqlSplit, ContinuedEscapeStringHidesItsWordsFromTheLint) {
+  EXPECT_EQ(strata::lint_rule_of("SELECT E'a'\n'\\'; DROP TABLE users; '"), strata::lint_rule::none);
+  EXPECT_EQ(strata::lint_rule_of("ALTER TABLE users ADD COLUMN c text DEFAULT E'a'\n'\\', DROP COLUMN email'"),
+            strata::lint_rule::none);
+  EXPECT_EQ(strata::lint_rule_of("ALTER TABLE users ADD COLUMN c text DEFAULT E'a' '\\', DROP COLUMN email"),
+            strata::lint_rule::ban_drop_column);  // no line break: the second string ends at its second quote
+}
+
+// PostgreSQL's whitespace is space, \t, \n, \r and \f: a vertical tab is a character of its own,
+// which psql sends as a statement (and the server refuses), and a lone CR ends a line comment.
+TEST(SqlSplit, WhitespaceIsPostgresqlsOwn) {
+  EXPECT_EQ(split("SELECT 1;\v;SELECT 2").statements, (strings{"SELECT 1", "\v", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT 1\v;\vSELECT 2").statements, (strings{"SELECT 1\v", "\vSELECT 2"}));
+  EXPECT_EQ(split("\f SELECT 1 \f;\f\r;\r SELECT 2\r").statements, (strings{"SELECT 1", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT 1 -- c;\rSELECT 2; SELECT 3").statements, (strings{"SELECT 1 -- c;\rSELECT 2", "SELECT 3"}));
+  EXPECT_EQ(strata::lint_rule_of("DROP -- c\rTABLE users"), strata::lint_rule::ban_drop_table);
+  const auto index = strata::postgresql::index_created_by("CREATE INDEX -- c\r i ON t (x)");
+  ASSERT_TRUE(index);
+  EXPECT_EQ(index->name, "i");
+}
+
 TEST(SqlSplit, BackslashInStandardStringIsNotAnEscape) {
   EXPECT_EQ(split(R"(SELECT 'a\'; SELECT 2)").statements, (strings{R"(SELECT 'a\')", "SELECT 2"}));
 }

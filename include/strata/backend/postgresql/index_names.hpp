@@ -21,8 +21,8 @@ inline std::optional<created_index> index_created_by(std::string_view s) {
   auto skip_blank = [&] {
     for (;;) {
       while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r' || s[i] == '\f')) ++i;
-      if (s.substr(i, 2) == "--") {
-        while (i < s.size() && s[i] != '\n') ++i;
+      if (s.substr(i, 2) == "--") {  // to the line break, \n or a lone \r
+        while (i < s.size() && s[i] != '\n' && s[i] != '\r') ++i;
       } else if (s.substr(i, 2) == "/*") {
         std::size_t depth = 0;
         while (i < s.size()) {
