@@ -74,6 +74,7 @@ TEST(PgUpgrade, FailingMigrationIsRolledBackAndNamed) {
   EXPECT_EQ(e->statement(), "INSERT INTO boom VALUES ('not a number')");
   EXPECT_EQ(e->statement_number(), 2u);
   EXPECT_THAT(e->what(), HasSubstr("0005_boom"));
+  EXPECT_THAT(e->what(), HasSubstr("its transaction was rolled back, nothing of it was applied"));
   EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'boom'"), 0);  // its CREATE TABLE rolled back
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 4);                      // the four before it stay
 }
@@ -99,6 +100,7 @@ TEST(PgUpgrade, SingleTransactionLeavesNothingWhenTheLastMigrationFails) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->revision(), "t3");
   EXPECT_EQ(e->sqlstate(), "22012");  // division_by_zero
+  EXPECT_THAT(e->what(), HasSubstr("the run's single transaction was rolled back: none of its revisions was applied"));
   EXPECT_EQ(user_tables(db), 0);
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 0);
 }

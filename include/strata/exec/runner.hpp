@@ -341,6 +341,16 @@ migration_error outside_transaction_failure(C& conn, const catalog_entry& e, con
                          err.statements_already_run(), message);
 }
 
+// What a transactional revision's failure leaves, added to its message: nothing, it was rolled
+// back (in single-transaction mode, with every revision of the run).
+inline migration_error rolled_back_failure(const migration_error& err, bool single_transaction) {
+  std::string message = std::string(err.what()).substr(std::string_view(code_name(err.code())).size() + 2);
+  message += single_transaction ? "\n  the run's single transaction was rolled back: none of its revisions was applied"
+                                : "\n  its transaction was rolled back, nothing of it was applied";
+  return migration_error(err.revision(), err.sqlstate(), err.statement(), err.statement_number(), err.position(),
+                         err.statements_already_run(), message);
+}
+
 // Runs a program: each unit, retried while a table lock is not available (within
 // options.lock_retry_for), with the session's settings put back after each.
 template <connection C>
@@ -379,7 +389,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
         if (!D::lock_not_available(err.sqlstate())) {
           put_back_quietly();
           if (!u.transactional) throw outside_transaction_failure(conn, e, err);
-          throw;
+          throw rolled_back_failure(err, o.mode == mode::single_transaction);
         }
         // It gave up waiting for a table lock, and nothing of it holds one now (a transactional
         // revision was rolled back; a non-transactional statement was cancelled whole): wait, then

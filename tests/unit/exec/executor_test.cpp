@@ -154,6 +154,30 @@ TEST(Upgrade, FailingStatementRollsBackAndStops) {
   EXPECT_EQ(db.history->size(), 1u);      // only 0001 recorded
 }
 
+TEST(Upgrade, TransactionalFailureSaysItWasRolledBack) {
+  strata::testing::batching_fake_connection batching;
+  batching.fail_on = "CREATE INDEX users_id ON users (id)";
+  fake_connection one_by_one;
+  one_by_one.fail_on = "ALTER TABLE users ADD COLUMN name text";  // a code body
+  for (strata::testing::fake_connection* db : {static_cast<fake_connection*>(&batching), &one_by_one}) {
+    const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(*db); });
+    ASSERT_TRUE(e);
+    EXPECT_THAT(e->what(), HasSubstr("\n  its transaction was rolled back, nothing of it was applied"));
+    EXPECT_THAT(e->what(), ::testing::StartsWith("strata.migration_failed: revision "));
+  }
+}
+
+TEST(Upgrade, SingleTransactionFailureSaysTheWholeRunWasRolledBack) {
+  fake_connection db;
+  db.fail_on = "UPDATE users SET name = 'x'";
+  const auto e = strata::testing::thrown<strata::migration_error>(
+      [&] { strata::upgrade<app>(db, {.target = "0003_backfill", .mode = strata::mode::single_transaction}); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0003_backfill");
+  EXPECT_THAT(e->what(), HasSubstr("\n  the run's single transaction was rolled back: none of its revisions was applied"));
+  EXPECT_THAT(e->what(), Not(HasSubstr("its transaction was rolled back")));
+}
+
 TEST(Upgrade, FailingSqlStatementIsNumbered) {
   fake_connection db;
   db.fail_on = "CREATE INDEX users_id ON users (id)";
@@ -174,6 +198,7 @@ TEST(Upgrade, NonTransactionalFailureSaysWhatAlreadyRan) {
   EXPECT_EQ(e->revision(), "0004_index");
   EXPECT_EQ(e->statements_already_run(), 1u);
   EXPECT_THAT(e->what(), HasSubstr("statements 1 to 1 ran and stay applied; its history row says 'started'"));
+  EXPECT_THAT(e->what(), Not(HasSubstr("rolled back")));
   ASSERT_EQ(db.history->size(), 4u);  // begun, not applied: the next run resumes it
   EXPECT_EQ(db.history->back()[6], strata::value("started"));
 }
