@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <csignal>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -103,6 +105,56 @@ TEST(PgUpgrade, SingleTransactionLeavesNothingWhenTheLastMigrationFails) {
   EXPECT_THAT(e->what(), HasSubstr("the run's single transaction was rolled back: none of its revisions was applied"));
   EXPECT_EQ(user_tables(db), 0);
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 0);
+}
+
+// The text the caret of PostgreSQL's "LINE n: ..." points at: the message's line that starts with
+// `line`, read from the column of the caret on the line under it.
+std::string under_the_caret(std::string_view message, std::string_view line) {
+  std::istringstream in{std::string(message)};
+  std::string previous, current;
+  while (std::getline(in, current)) {
+    const std::size_t caret = current.find('^');
+    if (previous.starts_with(line) && caret != std::string::npos && current.find_first_not_of(' ') == caret)
+      return previous.substr(caret);
+    previous = current;
+  }
+  return "";
+}
+
+struct syntax_error_in_a_transaction : strata::migration<"0001_syntax"> {
+  static constexpr strata::sql up{"CREATE TABLE before_it (x int);\nSELECT x\n  FROM FROM before_it"};
+  static constexpr strata::sql down{"DROP TABLE before_it"};
+};
+struct syntax_error_outside_a_transaction : strata::migration<"0001_syntax"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"SELECT 1;\nSELECT x\n  FROM FROM nowhere"};
+  static constexpr strata::sql down{"SELECT 1"};
+};
+
+// The server's "LINE 2: ..." and the caret line under it stay lines of the message (indented
+// alike under the failure), the caret under the character the server points at.
+TEST(PgErrors, ASyntaxErrorShowsTheServersLineWithTheCaretUnderItsPosition) {
+  {
+    scratch_database db("caret_tx");
+    strata::pq::connection conn{db.url()};
+    const auto e = thrown<strata::migration_error>([&] { strata::upgrade<strata::registry<syntax_error_in_a_transaction>>(conn); });
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->sqlstate(), "42601");
+    EXPECT_EQ(e->statement_number(), 2u);
+    const std::string what = e->what();
+    EXPECT_THAT(what.substr(0, what.find('\n')), ::testing::EndsWith("syntax error at or near \"FROM\" [SQLSTATE 42601]"));
+    EXPECT_EQ(under_the_caret(what, "  LINE 2: "), "FROM before_it") << what;
+  }
+  {
+    scratch_database db("caret_no_tx");
+    strata::pq::connection conn{db.url()};
+    const auto e = thrown<strata::migration_error>([&] { strata::upgrade<strata::registry<syntax_error_outside_a_transaction>>(conn); });
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->sqlstate(), "42601");
+    EXPECT_EQ(e->statement(), "SELECT x\n  FROM FROM nowhere");
+    EXPECT_EQ(e->position(), e->statement().find("FROM nowhere") + 1);  // 1-based, in the statement
+    EXPECT_EQ(under_the_caret(e->what(), "  LINE 2: "), "FROM nowhere") << e->what();
+  }
 }
 
 struct users_edited : strata::migration<"0001_users"> {

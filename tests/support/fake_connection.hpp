@@ -25,6 +25,7 @@ struct fake_connection {
   bool lock_available = true;
   std::string fail_on;  // a statement (exact text) that fails with SQLSTATE fail_state
   std::string fail_state = "42P01";
+  std::string fail_message = "ERROR:  injected failure";  // the server's text, its lines too
   bool lose_connection_on_commit = false;
   std::vector<std::string> applied_meanwhile;  // recorded by "another runner" when strata takes a transaction's lock
   std::map<std::string, std::string> session;  // settings set at session level (SET, set_config, RESET)
@@ -38,14 +39,14 @@ struct fake_connection {
       if (eq != std::string::npos) session[s.substr(0, eq)] = s.substr(eq + 3);
     }
     if (text.starts_with("RESET ")) session.erase(std::string(text.substr(6)));
-    if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
+    if (!fail_on.empty() && text == fail_on) throw database_error(fail_message, fail_state, std::string(text));
     if (lose_connection_on_commit && text == "COMMIT") throw connection_error("connection lost", true);
     if (!lose_connection_on.empty() && text == lose_connection_on) throw connection_error("connection lost", true);
   }
 
   rows query(std::string_view text, std::span<const value> params) {
     calls.push_back({std::string(text), std::vector<value>(params.begin(), params.end())});
-    if (!fail_on.empty() && text == fail_on) throw database_error("ERROR:  injected failure", fail_state, std::string(text));
+    if (!fail_on.empty() && text == fail_on) throw database_error(fail_message, fail_state, std::string(text));
     if (text.starts_with("SELECT revision, action, at::text FROM")) return {};  // the log agrees with the history
     if (text.starts_with("SELECT revision, state FROM")) {  // the states of the revisions in $1 ({"a","b"})
       rows out;
@@ -127,7 +128,7 @@ struct batching_fake_connection : fake_connection {
     batches.emplace_back(statements.begin(), statements.end());
     for (std::size_t k = 0; k < statements.size(); ++k)
       if (!fail_on.empty() && statements[k] == fail_on)
-        throw batch_error(database_error("ERROR:  injected failure", fail_state, std::string(statements[k])), k);
+        throw batch_error(database_error(fail_message, fail_state, std::string(statements[k])), k);
   }
 };
 static_assert(batch_connection<batching_fake_connection>);

@@ -74,15 +74,19 @@ inline pqxx::result exec_with(pqxx::transaction_base& tx, std::string_view text,
     throw connection_error(std::string("connection lost: ") + one_line(e.what()), true);
   } catch (const pqxx::sql_error& e) {
     std::string state = e.sqlstate();
-    std::string message = one_line(e.what());
+    const std::string message = e.what();  // its lines kept: "LINE 1: ..." and the caret under it
     // 6.4's transaction_rollback family (serialization_failure, deadlock_detected) carries no SQLSTATE.
     if (state.empty()) {
       if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) state = "40P01";
       else if (dynamic_cast<const pqxx::serialization_failure*>(&e)) state = "40001";
       else if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) state = "40000";
     }
-    if (session_ended(state)) throw connection_error("connection lost: " + message + " [SQLSTATE " + state + "]", true);
-    throw database_error(message, state, std::string(statement));
+    if (session_ended(state))
+      throw connection_error("connection lost: " + one_line(message) + " [SQLSTATE " + state + "]", true);
+    // A syntax error's position, 1-based in the text sent (libpqxx tells it for 42601 alone).
+    const auto* syntax = dynamic_cast<const pqxx::syntax_error*>(&e);
+    const std::size_t position = syntax && syntax->error_position > 0 ? static_cast<std::size_t>(syntax->error_position) : 0;
+    throw database_error(message, state, std::string(statement), position);
   } catch (const pqxx::usage_error& e) {
     throw database_error(std::string("libpqxx usage error: ") + one_line(e.what()), "", std::string(statement));
   } catch (const error&) {
@@ -139,8 +143,8 @@ class connection {
     } catch (...) {
       try {
         detail::rethrow_as_strata(current < statements.size() ? statements[current] : std::string_view{});
-      } catch (const database_error& e) {
-        throw batch_error(e, current);
+      } catch (const database_error& e) {  // its position is in libpqxx's joined text: left out
+        throw batch_error(database_error(e.server_message(), e.sqlstate(), e.statement()), current);
       }
     }
   }

@@ -5,10 +5,36 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace strata {
+
+namespace detail {
+
+// A server's message as strata shows it: its first line with the SQLSTATE after it, then each
+// further line (DETAIL, HINT, CONTEXT, and "LINE 2: ..." with the caret under the error's
+// position) on a line of its own, all indented alike so that the caret keeps its column.
+inline std::string server_text(std::string_view message, std::string_view sqlstate, std::string_view indent = "  ") {
+  while (!message.empty() && (message.back() == '\n' || message.back() == '\r' || message.back() == ' '))
+    message.remove_suffix(1);
+  const std::size_t first_end = message.find('\n');
+  std::string out(message.substr(0, first_end));
+  if (!sqlstate.empty()) out += " [SQLSTATE " + std::string(sqlstate) + "]";
+  for (std::size_t at = first_end; at != std::string_view::npos;) {
+    const std::size_t begin = at + 1, end = message.find('\n', begin);
+    std::string_view line = message.substr(begin, end == std::string_view::npos ? end : end - begin);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out += "\n";
+    out += indent;
+    out += line;
+    at = end;
+  }
+  return out;
+}
+
+}  // namespace detail
 
 enum class error_code {
   migration_failed,      // strata.migration_failed: a statement of a migration failed; rolled back
@@ -45,11 +71,12 @@ class error : public std::runtime_error {
   error_code code_;
 };
 
-// An SQL error reported by the server, as a connection throws it.
+// An SQL error reported by the server, as a connection throws it. `message` keeps the server's
+// lines (see detail::server_text).
 class database_error : public error {
  public:
   database_error(std::string message, std::string sqlstate, std::string statement, std::size_t position = 0)
-      : error(error_code::database, message + (sqlstate.empty() ? "" : " [SQLSTATE " + sqlstate + "]")),
+      : error(error_code::database, detail::server_text(message, sqlstate)),
         server_message_(std::move(message)),
         sqlstate_(std::move(sqlstate)),
         statement_(std::move(statement)),

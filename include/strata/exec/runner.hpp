@@ -49,8 +49,7 @@ inline std::string describe_failure(std::string_view revision, std::size_t numbe
                                     const database_error& e) {
   std::string s = "revision " + std::string(revision) + " failed";
   if (number > 0) s += " at statement " + std::to_string(number) + " of " + std::to_string(count);
-  s += ": " + e.server_message();
-  if (!e.sqlstate().empty()) s += " [SQLSTATE " + e.sqlstate() + "]";
+  s += ": " + server_text(e.server_message(), e.sqlstate());  // the server's further lines indented under it
   if (!e.statement().empty()) s += "\n  statement: " + e.statement();
   if (e.position() > 0) s += "\n  at character " + std::to_string(e.position());
   return s;
@@ -193,8 +192,7 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
       return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
                              describe_failure(e.id, 0, 0, err));
     return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
-                           "revision " + std::string(e.id) + " failed: " + err.server_message() +
-                               (err.sqlstate().empty() ? std::string() : " [SQLSTATE " + err.sqlstate() + "]"));
+                           "revision " + std::string(e.id) + " failed: " + server_text(err.server_message(), err.sqlstate()));
   };
   auto finish_revision = [&] {
     if (current == cat.size()) return;

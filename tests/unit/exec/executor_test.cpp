@@ -178,6 +178,28 @@ TEST(Upgrade, SingleTransactionFailureSaysTheWholeRunWasRolledBack) {
   EXPECT_THAT(e->what(), Not(HasSubstr("its transaction was rolled back")));
 }
 
+// PostgreSQL's "LINE n: ..." and the caret under the error's position, DETAIL and HINT: each a
+// line of its own under the failure, indented alike, so that the caret stays under its character.
+TEST(Upgrade, TheServersLinesStayLinesUnderTheFailure) {
+  const std::string server = "ERROR:  syntax error at or near \"FROM\"\nLINE 2:   FROM FROM t\n                ^\nHINT:  look\n";
+  const strata::database_error plain(server, "42601", "SELECT x\n  FROM FROM t");
+  EXPECT_EQ(std::string(plain.what()), "strata.database: ERROR:  syntax error at or near \"FROM\" [SQLSTATE 42601]\n"
+                                       "  LINE 2:   FROM FROM t\n"
+                                       "                  ^\n"
+                                       "  HINT:  look");
+  strata::testing::batching_fake_connection db;
+  db.fail_on = "CREATE INDEX users_id ON users (id)";
+  db.fail_message = server;
+  db.fail_state = "42601";
+  const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("failed at statement 2 of 2: ERROR:  syntax error at or near \"FROM\" [SQLSTATE 42601]\n"
+                                   "  LINE 2:   FROM FROM t\n"
+                                   "                  ^\n"
+                                   "  HINT:  look\n"
+                                   "  statement: CREATE INDEX users_id ON users (id)"));
+}
+
 TEST(Upgrade, FailingSqlStatementIsNumbered) {
   fake_connection db;
   db.fail_on = "CREATE INDEX users_id ON users (id)";
