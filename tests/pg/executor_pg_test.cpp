@@ -157,6 +157,104 @@ TEST(PgErrors, ASyntaxErrorShowsTheServersLineWithTheCaretUnderItsPosition) {
   }
 }
 
+// A transactional revision's statements go in one round trip. The statement blamed for a failure is
+// the one the server failed, with its SQLSTATE, also where the server reads the statements sent
+// otherwise than they were cut (cut by hand here).
+TEST(PgBatch, TheStatementBlamedIsTheOneTheServerFailedWhateverTheCut) {
+  scratch_database db("batch_blame");
+  strata::pq::connection conn{db.url()};
+  auto failure = [&](std::vector<std::string_view> statements) {
+    return thrown<strata::batch_error>([&] { conn.execute_batch(statements); });
+  };
+  {  // two statements in one, the second failing: more results than statements before the error
+    const auto e = failure({"BEGIN", "CREATE TABLE t1 (x int)", "SELECT 1; SELECT 1/0", "CREATE TABLE t2 (x int)"});
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->index(), 2u);
+    EXPECT_EQ(e->sqlstate(), "22012");
+    EXPECT_EQ(e->statement(), "SELECT 1; SELECT 1/0");
+    conn.execute("ROLLBACK");
+  }
+  {  // the same as the last statement: libpqxx gets more results than it sent statements
+    const auto e = failure({"BEGIN", "CREATE TABLE t1 (x int)", "SELECT 1; SELECT 1/0"});
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->index(), 2u);
+    EXPECT_EQ(e->sqlstate(), "22012");
+    conn.execute("ROLLBACK");
+  }
+  {  // in a transaction begun before the batch (nothing to run again): a syntax error, two statements in one
+    conn.execute("BEGIN");
+    auto e = failure({"CREATE TABLE t1 (x int)", "SELECT 1 +", "CREATE TABLE t2 (x int)"});
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->index(), 1u);
+    EXPECT_EQ(e->sqlstate(), "42601");
+    EXPECT_EQ(e->position(), 11u);  // in the statement: the end of "SELECT 1 +"
+    EXPECT_THAT(e->what(), HasSubstr("\n  LINE 1: SELECT 1 +\n"));
+    conn.execute("ROLLBACK");
+    conn.execute("BEGIN");
+    e = failure({"CREATE TABLE t1 (x int)", "SELECT 1; SELECT 1/0", "CREATE TABLE t2 (x int)"});
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->index(), 1u);
+    EXPECT_EQ(e->sqlstate(), "22012");
+    conn.execute("ROLLBACK");
+  }
+  // a statement the server reads as none (fewer results than statements): nothing failed
+  conn.execute_batch(std::vector<std::string_view>{"BEGIN", "CREATE TABLE t1 (x int)", "-- nothing", "CREATE TABLE t2 (x int)"});
+  conn.execute("COMMIT");
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename IN ('t1', 't2')"), 2);
+}
+
+// An E'' string continued on a later line is one string, as the server reads it, and a failure
+// after it is blamed on the statement that failed.
+struct continued_strings : strata::migration<"0001_continued"> {
+  static constexpr strata::sql up{
+      "CREATE TABLE notes (body text);\nINSERT INTO notes SELECT E'it'\n'\\'s';\nINSERT INTO notes SELECT E'x'\n'\\''"};
+  static constexpr strata::sql down{"DROP TABLE notes"};
+};
+struct continued_strings_then_a_failure : strata::migration<"0001_continued"> {
+  static constexpr strata::sql up{
+      "CREATE TABLE notes (body text);\nINSERT INTO notes SELECT E'it'\n'\\'s';\nSELECT 1/0;\nINSERT INTO notes SELECT E'x'\n'\\''"};
+  static constexpr strata::sql down{"DROP TABLE notes"};
+};
+static_assert(strata::statement_count(continued_strings::up) == 3);
+
+TEST(PgBatch, AnEscapeStringContinuedOnTheNextLineIsOneStringAndAFailureAfterItIsBlamedRight) {
+  scratch_database db("continued");
+  strata::pq::connection conn{db.url()};
+  const auto e = thrown<strata::migration_error>([&] { strata::upgrade<strata::registry<continued_strings_then_a_failure>>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->statement_number(), 3u);
+  EXPECT_EQ(e->statement(), "SELECT 1/0");
+  EXPECT_EQ(e->sqlstate(), "22012");
+  strata::upgrade<strata::registry<continued_strings>>(conn);
+  EXPECT_EQ(db.scalar("SELECT string_agg(body, '|' ORDER BY body) FROM notes"), "it's|x'");
+}
+
+// In single-transaction mode a later revision's statements go in a transaction begun before them:
+// its syntax error is blamed on its statement, the caret under the character in that statement.
+struct first_of_two : strata::migration<"0001_first"> {
+  static constexpr strata::sql up{"CREATE TABLE first_t (x int)"};
+  static constexpr strata::sql down{"DROP TABLE first_t"};
+};
+struct second_with_a_syntax_error : strata::migration<"0002_second", "0001_first"> {
+  static constexpr strata::sql up{"CREATE TABLE second_t (x int);\nSELECT x\n  FROM FROM second_t;\nCREATE TABLE third_t (x int)"};
+  static constexpr strata::sql down{"DROP TABLE second_t"};
+};
+
+TEST(PgBatch, ASyntaxErrorInALaterRevisionOfASingleTransactionIsBlamedOnItsStatement) {
+  scratch_database db("single_syntax");
+  strata::pq::connection conn{db.url()};
+  const auto e = thrown<strata::migration_error>([&] {
+    strata::upgrade<strata::registry<first_of_two, second_with_a_syntax_error>>(conn, {.mode = strata::mode::single_transaction});
+  });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->revision(), "0002_second");
+  EXPECT_EQ(e->statement_number(), 2u);
+  EXPECT_EQ(e->sqlstate(), "42601");
+  EXPECT_EQ(e->position(), e->statement().find("FROM second_t") + 1);
+  EXPECT_EQ(under_the_caret(e->what(), "  LINE 2: "), "FROM second_t") << e->what();
+  EXPECT_EQ(user_tables(db), 0);
+}
+
 struct users_edited : strata::migration<"0001_users"> {
   static constexpr strata::sql up{"CREATE TABLE users (id bigserial PRIMARY KEY, email text)"};
   static constexpr strata::sql down{"DROP TABLE users"};

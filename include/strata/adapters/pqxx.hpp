@@ -2,6 +2,7 @@
 // strata::pq::connection: the libpqxx model of strata::connection. The only file that includes
 // libpqxx; the one place where libpqxx exceptions become strata errors.
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <span>
@@ -127,10 +128,15 @@ class connection {
     }
   }
 
-  // One round trip: libpqxx's pipeline sends the statements as one message and reads their
-  // results one by one, so the first failure is known by its index.
+  // One round trip: libpqxx's pipeline sends the statements as one query, and the server reports
+  // a result for each statement it ran, so the count of results names the one that failed, as
+  // long as each is one statement to the server too. On a failure that is checked with the
+  // server's own parser, and where it reads the statements otherwise they run again one at a time
+  // (failed_batch): the statement blamed is the one that failed, with the server's error for it.
   void execute_batch(std::span<const std::string_view> statements) {
     std::size_t current = 0;
+    std::optional<database_error> reported;
+    bool counted = true;  // the server's error came with the results of the statements before it
     try {
       pqxx::nontransaction tx(*conn_, "strata");
       pqxx::pipeline pipe(tx, "strata");
@@ -140,13 +146,22 @@ class connection {
       for (std::string_view s : statements) ids.push_back(pipe.insert(std::string(s)));
       pipe.complete();
       for (; current < ids.size(); ++current) pipe.retrieve(ids[current]);
+      return;
     } catch (...) {
+      try {  // libpqxx's own failures (more or fewer results than statements) lose the count
+        throw;
+      } catch (const pqxx::sql_error&) {
+      } catch (...) {
+        counted = false;
+      }
       try {
         detail::rethrow_as_strata(current < statements.size() ? statements[current] : std::string_view{});
-      } catch (const database_error& e) {  // its position is in libpqxx's joined text: left out
-        throw batch_error(database_error(e.server_message(), e.sqlstate(), e.statement()), current);
+      } catch (const database_error& e) {
+        reported = e;
       }
     }
+    if (auto failed = failed_batch(statements, std::min(current, statements.size() - 1), *reported, counted))
+      throw *failed;
   }
 
   rows query(std::string_view text, std::span<const value> params) {
@@ -175,6 +190,88 @@ class connection {
   pqxx::connection_base& native() noexcept { return *conn_; }
 
  private:
+  // How the server's parser reads a statement, asked in a failed transaction, which runs nothing
+  // but COMMIT and ROLLBACK. Sent alone through the extended protocol (one statement a message),
+  // it is parsed and then refused (25P02) when it is one statement; several are refused with a
+  // syntax error without a position; a text the server cannot parse gets its syntax error; an
+  // empty one, or a COMMIT or ROLLBACK, runs.
+  struct parsed_as {
+    enum { one, several, unparsable, ran } kind;
+    std::optional<database_error> error;  // unparsable: the server's error, in the statement
+  };
+  parsed_as parse_in_failed_transaction(std::string_view statement) {
+    try {
+      pqxx::nontransaction tx(*conn_, "strata");
+      detail::exec_with(tx, statement, {});
+      return {parsed_as::ran, std::nullopt};
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == "25P02") return {parsed_as::one, std::nullopt};
+      try {
+        detail::rethrow_as_strata(statement);
+      } catch (const database_error& refused) {
+        if (refused.sqlstate() == "42601" && refused.position() == 0) return {parsed_as::several, std::nullopt};
+        return {parsed_as::unparsable, refused};
+      }
+    } catch (...) {
+      detail::rethrow_as_strata(statement);
+    }
+  }
+
+  // Whether the session is in a failed transaction (where only its end runs).
+  bool in_failed_transaction() {
+    try {
+      pqxx::nontransaction tx(*conn_, "strata");
+      tx.exec("SELECT 1");
+      return false;
+    } catch (const pqxx::sql_error& e) {
+      if (e.sqlstate() == "25P02") return true;
+      detail::rethrow_as_strata("SELECT 1");
+    } catch (...) {
+      detail::rethrow_as_strata("SELECT 1");
+    }
+  }
+
+  // Which statement of a failed batch failed, and the server's error for it; nothing when, run
+  // again one at a time, none fails. `at` is the one the results counted name; `reported` the
+  // error libpqxx passed on (with a position when the server could not parse the batch, which
+  // it parses whole before running any of it).
+  std::optional<batch_error> failed_batch(std::span<const std::string_view> statements, std::size_t at,
+                                          const database_error& reported, bool counted) {
+    auto blame = [&](std::size_t k) {  // the reported error, its position being in libpqxx's joined text
+      return batch_error(database_error(reported.server_message(), reported.sqlstate(), std::string(statements[k])), k);
+    };
+    const bool unparsed = reported.position() > 0;
+    std::optional<std::size_t> misread;  // the first statement that is not one statement to the server
+    try {
+      if (in_failed_transaction()) {
+        const std::size_t last = unparsed || !counted ? statements.size() - 1 : at;
+        for (std::size_t k = 0; k <= last && !misread; ++k) {
+          const parsed_as p = parse_in_failed_transaction(statements[k]);
+          if (p.kind == parsed_as::one) continue;
+          if (p.kind == parsed_as::unparsable && unparsed) return batch_error(*p.error, k);
+          misread = k;
+        }
+        if (!misread && counted) return blame(at);
+      } else if (counted) {
+        return blame(at);  // outside a transaction: nothing to ask the parser without running it
+      }
+    } catch (const database_error&) {
+      return blame(at);
+    }
+    // The server read the statements otherwise. A batch that began its transaction runs again,
+    // from a ROLLBACK, one statement at a time, as on a connection without batches.
+    if (statements.front() != std::string_view(dialect::begin_sql)) return blame(misread.value_or(at));
+    execute(dialect::rollback_sql);
+    for (std::size_t k = 0; k < statements.size(); ++k) {
+      try {
+        execute(statements[k]);
+      } catch (const database_error& e) {
+        return batch_error(e, k);
+      }
+    }
+    return std::nullopt;
+  }
+
   std::unique_ptr<pqxx::connection> owned_;
   pqxx::connection_base* conn_ = nullptr;
 };
