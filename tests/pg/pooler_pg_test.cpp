@@ -41,16 +41,20 @@ struct pooled_database : scratch_database {
   std::string pooled_url() const { return strata::pq::with_database(pooler_server_url(), name()); }
 };
 
-// Forwards to a strata::pq::connection and counts round trips.
+// Forwards to a strata::pq::connection, counts round trips and keeps what strata sent on its own
+// (batches are a migration's statements).
 struct counting_connection {
   strata::pq::connection& inner;
   int round_trips = 0;
+  std::vector<std::string> sent{};
   void execute(std::string_view text) {
     ++round_trips;
+    sent.emplace_back(text);
     inner.execute(text);
   }
   strata::rows query(std::string_view text, std::span<const strata::value> params) {
     ++round_trips;
+    sent.emplace_back(text);
     return inner.query(text, params);
   }
   void execute_batch(std::span<const std::string_view> statements) {
@@ -150,7 +154,8 @@ TEST(PgPooler, ANonTransactionalRevisionIsRefusedBeforeAnythingRuns) {
 
 TEST(PgPooler, StampDowngradeAndRepairTakeTheLockPerTransaction) {
   pooled_database db;
-  strata::pq::connection conn{db.pooled_url()};
+  strata::pq::connection pooled{db.pooled_url()};
+  counting_connection conn{pooled};
   strata::stamp<sets::pooled>(conn, "0002_names");
   EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 2);
   db.run("CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL, name text)");
@@ -159,6 +164,17 @@ TEST(PgPooler, StampDowngradeAndRepairTakeTheLockPerTransaction) {
   EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename IN ('orders', 'audit', 'last_one')"), 0);
   db.run("UPDATE strata_history SET checksum = 'edited' WHERE revision = '0001_users'");
   EXPECT_EQ(strata::repair<sets::pooled>(conn).repaired, std::vector<std::string>{"0001_users"});
+  // every lock strata took was a transaction's, taken right after its BEGIN; none of the session
+  std::size_t transaction_locks = 0;
+  for (std::size_t i = 0; i < conn.sent.size(); ++i) {
+    EXPECT_THAT(conn.sent[i], ::testing::Not(HasSubstr("pg_try_advisory_lock(")));
+    EXPECT_THAT(conn.sent[i], ::testing::Not(HasSubstr("pg_advisory_unlock")));
+    if (conn.sent[i].find("pg_try_advisory_xact_lock") == std::string::npos) continue;
+    ++transaction_locks;
+    ASSERT_GT(i, 0u);
+    EXPECT_EQ(conn.sent[i - 1], "BEGIN");
+  }
+  EXPECT_EQ(transaction_locks, 9u);  // stamp: the tables, its write; 3 up; 3 down; repair
   EXPECT_EQ(advisory_locks(db), 0);
   EXPECT_THAT(settings_left_on_server_connections(db.pooled_url()), IsEmpty());
 }

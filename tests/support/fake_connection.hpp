@@ -28,6 +28,7 @@ struct fake_connection {
   std::string fail_message = "ERROR:  injected failure";  // the server's text, its lines too
   bool lose_connection_on_commit = false;
   std::vector<std::string> applied_meanwhile;  // recorded by "another runner" when strata takes a transaction's lock
+  std::vector<std::string> removed_meanwhile;  // removed from the history by "another runner" at the same moment
   std::map<std::string, std::string> session;  // settings set at session level (SET, set_config, RESET)
   std::string lose_connection_on;  // a statement (exact text) during which the connection drops
 
@@ -76,6 +77,9 @@ struct fake_connection {
         history->push_back(history_row_of(value(id), "", "applied"));
       }
       applied_meanwhile.clear();
+      for (const auto& id : removed_meanwhile)
+        if (history) std::erase_if(*history, [&](const row& r) { return r[0] == value(id); });
+      removed_meanwhile.clear();
       return {{value(lock_available ? "t" : "f")}};
     }
     if (text.starts_with("SELECT name, setting FROM pg_settings")) {

@@ -65,15 +65,22 @@ inline void check_plan_through_pooler(const catalog& cat, const plan& p, const o
       throw target_error("revision " + std::string(cat.entries[k].id) +
                          " is not transactional, and this connection goes through a connection pooler in transaction "
                          "mode (such as PgBouncer's pool_mode = transaction), where no lock holds across its "
-                         "statements: run it through a direct connection to the server; nothing was changed");
+                         "statements: run it through a direct connection to the server (or, for a pooler in session mode, "
+                         "set STRATA_POOLING=direct); nothing was changed");
 }
 
-// BEGIN (through a pooler, with the migration lock for the transaction), then the history as it
-// stands under the lock. On failure the transaction is rolled back.
+// The history as it stands under the lock, then BEGIN. On a direct connection the run's session
+// lock is held already: read, then BEGIN. Through a pooler the transaction is what holds the
+// lock: BEGIN with it, then read again inside, unless the first read found what only a read
+// outside a transaction can describe (a missing table or column: inside, the failed query would
+// abort the transaction). On failure the transaction is rolled back.
 template <connection C>
 history_view begin_and_read_history(C& conn, const catalog& cat, const options& o) {
+  history_view h = read_history(conn, cat, o);
+  const bool reread = pooled(o) && h.table_exists && h.warnings.empty() && h.damage.empty();
   if (pooled(o)) begin_locked_transaction(conn, o);
   else conn.execute(dialect_for<C>::begin_sql);
+  if (!reread) return h;
   try {
     return read_history(conn, cat, o);
   } catch (...) {
@@ -374,6 +381,7 @@ std::string sql_script(C& conn, bool up, const options& o = {}, std::size_t coun
   using D = detail::dialect_for<C>;
   std::vector<std::string> ignored;
   const options resolved = p.steps.empty() ? o : detail::resolve_tables(conn, o, false, ignored);
+  detail::check_plan_through_pooler(cat, p, resolved);  // the script is what would run
   const D t = detail::tables_of<D>(resolved);
   return detail::print_program(cat, make_program(cat, p, up, h, resolved, t), t, !o.schema.empty());
 }

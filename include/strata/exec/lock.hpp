@@ -1,6 +1,7 @@
 #pragma once
-// strata's own migration lock: a session-level advisory lock keyed by the history table, so that
-// replicas starting at once run one after the other.
+// strata's own migration lock: an advisory lock keyed by the history table, so that replicas
+// starting at once run one after the other; held by the session on a direct connection, by each
+// transaction through a pooler.
 
 #include <algorithm>
 #include <chrono>
@@ -161,12 +162,11 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   const D r = tables_of<D>(resolved);
   if (cell(1) == "t" && cell(2) == "t" && cell(3) == "t") return resolved;
   // Through a pooler the caller holds no lock: the tables are created in a transaction that does.
-  if (pooled(resolved)) {
-    begin_locked_transaction(conn, resolved);
-    e = conn.query(D::existing_sql(), names);  // another runner may have created them meanwhile
-  }
-  const bool log_recreated = cell(2) == "t" && cell(3) != "t";
+  if (pooled(resolved)) begin_locked_transaction(conn, resolved);
+  bool log_recreated = false;
   try {
+    if (pooled(resolved)) e = conn.query(D::existing_sql(), names);  // another runner may have created them meanwhile
+    log_recreated = cell(2) == "t" && cell(3) != "t";
     if (cell(1) != "t") conn.execute(r.create_schema_sql());
     if (cell(2) != "t" || cell(3) != "t") conn.execute(r.create_sql());
   } catch (...) {

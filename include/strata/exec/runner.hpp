@@ -145,23 +145,52 @@ void wait_for_interrupted_backend(C& conn, const catalog_entry& e, const history
 }
 
 // Through a pooler, under the transaction's lock: whether the unit's revisions are still to do
-// (false: another runner did them meanwhile). A part done is a history this run's plan no longer
-// fits: refused, the transaction rolled back.
+// (false: another runner did them meanwhile), and whether the history around them is still the
+// one the plan was made from (up: their parents applied; down: their children gone). A history
+// the plan no longer fits is refused, the transaction rolled back.
 template <connection C>
 bool still_to_do(C& conn, const catalog& cat, const program_unit& u, const options& o) {
+  const auto in_unit = [&](std::size_t k) { return std::find(u.revisions.begin(), u.revisions.end(), k) != u.revisions.end(); };
+  std::vector<std::size_t> around;  // up: parents outside the unit; down: children outside it
+  for (std::size_t k = 0; k < cat.size(); ++k) {
+    if (in_unit(k)) continue;
+    for (std::size_t r : u.revisions) {
+      const auto parents = u.up ? cat.parents_of(r) : cat.parents_of(k);
+      const std::size_t parent = u.up ? k : r;
+      if (std::find(parents.begin(), parents.end(), parent) != parents.end()) {
+        around.push_back(k);
+        break;
+      }
+    }
+  }
   std::vector<std::string> ids;
   for (std::size_t k : u.revisions) ids.emplace_back(cat.entries[k].id);
+  for (std::size_t k : around) ids.emplace_back(cat.entries[k].id);
   using D = dialect_for<C>;
   const rows r = conn.query(tables_of<D>(o).states_of_sql(), std::vector<value>{D::array(ids)});
-  const std::size_t done = static_cast<std::size_t>(std::count_if(r.begin(), r.end(), [&](const row& x) {
-    return u.up ? x.at(1) == value("applied") : true;
-  }));
-  const std::size_t finished = u.up ? done : ids.size() - done;
+  const auto state_of = [&](std::size_t k) -> value {
+    for (const row& x : r)
+      if (x.at(0) == value(std::string(cat.entries[k].id))) return x.at(1);
+    return std::nullopt;
+  };
+  const auto changed = [](std::string what) {
+    return target_error("another runner changed the history while this run waited for the migration lock (" + what +
+                        "); nothing was changed: run again");
+  };
+  for (std::size_t k : around) {
+    const value s = state_of(k);
+    if (u.up && s != value("applied")) throw changed("revision " + std::string(cat.entries[k].id) + " is no longer applied");
+    if (!u.up && s) throw changed("revision " + std::string(cat.entries[k].id) + " is applied again");
+  }
+  std::size_t finished = 0;
+  for (std::size_t k : u.revisions) {
+    const value s = state_of(k);
+    if (u.up ? s == value("applied") : !s) ++finished;
+  }
   if (finished == 0) return true;
-  if (finished == ids.size()) return false;
-  throw target_error("another runner changed the history while this run waited for the migration lock (" +
-                     std::to_string(finished) + " of the " + std::to_string(ids.size()) +
-                     " revisions of this single transaction are done); nothing was changed: run again");
+  if (finished == u.revisions.size()) return false;
+  throw changed(std::to_string(finished) + " of the " + std::to_string(u.revisions.size()) +
+                " revisions of this single transaction are done");
 }
 
 // One program unit, from step `from` on. A failure comes out as a migration_error naming the

@@ -650,6 +650,17 @@ TEST(Pooled, ARevisionAnotherRunnerAppliedMeanwhileIsSkipped) {
   EXPECT_TRUE(db.sent("ROLLBACK"));
 }
 
+TEST(Pooled, AParentRemovedMeanwhileStopsTheRunBeforeItsChild) {
+  strata::testing::pooled_fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", "")};
+  db.removed_meanwhile = {"0002_name"};  // a downgrade by another runner, after this run planned
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade<transactional_app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("revision 0002_name is no longer applied"));
+  EXPECT_FALSE(db.sent("UPDATE users SET name = 'x'"));
+  EXPECT_TRUE(db.sent("ROLLBACK"));
+}
+
 TEST(Pooled, ASettingAMigrationChangesIsPutBackBeforeItsCommit) {
   strata::testing::pooled_fake_connection db;
   db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
