@@ -1,9 +1,9 @@
 #pragma once
 // The umbrella header: declaring migrations, the registry, the executor, schema snapshots and
-// start-up's configuration, with the PostgreSQL dialect. Needs no database library; <strata/pq.hpp> adds
-// the libpqxx connection.
+// start-up's configuration, with the default dialect (PostgreSQL's language and protocol: text
+// only). Needs no database library; <strata/pq.hpp> adds the libpqxx connection.
 
-#include "backend/postgresql/dialect.hpp"
+#include "backend/default.hpp"
 #include "core/connection.hpp"
 #include "core/errors.hpp"
 #include "core/fixed_string.hpp"

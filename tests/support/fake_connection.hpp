@@ -1,6 +1,8 @@
 #pragma once
 // A scripted strata::connection for executor logic tests: records every round trip, answers
-// history reads and lock attempts from its fields, and fails a chosen statement.
+// history reads and lock attempts from its fields, and fails a chosen statement. It answers each
+// query by the part of the dialect's protocol that made it (Protocol's texts for the default
+// history tables), so it serves any dialect whose protocol keeps PostgreSQL's result shapes.
 
 #include <functional>
 #include <map>
@@ -14,7 +16,9 @@
 
 namespace strata::testing {
 
-struct fake_connection {
+template <class Protocol = default_dialect::protocol>
+struct basic_fake_connection {
+  using protocol = Protocol;
   struct call {
     std::string text;
     std::vector<value> params;
@@ -31,6 +35,25 @@ struct fake_connection {
   std::vector<std::string> removed_meanwhile;  // removed from the history by "another runner" at the same moment
   std::map<std::string, std::string> session;  // settings set at session level (SET, set_config, RESET)
   std::string lose_connection_on;  // a statement (exact text) during which the connection drops
+  protocol tables{};                // the history tables the run names (the defaults)
+
+  // Whether the protocol's part made `text`, for the tables as named or in the current schema
+  // ("public", as existing_sql answers) once the run has resolved it.
+  template <class Part>
+  bool made_by(std::string_view text, Part&& part) const {
+    protocol resolved = tables;
+    if (resolved.schema.empty()) resolved.schema = "public";
+    return text == part(tables) || text == part(resolved);
+  }
+  // The same for a history write, with each action it may name.
+  static constexpr std::string_view actions[] = {"upgrade", "downgrade", "stamp", "unstamp", "baseline",
+                                                 "start", "resume", "start-downgrade", "repair"};
+  template <class Part>
+  bool written_by(std::string_view text, Part&& part) const {
+    for (std::string_view a : actions)
+      if (made_by(text, [&](const protocol& t) { return part(t, a); })) return true;
+    return false;
+  }
 
   void execute(std::string_view text) {
     calls.push_back({std::string(text), {}});
@@ -41,21 +64,21 @@ struct fake_connection {
     }
     if (text.starts_with("RESET ")) session.erase(std::string(text.substr(6)));
     if (!fail_on.empty() && text == fail_on) throw database_error(fail_message, fail_state, std::string(text));
-    if (lose_connection_on_commit && text == "COMMIT") throw connection_error("connection lost", true);
+    if (lose_connection_on_commit && text == std::string_view(protocol::commit_sql)) throw connection_error("connection lost", true);
     if (!lose_connection_on.empty() && text == lose_connection_on) throw connection_error("connection lost", true);
   }
 
   rows query(std::string_view text, std::span<const value> params) {
     calls.push_back({std::string(text), std::vector<value>(params.begin(), params.end())});
     if (!fail_on.empty() && text == fail_on) throw database_error(fail_message, fail_state, std::string(text));
-    if (text.starts_with("SELECT revision, action, at::text FROM")) return {};  // the log agrees with the history
-    if (text.starts_with("SELECT revision, state FROM")) {  // the states of the revisions in $1 ({"a","b"})
+    if (made_by(text, [](const protocol& t) { return t.log_without_history_sql(); })) return {};  // the log agrees with the history
+    if (made_by(text, [](const protocol& t) { return t.states_of_sql(); })) {  // the states of the revisions in $1 ({"a","b"})
       rows out;
       for (const row& r : history ? *history : rows{})
         if (params[0]->find('"' + r[0].value_or("") + '"') != std::string::npos) out.push_back({r[0], r[6]});
       return out;
     }
-    if (text.starts_with("SELECT count(*)::text, coalesce(md5(")) {  // the history's count and digest
+    if (made_by(text, [](const protocol& t) { return t.digest_sql(); })) {  // the history's count and digest ($2)
       if (!history) throw database_error("ERROR:  relation \"strata_history\" does not exist", "42P01", std::string(text));
       std::vector<std::pair<std::string_view, std::string>> applied;
       bool as_built = true;
@@ -63,15 +86,15 @@ struct fake_connection {
         applied.emplace_back(*r[0], r[1].value_or(""));
         as_built = as_built && r[2] == value("1") && r[6] == value("applied");
       }
-      return {{value(std::to_string(history->size())),
-               value(as_built ? postgresql::dialect::expected_digest(applied) : std::string("differs")), value("true")}};
+      const bool same = as_built && params[1] == value(protocol::expected_digest(applied));
+      return {{value(std::to_string(history->size())), value(same ? "true" : "false"), value("true")}};
     }
-    if (text.starts_with("SELECT revision,")) {
+    if (made_by(text, [](const protocol& t) { return t.read_sql(); })) {
       if (!history) throw database_error("ERROR:  relation \"strata_history\" does not exist", "42P01", std::string(text));
       return *history;
     }
-    if (text.find("pg_try_advisory_lock") != std::string_view::npos) return {{value(lock_available ? "t" : "f")}};
-    if (text.find("pg_try_advisory_xact_lock") != std::string_view::npos) {
+    if (text == protocol::try_lock_sql()) return {{value(lock_available ? "t" : "f")}};
+    if (text == protocol::try_transaction_lock_sql()) {
       for (const auto& id : applied_meanwhile) {
         if (!history) history = rows{};
         history->push_back(history_row_of(value(id), "", "applied"));
@@ -82,26 +105,27 @@ struct fake_connection {
       removed_meanwhile.clear();
       return {{value(lock_available ? "t" : "f")}};
     }
-    if (text.starts_with("SELECT name, setting FROM pg_settings")) {
+    if (text == protocol::session_settings_sql()) {
       rows out;
       for (const auto& [name, setting] : session) out.push_back({value(name), value(setting)});
       return out;
     }
-    if (text.starts_with("SELECT set_config($1, $2, false)")) session[params[0].value_or("")] = params[1].value_or("");
-    if (text.starts_with("SELECT coalesce(current_schema(), '')"))  // the schema; which of it, history, log exist; the server process
+    if (text == protocol::restore_setting_sql()) session[params[0].value_or("")] = params[1].value_or("");
+    if (text == protocol::existing_sql())  // the schema; which of it, history, log exist; the server process
       return {{value("public"), value("t"), value(history ? "t" : "f"), value(history ? "t" : "f"), value("on"), value("4242")}};
-    if (text.find("FROM \"strata_log\"") != std::string_view::npos && text.starts_with("SELECT count(*)"))
-      return {{value("0")}};
-    if (text.starts_with("WITH h AS (INSERT")) {  // keep the history in step, like the database would
+    if (made_by(text, [](const protocol& t) { return t.log_count_sql(); })) return {{value("0")}};
+    const bool recorded = written_by(text, [](const protocol& t, std::string_view a) { return t.record_sql(a); });
+    const bool started = written_by(text, [](const protocol& t, std::string_view a) { return t.start_sql(a); });
+    if (recorded || started) {  // keep the history in step, like the database would
       if (!history) history = rows{};
-      const bool started = text.find("'started'") != std::string_view::npos;
       std::erase_if(*history, [&](const row& r) { return r[0] == params[0]; });
       history->push_back(history_row_of(params[0], params[2].value_or(""), started ? "started" : "applied"));
     }
-    if (text.starts_with("WITH h AS (UPDATE") && history && text.find("state = 'applied'") != std::string_view::npos)
+    if (history && written_by(text, [](const protocol& t, std::string_view a) { return t.finish_sql(a); }))
       for (auto& r : *history)
         if (r[0] == params[0]) r[6] = value("applied");
-    if (text.starts_with("WITH h AS (DELETE") && history)
+    if (history && (written_by(text, [](const protocol& t, std::string_view a) { return t.erase_sql(a, true); }) ||
+                    written_by(text, [](const protocol& t, std::string_view a) { return t.erase_sql(a, false); })))
       std::erase_if(*history, [&](const row& r) { return r[0] == params[0]; });
     return {};
   }
@@ -123,6 +147,8 @@ struct fake_connection {
     return false;
   }
 };
+
+using fake_connection = basic_fake_connection<>;
 
 // The same, with the optional one-round-trip batch: records a batch as one call.
 struct batching_fake_connection : fake_connection {

@@ -21,11 +21,6 @@ namespace strata::pq {
 
 namespace detail {
 
-// SQLSTATE classes that waiting can heal: the server is starting, shutting down, or too busy.
-inline bool retryable_sqlstate(std::string_view state) {
-  return state == "57P03" || state == "57P01" || state == "57P02" || state == "53300" || state.substr(0, 2) == "08";
-}
-
 // libpq's connection messages: which failures are worth another attempt.
 inline bool retryable_connect_message(std::string_view message) {
   for (std::string_view healable : {"Connection refused", "could not connect", "the database system is starting up",
@@ -34,12 +29,6 @@ inline bool retryable_connect_message(std::string_view message) {
                                     "server closed the connection unexpectedly", "Network is unreachable"})
     if (message.find(healable) != std::string_view::npos) return true;
   return false;
-}
-
-// The server ends the session (shutdown, restart, pg_terminate_backend): the connection is lost,
-// whatever the error's wording.
-inline bool session_ended(std::string_view state) {
-  return state == "57P01" || state == "57P02" || state == "57P03" || state.substr(0, 2) == "08";
 }
 
 // A statement with parameters (NULL for std::nullopt), in each libpqxx series' own words:
@@ -82,7 +71,7 @@ inline pqxx::result exec_with(pqxx::transaction_base& tx, std::string_view text,
       else if (dynamic_cast<const pqxx::serialization_failure*>(&e)) state = "40001";
       else if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) state = "40000";
     }
-    if (session_ended(state))
+    if (postgresql::protocol::session_ended(state))
       throw connection_error("connection lost: " + one_line(message) + " [SQLSTATE " + state + "]", true);
     // A syntax error's position, 1-based in the text sent (libpqxx tells it for 42601 alone).
     const auto* syntax = dynamic_cast<const pqxx::syntax_error*>(&e);
@@ -260,8 +249,8 @@ class connection {
     }
     // The server read the statements otherwise. A batch that began its transaction runs again,
     // from a ROLLBACK, one statement at a time, as on a connection without batches.
-    if (statements.front() != std::string_view(dialect::begin_sql)) return blame(misread.value_or(at));
-    execute(dialect::rollback_sql);
+    if (statements.front() != std::string_view(dialect::protocol::begin_sql)) return blame(misread.value_or(at));
+    execute(dialect::protocol::rollback_sql);
     for (std::size_t k = 0; k < statements.size(); ++k) {
       try {
         execute(statements[k]);

@@ -31,6 +31,15 @@ struct parent_revision_is_listed_twice {
   static_assert(always_false<Id, Parent>, "strata::migration: a revision lists the same parent twice");
 };
 
+// Raised where a run binds its connection: the connection names the dialect it speaks
+// (`using dialect = ...;`) and it is not the registry's.
+template <class ConnectionDialect, class RegistryDialect>
+struct connection_speaks_another_dialect {
+  static_assert(always_false<ConnectionDialect, RegistryDialect>,
+                "strata: the connection speaks the first dialect above, the registry the second; give the run a "
+                "connection of the registry's database, or name that dialect first in the registry");
+};
+
 // Raised by registry<...>.
 template <class Migration, class Id, class OtherMigration>
 struct revision_id_is_duplicated {
@@ -95,12 +104,12 @@ struct statement_cannot_run_in_a_transaction {
                 "declare `static constexpr bool transactional = false;` in the migration (a .sql file: its "
                 "format's no-transaction annotation, README \"Migrations as .sql files\")");
 };
-template <class Migration, class Id, class Statement>
+template <class Migration, class Id, class Statement, class IdempotentForms>
 struct statement_must_be_idempotent_outside_a_transaction {
-  static_assert(always_false<Migration, Id, Statement>,
+  static_assert(always_false<Migration, Id, Statement, IdempotentForms>,
                 "strata::registry: a non-transactional migration is resumed after an interruption by running its "
-                "statements again, so each must be harmless to repeat: write CREATE ... IF NOT EXISTS, "
-                "DROP ... IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS");
+                "statements again, so each must be harmless to repeat: write the statement in its form that "
+                "succeeds when already done (the dialect's forms are spelled above)");
 };
 
 // The safety lint (README "The safety lint"): the rule and its safe alternative are spelled above.
@@ -127,11 +136,11 @@ struct lint_from_names_an_unknown_revision {
   static_assert(always_false<Id>, "strata::lint_from: no revision of the registry has the id spelled above");
 };
 
-template <class Migration, class Id, class Statement>
+template <class Migration, class Id, class Statement, class Advice>
 struct sql_standard_function_body_is_not_supported {
-  static_assert(always_false<Migration, Id, Statement>,
-                "strata::registry: a BEGIN ATOMIC function body would be split at its semicolons; "
-                "write the body as a $$ string (AS $$ ... $$)");
+  static_assert(always_false<Migration, Id, Statement, Advice>,
+                "strata::registry: the statement spelled above holds a body that the statement cut would split at "
+                "its own separators; write it as the dialect's advice spelled above says");
 };
 
 }  // namespace strata::diag

@@ -16,8 +16,16 @@ namespace strata {
 
 namespace detail {
 
+// scheme://... (RFC 3986: a letter, then letters, digits, '+', '-', '.'), of any database.
 inline bool starts_with_scheme(std::string_view s) {
-  return s.starts_with("postgresql://") || s.starts_with("postgres://");
+  const std::size_t colon = s.find("://");
+  if (colon == std::string_view::npos || colon == 0 || !((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z')) return false;
+  for (std::size_t i = 1; i < colon; ++i) {
+    const char c = s[i];
+    if (!(((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))
+      return false;
+  }
+  return true;
 }
 
 inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }

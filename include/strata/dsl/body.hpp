@@ -1,6 +1,7 @@
 #pragma once
 // Per-type facts about a migration's bodies (SQL text, code, or irreversible), gathered by one
-// function per type: at thousands of migrations every instantiation per type counts.
+// function per type and read by the registry's dialect (its language: core/dialect.hpp): at
+// thousands of migrations every instantiation per type counts.
 
 #include <chrono>
 #include <cstdint>
@@ -8,8 +9,9 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../core/dialect.hpp"
 #include "../core/transaction.hpp"
-#include "statements.hpp"
+#include "sql.hpp"
 
 namespace strata {
 
@@ -24,7 +26,7 @@ enum class body_defect : std::uint8_t {
   lacks_down,
   down_signature,
   unterminated,             // in the body and at the text migration_facts::defect_at names
-  atomic_routine,           // likewise
+  unsplittable,             // likewise: a statement the cut would split (a routine body)
   refused_in_transaction,   // likewise
   not_idempotent,           // likewise: CREATE/DROP without IF [NOT] EXISTS outside a transaction
   bad_allowance,            // a `strata:allow` naming an unknown rule or giving no reason
@@ -43,9 +45,11 @@ struct migration_facts {
   std::string_view description;
   std::string_view up_text, down_text;
   code_body up_code = nullptr, down_code = nullptr;
-  // PostgreSQL's lock_timeout and statement_timeout for this migration alone, in ms; -1: the
-  // run's defaults (options::pg_lock_timeout, pg_statement_timeout).
+  // The database's lock wait and statement time limit for this migration alone (its `lock_timeout`
+  // and `statement_timeout` members), in ms; -1: the run's defaults (options::pg_lock_timeout,
+  // pg_statement_timeout).
   std::int64_t lock_timeout_ms = -1, statement_timeout_ms = -1;
+  bool up_nul_terminated = false, down_nul_terminated = false;  // the texts are literals
   sql_analysis up_scan, down_scan;
   std::uint64_t checksum = 0;  // 0: no SQL body
   body_defect defect = body_defect::none;
@@ -54,26 +58,27 @@ struct migration_facts {
   // The safety lint (transactional migrations only): the rules broken after the migration's own
   // allowances; the registry applies its policy (lint_policy) and reports the first.
   std::string_view allow;        // the migration's `allow` member: "RULE[, RULE]: reason"
-  std::uint32_t allowed = 0;     // its rules
-  std::uint32_t lint_hits = 0;
+  lint_rules_mask allowed = 0;   // its rules
+  lint_rules_mask lint_hits = 0;
 };
 
-// The non-template part: scanning and verdicts. Kept out of the per-type template so that each
+// The per-language part: scanning and verdicts. Kept out of the per-type template so that each
 // migration type instantiates only the few lines that read its members.
-constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, bool down_terminated) {
+template <dialect_language L>
+constexpr migration_facts analyse_bodies(migration_facts f) {
   bool bad_allow = false;
-  if (!f.allow.empty()) f.allowed = parse_allowance(f.allow, bad_allow);
+  if (!f.allow.empty()) f.allowed = L::parse_allowance(f.allow, bad_allow);
   if (f.up == body_kind::irreversible) f.up = body_kind::wrong_signature;
   if (f.up == body_kind::missing) { f.defect = body_defect::lacks_up; return f; }
   if (f.up == body_kind::wrong_signature) { f.defect = body_defect::up_signature; return f; }
   if (f.down == body_kind::missing) { f.defect = body_defect::lacks_down; return f; }
   if (f.down == body_kind::wrong_signature) { f.defect = body_defect::down_signature; return f; }
 
-  std::uint64_t sum = checksum_start;
-  const std::uint32_t not_applicable = f.transactional ? 0 : ~rules_outside_transactions;
-  f.up_scan = analyse_sql(f.up_text, sum, up_terminated, f.allowed | not_applicable, false);
-  checksum_separator(sum);
-  f.down_scan = analyse_sql(f.down_text, sum, down_terminated, f.allowed | not_applicable, true, f.transactional);
+  std::uint64_t sum = L::checksum_start;
+  const lint_rules_mask not_applicable = f.transactional ? 0 : ~rules_outside_transactions<L>();
+  f.up_scan = L::analyse(f.up_text, sum, {f.allowed | not_applicable, false, true, f.up_nul_terminated});
+  L::checksum_separator(sum);
+  f.down_scan = L::analyse(f.down_text, sum, {f.allowed | not_applicable, true, f.transactional, f.down_nul_terminated});
   f.lint_hits = f.up_scan.lint_hits | f.down_scan.lint_hits;
   if (f.up == body_kind::sql || f.down == body_kind::sql) f.checksum = sum;
 
@@ -92,8 +97,8 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
   }
   for (const bool in_up : {true, false}) {
     const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
-    if (f.defect == body_defect::none && a.has_atomic_routine)
-      flag(body_defect::atomic_routine, in_up, a.first_atomic_routine);
+    if (f.defect == body_defect::none && a.has_unsplittable)
+      flag(body_defect::unsplittable, in_up, a.first_unsplittable);
   }
   for (const bool in_up : {true, false}) {
     const sql_analysis& a = in_up ? f.up_scan : f.down_scan;
@@ -116,12 +121,11 @@ constexpr migration_facts analyse_bodies(migration_facts f, bool up_terminated, 
 template <class M>
 constexpr migration_facts inspect() {
   migration_facts f;
-  bool up_terminated = false, down_terminated = false;
   if constexpr (requires { &M::up; }) {
     f.up = kind_of(&M::up);
     if constexpr (std::is_same_v<decltype(&M::up), const sql*>) {
       f.up_text = M::up.text;
-      up_terminated = M::up.nul_terminated;
+      f.up_nul_terminated = M::up.nul_terminated;
     } else if constexpr (std::is_convertible_v<decltype(&M::up), code_body>) {  // noexcept too
       f.up_code = &M::up;
     }
@@ -130,7 +134,7 @@ constexpr migration_facts inspect() {
     f.down = kind_of(&M::down);
     if constexpr (std::is_same_v<decltype(&M::down), const sql*>) {
       f.down_text = M::down.text;
-      down_terminated = M::down.nul_terminated;
+      f.down_nul_terminated = M::down.nul_terminated;
     } else if constexpr (std::is_convertible_v<decltype(&M::down), code_body>) {
       f.down_code = &M::down;
     }
@@ -147,12 +151,12 @@ constexpr migration_facts inspect() {
     f.lock_timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(M::lock_timeout).count();
   if constexpr (requires { std::chrono::duration_cast<std::chrono::milliseconds>(M::statement_timeout); })
     f.statement_timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(M::statement_timeout).count();
-  return analyse_bodies(f, up_terminated, down_terminated);
+  return f;
 }
 
-// One constant evaluation per migration type.
-template <class M>
-inline constexpr migration_facts facts = inspect<M>();
+// One constant evaluation per migration type (and dialect).
+template <class D, class M>
+inline constexpr migration_facts facts = analyse_bodies<typename D::language>(inspect<M>());
 
 }  // namespace detail
 }  // namespace strata

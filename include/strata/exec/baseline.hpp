@@ -36,9 +36,11 @@ std::vector<std::string_view> versions_of(const catalog& cat) {
 
 }  // namespace detail
 
-template <class R, connection C>
-report baseline(C& conn, std::string_view tool, const options& o = {}) {
-  using D = detail::dialect_for<C>;
+template <class R, connection Given>
+report baseline(Given& given, std::string_view tool, const options& o = {}) {
+  auto conn = detail::bind<R>(given);
+  using C = decltype(conn);
+  using D = detail::protocol_for<C>;
   if (std::find(std::begin(baseline_tools), std::end(baseline_tools), tool) == std::end(baseline_tools))
     throw target_error("baseline --from " + std::string(tool) +
                        ": not a tool strata reads (golang-migrate, goose, dbmate, flyway, sqlx)");
@@ -50,7 +52,7 @@ report baseline(C& conn, std::string_view tool, const options& o = {}) {
   } catch (const database_error& e) {
     if (D::undefined_table(e.sqlstate()))
       throw validation_error({}, std::string(tool) + "'s table " + table +
-                                     " is not in this database (looked up through search_path)" + nothing);
+                                     " is not in this database (" + std::string(D::name_lookup) + ")" + nothing);
     if (D::undefined_column(e.sqlstate()))
       throw validation_error({}, table + " is not laid out as " + std::string(tool) + " makes it (" + e.what() + ")" +
                                      nothing);

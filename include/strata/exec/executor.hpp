@@ -79,7 +79,7 @@ history_view begin_and_read_history(C& conn, const catalog& cat, const options& 
   history_view h = read_history(conn, cat, o);
   const bool reread = pooled(o) && h.table_exists && h.warnings.empty() && h.damage.empty();
   if (pooled(o)) begin_locked_transaction(conn, o);
-  else conn.execute(dialect_for<C>::begin_sql);
+  else conn.execute(protocol_for<C>::begin_sql);
   if (!reread) return h;
   try {
     return read_history(conn, cat, o);
@@ -103,28 +103,29 @@ auto logging_failures(const options& o, Body&& body) {
 // applied with this build's checksums (a count and a digest; the rows are read only otherwise).
 template <connection C>
 bool history_at_head(C& conn, const catalog& cat, const options& o) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   if (cat.size() == 0) return false;
   rows r;
   const D t = tables_of<D>(o);
+  std::vector<std::pair<std::string_view, std::string>> expected;
+  expected.reserve(cat.size());
+  for (const auto& e : cat.entries) expected.emplace_back(e.id, checksum_text(e.facts->checksum));
   try {
-    r = conn.query(t.digest_sql(), std::vector<value>{t.qualified(t.log)});
+    r = conn.query(t.digest_sql(), std::vector<value>{t.qualified(t.log), D::expected_digest(std::move(expected))});
   } catch (const database_error& e) {
     if (D::undefined_table(e.sqlstate()) || D::undefined_column(e.sqlstate())) return false;  // read_history says why
     throw;
   }
-  if (r.empty() || r[0].size() < 3 || r[0][0] != value(std::to_string(cat.size())) || r[0][2] != value("true"))
-    return false;
-  std::vector<std::pair<std::string_view, std::string>> expected;
-  expected.reserve(cat.size());
-  for (const auto& e : cat.entries) expected.emplace_back(e.id, checksum_text(e.facts->checksum));
-  return r[0][1] == value(D::expected_digest(std::move(expected)));
+  return !r.empty() && r[0].size() >= 3 && r[0][0] == value(std::to_string(cat.size())) &&
+         D::is_true(r[0][1].value_or("")) && D::is_true(r[0][2].value_or(""));
 }
 
 // An upgrade (up) or a downgrade: validate, plan, and only when there is work take the lock,
 // read the history again (another runner may have done the work meanwhile) and run the plan.
-template <class R, connection C, class Planner>
-report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
+template <class R, connection Given, class Planner>
+report migrate(Given& given, const options& o, bool up, Planner&& make_plan) {
+  auto conn = bind<R>(given);
+  using C = decltype(conn);
   return logging_failures(o, [&] {
     const auto started = std::chrono::steady_clock::now();
     const catalog cat = catalog_of<R>();
@@ -158,8 +159,7 @@ report migrate(C& conn, const options& o, bool up, Planner&& make_plan) {
       std::string planned;
       for (std::size_t k : p.steps) planned += (planned.empty() ? "" : ", ") + std::string(cat.entries[k].id);
       log(o, log_level::debug, "plan: " + std::string(up ? "apply " : "revert ") + (planned.empty() ? "nothing" : planned));
-      using D = dialect_for<C>;
-      const program prog = make_program(cat, p, up, h, resolved, tables_of<D>(resolved));
+      const program prog = make_program<dialect_for<C>>(cat, p, up, h, resolved);
       try {
         run_program(conn, cat, prog, h, resolved, r);
       } catch (...) {
@@ -217,8 +217,10 @@ report downgrade_last(C& conn, std::size_t count, const options& o = {}) {
 }
 
 // Where the database stands against this build. Reads only.
-template <class R, connection C>
-state status(C& conn, const options& o = {}) {
+template <class R, connection Given>
+state status(Given& given, const options& o = {}) {
+  auto conn = detail::bind<R>(given);
+  using C = decltype(conn);
   const catalog cat = catalog_of<R>();
   const detail::history_view h = detail::read_history(conn, cat, o);
   state s;
@@ -237,11 +239,11 @@ state status(C& conn, const options& o = {}) {
     s.applied.push_back({row.revision, row.applied_at, std::atoll(row.execution_ms.c_str()), row.applied_by,
                          std::string(cat.entries[k].facts->description)});
   }
-  using D = detail::dialect_for<C>;
-  decltype(D::indexes_built_by(std::string_view{})) indexes;  // those strata's non-transactional revisions build
+  using L = detail::language_for<C>;
+  decltype(L::indexes_built_by(std::string_view{})) indexes;  // those strata's non-transactional revisions build
   for (const auto& e : cat.entries)
     if (!e.facts->transactional && e.facts->up == body_kind::sql)
-      for (auto& i : D::indexes_built_by(e.facts->up_text)) indexes.push_back(std::move(i));
+      for (auto& i : L::indexes_built_by(e.facts->up_text)) indexes.push_back(std::move(i));
   s.invalid_indexes = detail::invalid_among(conn, indexes);
   return s;
 }
@@ -250,9 +252,11 @@ namespace detail {
 
 // stamp, logged as `action`; `check` (may be null) sees the history under the lock first and may
 // refuse by throwing.
-template <class R, connection C>
-report stamp_as(C& conn, std::string_view target, const options& o, const char* action,
+template <class R, connection Given>
+report stamp_as(Given& given, std::string_view target, const options& o, const char* action,
                 const std::function<void(const history_view&)>& check) {
+  auto conn = bind<R>(given);
+  using C = decltype(conn);
   return detail::logging_failures(o, [&] {
     const auto started = std::chrono::steady_clock::now();
     const catalog cat = catalog_of<R>();
@@ -264,7 +268,7 @@ report stamp_as(C& conn, std::string_view target, const options& o, const char* 
     detail::lock_guard<C> lock(conn, resolved);
     r.took_lock = true;
     detail::resolve_tables(conn, resolved, true, r.warnings);
-    using D = detail::dialect_for<C>;
+    using D = detail::protocol_for<C>;
     const D t = detail::tables_of<D>(resolved);
     const detail::history_view h = detail::begin_and_read_history(conn, cat, resolved);
     try {
@@ -320,8 +324,10 @@ report stamp(C& conn, std::string_view target, const options& o = {}) {
 // Records this build's checksum for applied revisions whose text was edited after they were
 // applied: the named ones, or every mismatched one when none is named. Logged in the log table
 // as 'repair'; nothing else changes.
-template <class R, connection C>
-report repair(C& conn, const std::vector<std::string>& revisions = {}, const options& o = {}) {
+template <class R, connection Given>
+report repair(Given& given, const std::vector<std::string>& revisions = {}, const options& o = {}) {
+  auto conn = detail::bind<R>(given);
+  using C = decltype(conn);
   return detail::logging_failures(o, [&] {
     const auto started = std::chrono::steady_clock::now();
     const catalog cat = catalog_of<R>();
@@ -336,7 +342,7 @@ report repair(C& conn, const std::vector<std::string>& revisions = {}, const opt
     // pooler, that transaction is what holds the lock).
     detail::history_view h = detail::read_history(conn, cat, resolved);
     if (h.table_exists) h = detail::begin_and_read_history(conn, cat, resolved);
-    using D = detail::dialect_for<C>;
+    using D = detail::protocol_for<C>;
     const D t = detail::tables_of<D>(resolved);
     try {
       std::vector<std::size_t> chosen;
@@ -369,8 +375,10 @@ report repair(C& conn, const std::vector<std::string>& revisions = {}, const opt
 
 // The SQL an upgrade (up = true) or downgrade would run, as a script; changes nothing. The script
 // is the run's program printed (exec/printer.hpp). `count`: upgrade +N or downgrade -N when non-zero.
-template <class R, connection C>
-std::string sql_script(C& conn, bool up, const options& o = {}, std::size_t count = 0) {
+template <class R, connection Given>
+std::string sql_script(Given& given, bool up, const options& o = {}, std::size_t count = 0) {
+  auto conn = detail::bind<R>(given);
+  using C = decltype(conn);
   const catalog cat = catalog_of<R>();
   const detail::history_view h = detail::read_history(conn, cat, o);
   detail::validate(h, o);
@@ -378,12 +386,11 @@ std::string sql_script(C& conn, bool up, const options& o = {}, std::size_t coun
                     : (count > 0 ? plan_downgrade_last(cat, h.present(), count)
                                  : plan_downgrade(cat, h.present(), o.target));
   detail::check_plan(cat, p, up, h, o.mode);
-  using D = detail::dialect_for<C>;
   std::vector<std::string> ignored;
   const options resolved = p.steps.empty() ? o : detail::resolve_tables(conn, o, false, ignored);
   detail::check_plan_through_pooler(cat, p, resolved);  // the script is what would run
-  const D t = detail::tables_of<D>(resolved);
-  return detail::print_program(cat, make_program(cat, p, up, h, resolved, t), t, !o.schema.empty());
+  using D = detail::dialect_for<C>;
+  return detail::print_program<D>(cat, make_program<D>(cat, p, up, h, resolved), resolved, !o.schema.empty());
 }
 
 }  // namespace strata

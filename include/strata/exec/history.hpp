@@ -69,7 +69,7 @@ struct history_view {
 
 template <connection C>
 history_view read_history(C& conn, const catalog& cat, const options& o) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   const D t = tables_of<D>(o);
   history_view h;
   h.applied.assign(cat.size(), false);

@@ -23,7 +23,7 @@ namespace strata::detail {
 // CREATE INDEX CONCURRENTLY forever, and through a pooler it would hold a server session.
 template <connection C, class Take>
 void poll_for_lock(C& conn, const options& o, Take&& take) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   const std::vector<value> params{o.schema, o.history_table};
   const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
   auto pause = std::chrono::milliseconds(10);
@@ -55,20 +55,20 @@ void poll_for_lock(C& conn, const options& o, Take&& take) {
 
 template <connection C>
 bool lock_answer_taken(const rows& r) {
-  return !r.empty() && !r[0].empty() && dialect_for<C>::lock_taken(r[0][0].value_or(""));
+  return !r.empty() && !r[0].empty() && protocol_for<C>::lock_taken(r[0][0].value_or(""));
 }
 
 // The session-level lock of a direct connection, held for the whole run.
 template <connection C>
 void acquire_lock(C& conn, const options& o) {
   const std::vector<value> params{o.schema, o.history_table};
-  poll_for_lock(conn, o, [&] { return lock_answer_taken<C>(conn.query(dialect_for<C>::try_lock_sql(), params)); });
+  poll_for_lock(conn, o, [&] { return lock_answer_taken<C>(conn.query(protocol_for<C>::try_lock_sql(), params)); });
 }
 
 template <connection C>
 void release_lock(C& conn, const options& o) noexcept {
   try {
-    conn.query(dialect_for<C>::unlock_sql(), std::vector<value>{o.schema, o.history_table});
+    conn.query(protocol_for<C>::unlock_sql(), std::vector<value>{o.schema, o.history_table});
   } catch (...) {
     // The session ends with the connection, and with it the lock.
   }
@@ -79,7 +79,7 @@ void release_lock(C& conn, const options& o) noexcept {
 // transaction between attempts.
 template <connection C>
 void begin_locked_transaction(C& conn, const options& o) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   const std::vector<value> params{o.schema, o.history_table};
   poll_for_lock(conn, o, [&] {
     conn.execute(D::begin_sql);
@@ -141,23 +141,19 @@ pooling detected_pooling(C& conn, const options& o, std::string_view server_pid)
 // again with a warning: its past is lost.
 template <connection C>
 options resolve_tables(C& conn, const options& o, bool create, std::vector<std::string>& warnings) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   const D t = tables_of<D>(o);
   const std::vector<value> names{o.schema.empty() ? std::string() : D::quoted(o.schema), t.qualified(t.history),
                                  t.qualified(t.log)};
   rows e = conn.query(D::existing_sql(), names);
   auto cell = [&](std::size_t i) { return !e.empty() && i < e[0].size() ? e[0][i].value_or("") : std::string(); };
-  if (cell(4) == "off")
-    throw validation_error({"standard_conforming_strings"},
-                           "standard_conforming_strings is off on this connection: strata splits SQL bodies as "
-                           "PostgreSQL reads them with it on (the default since 9.1), where a backslash in '...' is "
-                           "an ordinary character; turn it on (SET standard_conforming_strings = on, or in the "
-                           "server's or role's settings); nothing was changed");
+  if (const std::string mismatch = D::session_mismatch(cell(4)); !mismatch.empty())
+    throw validation_error({mismatch}, mismatch + "; nothing was changed");
   options resolved = o;
   resolved.pooling = detected_pooling(conn, o, cell(5));
   if (resolved.schema.empty()) resolved.schema = cell(0);
   if (resolved.schema.empty())
-    throw config_error("the connection has no current schema (an empty search_path): set STRATA_SCHEMA (options.schema)");
+    throw config_error(std::string(D::no_current_schema) + ": set STRATA_SCHEMA (options.schema)");
   if (!create) return resolved;
   const D r = tables_of<D>(resolved);
   if (cell(1) == "t" && cell(2) == "t" && cell(3) == "t") return resolved;

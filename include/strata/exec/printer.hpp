@@ -13,7 +13,7 @@
 namespace strata::detail {
 
 // `text` with each $n replaced by its parameter as a literal (NULL for none).
-template <class D>
+template <class P>
 std::string with_literals(std::string_view text, const std::vector<value>& params) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -21,7 +21,7 @@ std::string with_literals(std::string_view text, const std::vector<value>& param
       std::size_t n = 0, j = i + 1;
       while (j < text.size() && text[j] >= '0' && text[j] <= '9') n = n * 10 + static_cast<std::size_t>(text[j++] - '0');
       if (n >= 1 && n <= params.size()) {
-        out += params[n - 1] ? D::literal(*params[n - 1]) : std::string("NULL");
+        out += params[n - 1] ? P::literal(*params[n - 1]) : std::string("NULL");
         i = j - 1;
         continue;
       }
@@ -32,14 +32,16 @@ std::string with_literals(std::string_view text, const std::vector<value>& param
 }
 
 template <class D>
-std::string print_program(const catalog& cat, const program& prog, const D& t, bool schema_given) {
+std::string print_program(const catalog& cat, const program& prog, const options& o, bool schema_given) {
+  using P = typename D::protocol;
+  const P t = tables_of<P>(o);
   std::size_t revisions = 0;
   for (const auto& u : prog.units) revisions += u.revisions.size();
   std::ostringstream out;
   out << "-- strata " << version << ": " << (prog.up ? "upgrade" : "downgrade") << ", " << revisions
       << " revision(s); nothing below has run\n";
   if (prog.create_tables) {
-    if (schema_given) out << "CREATE SCHEMA IF NOT EXISTS " << D::quoted(t.schema) << ";\n";
+    if (schema_given) out << t.create_schema_if_missing_sql() << ";\n";
     out << t.create_sql() << ";\n";
   }
   for (const program_unit& u : prog.units) {
@@ -53,13 +55,13 @@ std::string print_program(const catalog& cat, const program& prog, const D& t, b
       }
       switch (s.kind) {
         case step_kind::sql: out << s.text << ";\n"; break;
-        case step_kind::sql_parameters: out << with_literals<D>(s.text, s.params) << ";\n"; break;
+        case step_kind::sql_parameters: out << with_literals<P>(s.text, s.params) << ";\n"; break;
         case step_kind::code_body:
           out << "-- STOP: revision " << cat.entries[s.revision].id
               << " has a code body, whose statements are known only when it runs;\n"
               << "-- this script ends here. Run `" << (prog.up ? "upgrade" : "downgrade")
               << "` to apply it and what follows.\n";
-          if (u.transactional) out << "ROLLBACK;\n";
+          if (u.transactional) out << P::rollback_sql << ";\n";
           return out.str();
         case step_kind::wait_for_interrupted_run:
           out << "-- (strata waits for a backend of the interrupted run that still works on this revision)\n";
@@ -76,7 +78,7 @@ std::string print_program(const catalog& cat, const program& prog, const D& t, b
           break;
       }
     }
-    for (const auto& name : u.session_settings) out << D::reset_sql(name) << ";\n";
+    for (const auto& name : u.session_settings) out << P::reset_sql(name) << ";\n";
   }
   return out.str();
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A run as a program of steps: from the plan (which revisions, in which order) to everything the
-// run sends: BEGIN, settings, each statement, code bodies, history and log writes, COMMIT. One
+// run sends: the transaction's start, settings, each statement, code bodies, history and log
+// writes, its end, each in the words of the dialect's protocol and language. One
 // runner executes a program (exec/runner.hpp) and one printer renders the same program as the
 // `--sql` script (exec/printer.hpp), so the script is what runs. Pure: no database.
 
@@ -15,6 +16,7 @@
 #include "../core/options.hpp"
 #include "../plan/planner.hpp"
 #include "../version.hpp"
+#include "dialect.hpp"
 #include "history.hpp"
 
 namespace strata {
@@ -49,7 +51,7 @@ struct program_unit {
   std::vector<std::size_t> revisions;
   std::vector<program_step> steps;
   std::vector<std::string> session_settings;  // set at session level: restored after the unit
-  bool may_change_settings = false;            // a code body, a SET or RESET, set_config: compared after
+  bool may_change_settings = false;            // a code body, or a statement that may change a setting: compared after
 };
 
 struct program {
@@ -69,56 +71,43 @@ inline std::string parents_text(const catalog_entry& e) {
   return out;
 }
 
-// PostgreSQL's own settings for one migration: its members, else the run's defaults. `always`
-// (single-transaction mode) sets both, to the default where there is none, so that one
-// migration's values do not carry over to the next in the same transaction.
-template <class D>
+// The database's own time limits for one migration (the protocol's lock wait and statement time
+// settings): its members, else the run's defaults. `always` (single-transaction mode) sets both,
+// to the default where there is none, so that one migration's values do not carry over to the
+// next in the same transaction.
+template <class P>
 void add_settings(program_unit& u, std::size_t k, const migration_facts& f, const options& o, bool local, bool always) {
   const struct {
-    const char* name;
+    std::string_view name;
     std::int64_t own, run;
-  } settings[] = {{"lock_timeout", f.lock_timeout_ms, o.pg_lock_timeout.count()},
-                  {"statement_timeout", f.statement_timeout_ms, o.pg_statement_timeout.count()}};
+  } settings[] = {{P::lock_wait_setting, f.lock_timeout_ms, o.pg_lock_timeout.count()},
+                  {P::statement_time_setting, f.statement_timeout_ms, o.pg_statement_timeout.count()}};
   for (const auto& s : settings) {
     const std::int64_t ms = s.own >= 0 ? s.own : s.run > 0 ? s.run : -1;
     if (ms < 0 && !always) continue;
-    u.steps.push_back({step_kind::sql, ms < 0 ? D::set_default_sql(s.name, local) : D::set_sql(s.name, ms, local), {}, k, 0});
+    u.steps.push_back({step_kind::sql, ms < 0 ? P::set_default_sql(s.name, local) : P::set_sql(s.name, ms, local), {}, k, 0});
     if (!local) u.session_settings.emplace_back(s.name);
   }
 }
 
-// Whether a statement may change a session setting that outlives it: a plain SET or RESET (not
-// SET LOCAL, SET CONSTRAINTS, SET TRANSACTION), or a call of set_config anywhere in it.
-inline bool may_change_settings(std::string_view s) {
-  std::string lower;
-  for (char c : s) lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (lower.find("set_config") != std::string::npos) return true;
-  if (lower.starts_with("reset")) return true;
-  if (!lower.starts_with("set") || lower.size() < 4 || !(lower[3] == ' ' || lower[3] == '\n' || lower[3] == '\t'))
-    return false;
-  const std::string_view rest = std::string_view(lower).substr(4);
-  for (std::string_view scoped : {"local", "constraints", "transaction", "session characteristics"})
-    if (rest.substr(rest.find_first_not_of(" \t\n")).starts_with(scoped)) return false;
-  return true;
-}
-
-inline void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
+template <class L>
+void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
   if ((up ? f.up : f.down) == body_kind::code) {
     u.steps.push_back({step_kind::code_body, {}, {}, k, 0});
     u.may_change_settings = true;
     return;
   }
   std::size_t number = 0;
-  split_statements(up ? f.up_text : f.down_text, [&](std::string_view s, std::size_t) {
+  L::split(up ? f.up_text : f.down_text, [&](std::string_view s, std::size_t) {
     u.steps.push_back({step_kind::sql, std::string(s), {}, k, ++number});
-    if (may_change_settings(s)) u.may_change_settings = true;
+    if (L::may_change_settings(s)) u.may_change_settings = true;
   });
 }
 
-// A transaction's first step: BEGIN; through a pooler, BEGIN with the migration lock.
-template <class D>
+// A transaction's first step; through a pooler, its start with the migration lock.
+template <class P>
 program_step begin_step(std::size_t k, const options& o) {
-  return {pooled(o) ? step_kind::begin_locked : step_kind::sql, D::begin_sql, {}, k, 0};
+  return {pooled(o) ? step_kind::begin_locked : step_kind::sql, std::string(P::begin_sql), {}, k, 0};
 }
 
 inline std::vector<value> record_params(const catalog_entry& e) {
@@ -127,18 +116,20 @@ inline std::vector<value> record_params(const catalog_entry& e) {
 }
 
 // The history write of a transactional revision, inside its transaction.
-template <class D>
-void add_record(program_unit& u, std::size_t k, const catalog_entry& e, bool up, const D& t) {
+template <class P>
+void add_record(program_unit& u, std::size_t k, const catalog_entry& e, bool up, const P& t) {
   if (up) u.steps.push_back({step_kind::sql_parameters, t.record_sql("upgrade"), record_params(e), k, 0});
   else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade"), {std::string(e.id), std::string(version)}, k, 0});
 }
 
 }  // namespace detail
 
-// The program of a plan. `t` names the history tables (schema resolved for a run).
+// The program of a plan in dialect D's words; `o` names the history tables (schema resolved for a run).
 template <class D>
-program make_program(const catalog& cat, const plan& p, bool up, const detail::history_view& h, const options& o,
-                     const D& t) {
+program make_program(const catalog& cat, const plan& p, bool up, const detail::history_view& h, const options& o) {
+  using P = typename D::protocol;
+  using L = typename D::language;
+  const P t = detail::tables_of<P>(o);
   program prog;
   prog.up = up;
   prog.create_tables = up && !h.table_exists;
@@ -147,13 +138,13 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     program_unit u;
     u.up = up;
     u.revisions = p.steps;
-    u.steps.push_back(detail::begin_step<D>(p.steps.front(), o));
+    u.steps.push_back(detail::begin_step<P>(p.steps.front(), o));
     for (std::size_t k : p.steps) {
-      detail::add_settings<D>(u, k, *cat.entries[k].facts, o, true, true);
-      detail::add_body(u, k, *cat.entries[k].facts, up);
+      detail::add_settings<P>(u, k, *cat.entries[k].facts, o, true, true);
+      detail::add_body<L>(u, k, *cat.entries[k].facts, up);
       detail::add_record(u, k, cat.entries[k], up, t);
     }
-    u.steps.push_back({step_kind::sql, D::commit_sql, {}, p.steps.back(), 0, true});
+    u.steps.push_back({step_kind::sql, std::string(P::commit_sql), {}, p.steps.back(), 0, true});
     prog.units.push_back(std::move(u));
     return prog;
   }
@@ -165,11 +156,11 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     u.revisions = {k};
     u.transactional = f.transactional;
     if (f.transactional) {
-      u.steps.push_back(detail::begin_step<D>(k, o));
-      detail::add_settings<D>(u, k, f, o, true, false);
-      detail::add_body(u, k, f, up);
+      u.steps.push_back(detail::begin_step<P>(k, o));
+      detail::add_settings<P>(u, k, f, o, true, false);
+      detail::add_body<L>(u, k, f, up);
       detail::add_record(u, k, e, up, t);
-      u.steps.push_back({step_kind::sql, D::commit_sql, {}, k, 0, true});
+      u.steps.push_back({step_kind::sql, std::string(P::commit_sql), {}, k, 0, true});
     } else {
       // Outside a transaction: the history row says 'started' before the first statement, so that
       // an interrupted run is resumed by the next (README "Killed or interrupted runs").
@@ -177,18 +168,18 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       u.steps.push_back({step_kind::sql_parameters, t.start_sql(!up ? "start-downgrade" : u.resume ? "resume" : "start"),
                          detail::record_params(e), k, 0});
       if (u.resume) u.steps.push_back({step_kind::wait_for_interrupted_run, {}, {}, k, 0});
-      // The run-wide lock_timeout is not for a migration that works concurrently (it would cancel
-      // a concurrent build waiting for older transactions, as it must); its own member still is.
+      // The run-wide lock wait is not for a migration that works concurrently (it would cancel a
+      // concurrent build waiting for older transactions, as it must); its own member still is.
       bool concurrent = false;
       if ((up ? f.up : f.down) == body_kind::sql)
-        split_statements(up ? f.up_text : f.down_text,
-                         [&](std::string_view s, std::size_t) { concurrent = concurrent || runs_concurrently(s); });
+        L::split(up ? f.up_text : f.down_text,
+                 [&](std::string_view s, std::size_t) { concurrent = concurrent || L::runs_concurrently(s); });
       options own = o;
       if (concurrent) own.pg_lock_timeout = std::chrono::milliseconds(0);
-      detail::add_settings<D>(u, k, f, own, false, false);
-      const bool builds_indexes = up && f.up == body_kind::sql && !D::indexes_built_by(f.up_text).empty();
+      detail::add_settings<P>(u, k, f, own, false, false);
+      const bool builds_indexes = up && f.up == body_kind::sql && !L::indexes_built_by(f.up_text).empty();
       if (builds_indexes) u.steps.push_back({step_kind::drop_invalid_indexes, {}, {}, k, 0});
-      detail::add_body(u, k, f, up);
+      detail::add_body<L>(u, k, f, up);
       if (builds_indexes) u.steps.push_back({step_kind::check_indexes_valid, {}, {}, k, 0});
       if (up) u.steps.push_back({step_kind::sql_parameters, t.finish_sql("upgrade"), {std::string(e.id), std::string(version)}, k, 0});
       else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade", false), {std::string(e.id), std::string(version)}, k, 0});

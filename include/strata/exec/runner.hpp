@@ -29,7 +29,7 @@ namespace strata::detail {
 template <connection C>
 void rollback_quietly(C& conn) noexcept {
   try {
-    conn.execute(dialect_for<C>::rollback_sql);
+    conn.execute(protocol_for<C>::rollback_sql);
   } catch (...) {
   }
 }
@@ -37,7 +37,7 @@ void rollback_quietly(C& conn) noexcept {
 template <connection C>
 void commit(C& conn, std::string_view what) {
   try {
-    conn.execute(dialect_for<C>::commit_sql);
+    conn.execute(protocol_for<C>::commit_sql);
   } catch (const connection_error& e) {
     throw state_unknown_error("the connection was lost while committing " + std::string(what) +
                               "; it may or may not be applied: the next run reads the history and does what is left (" +
@@ -64,7 +64,7 @@ inline std::string statement_head(std::string_view s) {
 // any that a session is building right now.
 template <connection C, class Indexes>
 std::vector<std::string> invalid_among(C& conn, const Indexes& indexes) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   std::vector<std::string> out;
   if (indexes.empty()) return out;
   std::vector<std::string> names, tables;
@@ -80,7 +80,7 @@ std::vector<std::string> invalid_among(C& conn, const Indexes& indexes) {
 template <connection C>
 std::vector<std::string> invalid_indexes_of(C& conn, const catalog_entry& e) {
   if (e.facts->up != body_kind::sql) return {};
-  return invalid_among(conn, dialect_for<C>::indexes_built_by(e.facts->up_text));
+  return invalid_among(conn, language_for<C>::indexes_built_by(e.facts->up_text));
 }
 
 // The sessions that may be in a migration's way, as the log and errors show them.
@@ -88,7 +88,7 @@ template <connection C>
 std::string lock_holders(C& conn) {
   std::vector<std::string> who;
   try {
-    for (const row& r : conn.query(dialect_for<C>::lock_holders_sql(), {}))
+    for (const row& r : conn.query(protocol_for<C>::lock_holders_sql(), {}))
       who.push_back("pid " + r.at(0).value_or("?") + " (application '" + r.at(1).value_or("") + "', " +
                     r.at(2).value_or("") + ", in a transaction since " + r.at(3).value_or("?") + ")");
   } catch (const database_error&) {
@@ -102,14 +102,14 @@ using session_settings = std::map<std::string, std::string>;
 template <connection C>
 session_settings read_session_settings(C& conn) {
   session_settings out;
-  for (const row& r : conn.query(dialect_for<C>::session_settings_sql(), {}))
+  for (const row& r : conn.query(protocol_for<C>::session_settings_sql(), {}))
     out[r.at(0).value_or("")] = r.at(1).value_or("");
   return out;
 }
 
 template <connection C>
 void restore_session_settings(C& conn, const session_settings& before, const options& o) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   const session_settings now = read_session_settings(conn);
   if (now == before) return;
   for (const auto& [name, value] : now) {
@@ -129,15 +129,15 @@ template <connection C>
 void wait_for_interrupted_backend(C& conn, const catalog_entry& e, const history_row& row, const options& o) {
   if (row.started_pid.empty()) return;
   const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
-  const auto t = tables_of<dialect_for<C>>(o);
+  const auto t = tables_of<protocol_for<C>>(o);
   for (;;) {
     const rows alive = conn.query(t.backend_alive_sql(), std::vector<value>{row.started_pid, std::string(e.id)});
     if (alive.empty()) return;
     if (std::chrono::steady_clock::now() >= deadline)
       throw lock_timeout_error("revision " + std::string(e.id) + " is still being applied by backend pid " +
                                row.started_pid + " of an interrupted run (" + alive[0].at(0).value_or("") +
-                               "): wait for it to finish, or stop it with SELECT pg_cancel_backend(" + row.started_pid +
-                               "); nothing was changed");
+                               "): wait for it to finish, or " + protocol_for<C>::stop_backend_hint(row.started_pid) +
+                               "; nothing was changed");
     log(o, log_level::info, "waiting for backend pid " + row.started_pid + ", which still works on revision " +
                                 std::string(e.id) + " for an interrupted run");
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -166,7 +166,7 @@ bool still_to_do(C& conn, const catalog& cat, const program_unit& u, const optio
   std::vector<std::string> ids;
   for (std::size_t k : u.revisions) ids.emplace_back(cat.entries[k].id);
   for (std::size_t k : around) ids.emplace_back(cat.entries[k].id);
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   const rows r = conn.query(tables_of<D>(o).states_of_sql(), std::vector<value>{D::array(ids)});
   const auto state_of = [&](std::size_t k) -> value {
     for (const row& x : r)
@@ -199,7 +199,7 @@ bool still_to_do(C& conn, const catalog& cat, const program_unit& u, const optio
 template <connection C>
 bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t from, const history_view& h,
               const options& o, std::vector<step>& done) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   std::size_t i = from;
   std::size_t current = cat.size();
   auto started = std::chrono::steady_clock::now();
@@ -213,10 +213,8 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
       return migration_error(std::string(e.id), err.sqlstate(), s.text, s.statement, err.position(),
                              u.transactional ? 0 : s.statement - 1,
                              describe_failure(e.id, s.statement, body_count(s.revision), err) +
-                                 (D::query_canceled(err.sqlstate())
-                                      ? "\n  it ran longer than its statement_timeout allows (the migration's "
-                                        "`statement_timeout`, or options.pg_statement_timeout)"
-                                      : ""));
+                                 (D::query_canceled(err.sqlstate()) ? "\n  " + std::string(D::statement_time_exceeded)
+                                                                    : std::string()));
     if (s.kind == step_kind::code_body)
       return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
                              describe_failure(e.id, 0, 0, err));
@@ -382,7 +380,7 @@ inline migration_error rolled_back_failure(const migration_error& err, bool sing
 // options.lock_retry_for), with the session's settings put back after each.
 template <connection C>
 void run_program(C& conn, const catalog& cat, const program& prog, const history_view& h, const options& o, report& r) {
-  using D = dialect_for<C>;
+  using D = protocol_for<C>;
   if (prog.units.empty()) return;
   // The session's settings, read only when a unit may change them (through a pooler, each unit
   // puts them back inside its own transaction instead).
@@ -430,13 +428,13 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
                                  (err.statement_number() ? " (statement " + std::to_string(err.statement_number()) + ")" : "");
         if (std::chrono::steady_clock::now() + delay > deadline) {
           put_back_quietly();
-          throw lock_timeout_error(what + " could not take the table locks it needs: PostgreSQL's lock_timeout ran out on " +
+          throw lock_timeout_error(what + " could not take the table locks it needs: " + std::string(D::lock_wait_name) + " ran out on " +
                                    std::to_string(attempt) + " attempt(s) within the retry budget of " +
                                    std::to_string(o.lock_retry_for.count()) + " ms; sessions holding locks: " + holders +
                                    (u.transactional ? "; it was rolled back, nothing of it was applied"
                                                     : "; its history row says 'started' and the next run resumes it"));
         }
-        log(o, log_level::warning, what + " waited longer than lock_timeout for a lock and was " +
+        log(o, log_level::warning, what + " waited longer than " + std::string(D::lock_wait_name) + " for a lock and was " +
                                        (u.transactional ? "rolled back" : "cancelled") + " (attempt " +
                                        std::to_string(attempt) + "); retrying in " + std::to_string(delay.count()) +
                                        " ms; sessions holding locks: " + holders);

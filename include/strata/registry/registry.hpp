@@ -1,6 +1,8 @@
 #pragma once
 // strata::registry<Ms...>: the checked revision graph. Naming a registry (even in a `using`
 // declaration) runs every check; a defect stops the build with a diagnostic naming the culprit.
+// An optional first type names the dialect (core/dialect.hpp; the default: backend/default.hpp),
+// whose language makes every check of the bodies.
 
 #include <array>
 #include <cstddef>
@@ -15,6 +17,8 @@
 
 #include "../detail/chars.hpp"
 #include "../detail/hash.hpp"
+#include "../backend/default.hpp"
+#include "../core/dialect.hpp"
 #include "../dsl/body.hpp"
 #include "../dsl/migration.hpp"
 #include "../core/errors.hpp"
@@ -32,9 +36,9 @@ template <class M, std::size_t K>
 inline constexpr std::string_view parent_view = M::parents[K];
 
 // The text a body diagnostic quotes: the statement, or the unterminated text from where it starts.
-template <class M>
+template <class D, class M>
 inline constexpr std::string_view defect_text = [] {
-  constexpr const migration_facts& f = facts<M>;
+  constexpr const migration_facts& f = facts<D, M>;
   constexpr std::string_view text = f.defect_in_up ? f.up_text : f.down_text;
   return text.substr(f.defect_at.begin, f.defect_at.end - f.defect_at.begin);
 }();
@@ -43,51 +47,53 @@ inline constexpr std::string_view defect_text = [] {
 // registry is broken, outside any constant evaluation, so that it is the one error printed.
 struct no_defect {};
 
-template <class M, body_defect D = facts<M>.defect>
+template <class D, class M, body_defect Defect = facts<D, M>.defect>
 struct body_diagnostic {
   using type = no_defect;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::lacks_up> {
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::lacks_up> {
   using type = diag::migration_lacks_up<M>;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::up_signature> {
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::up_signature> {
   using type = diag::up_has_wrong_signature<M>;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::lacks_down> {
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::lacks_down> {
   using type = diag::migration_lacks_down<M>;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::down_signature> {
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::down_signature> {
   using type = diag::down_has_wrong_signature<M>;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::unterminated> {
-  using type = diag::sql_body_is_unterminated<M, spell<M::id>, spell<defect_text<M>>>;
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::unterminated> {
+  using type = diag::sql_body_is_unterminated<M, spell<M::id>, spell<defect_text<D, M>>>;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::atomic_routine> {
-  using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<defect_text<M>, 80>>;
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::unsplittable> {
+  using type = diag::sql_standard_function_body_is_not_supported<M, spell<M::id>, spell<defect_text<D, M>, 80>,
+                                                                 spell<D::language::unsplittable_advice>>;
 };
 // A malformed allowance: the comment line, or the migration's `allow` member.
-template <class M>
+template <class D, class M>
 inline constexpr std::string_view allowance_text = [] {
-  constexpr const migration_facts& f = facts<M>;
-  return f.defect_at.end > f.defect_at.begin ? defect_text<M> : f.allow;
+  constexpr const migration_facts& f = facts<D, M>;
+  return f.defect_at.end > f.defect_at.begin ? defect_text<D, M> : f.allow;
 }();
-template <class M>
-struct body_diagnostic<M, body_defect::bad_allowance> {
-  using type = diag::lint_allowance_is_malformed<M, spell<M::id>, spell<allowance_text<M>, 100>>;
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::bad_allowance> {
+  using type = diag::lint_allowance_is_malformed<M, spell<M::id>, spell<allowance_text<D, M>, 100>>;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::not_idempotent> {
-  using type = diag::statement_must_be_idempotent_outside_a_transaction<M, spell<M::id>, spell<defect_text<M>, 80>>;
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::not_idempotent> {
+  using type = diag::statement_must_be_idempotent_outside_a_transaction<M, spell<M::id>, spell<defect_text<D, M>, 80>,
+                                                                         spell<D::language::idempotent_forms>>;
 };
-template <class M>
-struct body_diagnostic<M, body_defect::refused_in_transaction> {
-  using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<defect_text<M>, 80>>;
+template <class D, class M>
+struct body_diagnostic<D, M, body_defect::refused_in_transaction> {
+  using type = diag::statement_cannot_run_in_a_transaction<M, spell<M::id>, spell<defect_text<D, M>, 80>>;
 };
 
 enum class verdict : std::uint8_t { ok, body, duplicate_id, unknown_parent, cycle, many_heads };
@@ -101,8 +107,9 @@ struct catalog_entry {
   std::uint32_t parent_positions_begin;  // into registry_of::parent_positions
 };
 
-template <class... Ms>
+template <class D, class... Ms>
 struct graph_of {
+  using dialect = D;
   static constexpr std::size_t size = sizeof...(Ms);
   static constexpr std::size_t edge_count = [] {
     std::size_t counts[] = {0, Ms::parents.size()...};
@@ -114,7 +121,7 @@ struct graph_of {
 
   static constexpr std::array<std::string_view, size> list_ids{Ms::id...};
   static constexpr std::array<std::uint64_t, size> hashes{Ms::id_hash...};
-  static constexpr std::array<const migration_facts*, size> facts_by_list{&facts<Ms>...};
+  static constexpr std::array<const migration_facts*, size> facts_by_list{&facts<D, Ms>...};
   static constexpr std::array<std::size_t, size> parent_counts{Ms::parents.size()...};
   static constexpr std::array<const std::uint64_t*, size> parent_hashes{Ms::parent_hashes.data()...};
   static constexpr std::array<const std::string_view*, size> parent_ids{Ms::parents.data()...};
@@ -156,8 +163,8 @@ struct graph_of {
 // g++ build Hana's 3000-element tuple type for every registry).
 template <class G, std::size_t I>
 struct nth_of;
-template <class... Ms, std::size_t I>
-struct nth_of<graph_of<Ms...>, I> {
+template <class D, class... Ms, std::size_t I>
+struct nth_of<graph_of<D, Ms...>, I> {
   using type = nth_type<I, Ms...>;
 };
 
@@ -167,7 +174,7 @@ struct graph_diagnostic {
 };
 template <class G>
 struct graph_diagnostic<G, verdict::body> {
-  using type = typename body_diagnostic<typename nth_of<G, G::first_body_defect>::type>::type;
+  using type = typename body_diagnostic<typename G::dialect, typename nth_of<G, G::first_body_defect>::type>::type;
 };
 template <class G>
 struct graph_diagnostic<G, verdict::duplicate_id> {
@@ -196,16 +203,17 @@ struct graph_diagnostic<G, verdict::many_heads> {
 
 }  // namespace detail
 
-template <class... Ms>
+template <class D, class... Ms>
 struct registry_of {
  private:
-  using graph = detail::graph_of<Ms...>;
+  using graph = detail::graph_of<D, Ms...>;
 
   static constexpr std::uint32_t lookup(std::string_view id) {
     return graph::table.find(detail::hash_id(id), id, graph::hashes.data(), graph::list_ids.data());  // O(1)
   }
 
  public:
+  using dialect = D;
   static constexpr std::size_t size = sizeof...(Ms);
 
   // Every id in apply order: parents first, ties broken by list order.
@@ -295,22 +303,22 @@ struct lint_policy {};
 namespace detail {
 
 // A policy's settings: the rules switched off, the first rule name that is none, the lint_from id.
-template <class S>
+template <class L, class S>
 struct policy_setting {
-  static constexpr std::uint32_t off = 0;
+  static constexpr lint_rules_mask off = 0;
   static constexpr std::string_view unknown{};
 };
-template <fixed_string... Rules>
-struct policy_setting<lint_off<Rules...>> {
-  static constexpr std::uint32_t off = [] {
-    std::uint32_t bits = 0;
+template <class L, fixed_string... Rules>
+struct policy_setting<L, lint_off<Rules...>> {
+  static constexpr lint_rules_mask off = [] {
+    lint_rules_mask bits = 0;
     for (std::string_view name : {std::string_view{}, Rules.view()...})
-      if (!name.empty() && lint_rule_named(name) != lint_rule::none) bits |= rule_bit(lint_rule_named(name));
+      if (!name.empty() && lint_rule_named<L>(name) != no_lint_rule) bits |= rule_bit(lint_rule_named<L>(name));
     return bits;
   }();
   static constexpr std::string_view unknown = [] {
     for (std::string_view name : {std::string_view{}, Rules.view()...})
-      if (!name.empty() && lint_rule_named(name) == lint_rule::none) return name;
+      if (!name.empty() && lint_rule_named<L>(name) == no_lint_rule) return name;
     return std::string_view{};
   }();
 };
@@ -325,48 +333,47 @@ struct from_of<lint_from<Id>, S...> {
 template <class S0, class... S>
 struct from_of<S0, S...> : from_of<S...> {};
 
-template <class... Settings>
+template <class L, class... Settings>
 struct policy_from {
-  static constexpr std::uint32_t off = (std::uint32_t{0} | ... | policy_setting<Settings>::off);
+  static constexpr lint_rules_mask off = (lint_rules_mask{0} | ... | policy_setting<L, Settings>::off);
   static constexpr std::string_view unknown_rule = [] {
-    for (std::string_view u : {std::string_view{}, policy_setting<Settings>::unknown...})
+    for (std::string_view u : {std::string_view{}, policy_setting<L, Settings>::unknown...})
       if (!u.empty()) return u;
     return std::string_view{};
   }();
   static constexpr auto from = from_of<Settings...>::value;
   static constexpr std::string_view from_view = from.view();
 };
-using no_policy = policy_from<>;
 
 // The first lint finding of a migration with the rules of `off` allowed: rule, body and statement.
 struct lint_finding {
-  lint_rule rule = lint_rule::none;
+  std::uint8_t rule = no_lint_rule;
   bool in_up = true;
   statement_span at{};
 };
-template <class M, std::uint32_t Off>
+template <class D, class M, lint_rules_mask Off>
 inline constexpr lint_finding finding_of = [] {
-  constexpr const migration_facts& f = facts<M>;
-  constexpr std::uint32_t allowed = f.allowed | Off | (f.transactional ? 0 : ~rules_outside_transactions);
+  using L = typename D::language;
+  constexpr const migration_facts& f = facts<D, M>;
+  constexpr lint_rules_mask allowed = f.allowed | Off | (f.transactional ? 0 : ~rules_outside_transactions<L>());
   std::uint64_t ignored = 0;
-  const sql_analysis up = analyse_sql(f.up_text, ignored, false, allowed, false);
-  if (up.first_rule != lint_rule::none) return lint_finding{up.first_rule, true, up.first_lint};
-  const sql_analysis down = analyse_sql(f.down_text, ignored, false, allowed, true, f.transactional);
+  const sql_analysis up = L::analyse(f.up_text, ignored, {allowed, false, true, false});
+  if (up.first_rule != no_lint_rule) return lint_finding{up.first_rule, true, up.first_lint};
+  const sql_analysis down = L::analyse(f.down_text, ignored, {allowed, true, f.transactional, false});
   return lint_finding{down.first_rule, false, down.first_lint};
 }();
-template <class M, std::uint32_t Off>
+template <class D, class M, lint_rules_mask Off>
 inline constexpr std::string_view finding_text = [] {
-  constexpr const lint_finding& l = finding_of<M, Off>;
-  constexpr std::string_view text = l.in_up ? facts<M>.up_text : facts<M>.down_text;
+  constexpr const lint_finding& l = finding_of<D, M, Off>;
+  constexpr std::string_view text = l.in_up ? facts<D, M>.up_text : facts<D, M>.down_text;
   return text.substr(l.at.begin, l.at.end - l.at.begin);
 }();
-template <class M, std::uint32_t Off>
-inline constexpr std::string_view finding_rule = lint_rules[static_cast<std::size_t>(finding_of<M, Off>.rule)].name;
-template <class M, std::uint32_t Off>
-inline constexpr std::string_view finding_alternative =
-    lint_rules[static_cast<std::size_t>(finding_of<M, Off>.rule)].safe_alternative;
+template <class D, class M, lint_rules_mask Off>
+inline constexpr std::string_view finding_rule = D::language::lint_rules[finding_of<D, M, Off>.rule].name;
+template <class D, class M, lint_rules_mask Off>
+inline constexpr std::string_view finding_alternative = D::language::lint_rules[finding_of<D, M, Off>.rule].safe_alternative;
 
-template <class G, std::uint32_t Off, fixed_string From>
+template <class G, lint_rules_mask Off, fixed_string From>
 struct lint_stage {
   static constexpr std::uint32_t from_position = [] {
     if (From.view().empty()) return std::uint32_t{0};
@@ -388,16 +395,16 @@ struct lint_stage {
   }();
 };
 
-template <class G, std::uint32_t Off, fixed_string From, bool Unsafe = lint_stage<G, Off, From>::first != no_index>
+template <class G, lint_rules_mask Off, fixed_string From, bool Unsafe = lint_stage<G, Off, From>::first != no_index>
 struct lint_diagnostic {
   using type = no_defect;
 };
-template <class G, std::uint32_t Off, fixed_string From>
+template <class G, lint_rules_mask Off, fixed_string From>
 struct lint_diagnostic<G, Off, From, true> {
   using M = typename nth_of<G, lint_stage<G, Off, From>::first>::type;
-  using type = diag::statement_is_unsafe_on_a_live_table<M, spell<M::id>, spell<finding_rule<M, Off>>,
-                                                         spell<finding_text<M, Off>, 80>,
-                                                         spell<finding_alternative<M, Off>, 128>>;
+  using type = diag::statement_is_unsafe_on_a_live_table<M, spell<M::id>, spell<finding_rule<typename G::dialect, M, Off>>,
+                                                         spell<finding_text<typename G::dialect, M, Off>, 80>,
+                                                         spell<finding_alternative<typename G::dialect, M, Off>, 128>>;
 };
 
 // Whether a registry's own checks pass: only then is the lint run (one diagnostic per defect).
@@ -417,22 +424,30 @@ struct lint_check {
 // sizeof instantiates the diagnostic type of a broken registry (its static_assert is the error),
 // and nothing when the registry is sound. The lint runs only on a sound graph: one diagnostic per
 // defect.
-template <class Policy, class... Ms>
+template <class D, class Policy, class... Ms>
 struct checked_registry_with {
-  static_assert(sizeof(typename graph_diagnostic<graph_of<Ms...>>::type) > 0);
-  static_assert(sizeof(typename std::conditional_t<graph_is_sound<graph_of<Ms...>>, lint_check<graph_of<Ms...>, Policy>,
+  static_assert(sizeof(typename graph_diagnostic<graph_of<D, Ms...>>::type) > 0);
+  static_assert(sizeof(typename std::conditional_t<graph_is_sound<graph_of<D, Ms...>>, lint_check<graph_of<D, Ms...>, Policy>,
                                                    std::type_identity<no_defect>>::type) > 0);
-  using type = registry_of<Ms...>;
+  using type = registry_of<D, Ms...>;
 };
 
+// The list's optional leading types: a dialect, then a lint policy.
+template <class D, class... Ms>
+struct checked_registry_of : checked_registry_with<D, policy_from<typename D::language>, Ms...> {};
+template <class D, class... Settings, class... Ms>
+struct checked_registry_of<D, lint_policy<Settings...>, Ms...>
+    : checked_registry_with<D, policy_from<typename D::language, Settings...>, Ms...> {};
+
 template <class... Ms>
-struct checked_registry : checked_registry_with<no_policy, Ms...> {};
-template <class... Settings, class... Ms>
-struct checked_registry<lint_policy<Settings...>, Ms...> : checked_registry_with<policy_from<Settings...>, Ms...> {};
+struct checked_registry : checked_registry_of<default_dialect, Ms...> {};
+template <dialect D, class... Ms>
+struct checked_registry<D, Ms...> : checked_registry_of<D, Ms...> {};
 
 }  // namespace detail
 
-// Aliased through a checker so that `using app = strata::registry<...>;` already runs the checks.
+// Aliased through a checker so that `using app = strata::registry<...>;` already runs the checks:
+// strata::registry<[Dialect,] [lint_policy<...>,] migrations...>.
 template <class... Ms>
 using registry = typename detail::checked_registry<Ms...>::type;
 

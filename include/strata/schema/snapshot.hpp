@@ -200,7 +200,7 @@ inline std::string describe_changes(const schema_snapshot& before, const schema_
 // qualify names the same way whatever the session's settings.
 template <connection C>
 schema_snapshot read_schema(C& conn, const options& o = {}) {
-  using D = detail::dialect_for<C>;
+  using D = detail::protocol_for<C>;
   const value params[] = {o.schema, o.history_table, o.log_table};
   conn.execute(D::schema_snapshot_begin_sql());
   rows result;
@@ -208,12 +208,12 @@ schema_snapshot read_schema(C& conn, const options& o = {}) {
     result = conn.query(D::schema_snapshot_sql(), params);
   } catch (...) {
     try {
-      conn.execute("ROLLBACK");
+      conn.execute(D::rollback_sql);
     } catch (...) {
     }
     throw;
   }
-  conn.execute("COMMIT");
+  conn.execute(D::commit_sql);
   schema_snapshot::objects_type objects;
   for (auto& r : result) {
     if (r.size() < 2 || !r[0]) continue;

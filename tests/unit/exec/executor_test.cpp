@@ -563,9 +563,10 @@ TEST(CodeBodies, TheReadmeExampleRuns) {
   EXPECT_EQ(strata::status<readme_app>(db).applied.back().description, "names from emails");
 }
 
-TEST(Digest, MatchesWhatPostgresqlsMd5ReturnsForTheSameRows) {
-  // md5(E'a b 1 applied\nc  1 applied'), as PostgreSQL (and any md5) computes it; rows in byte order
-  EXPECT_EQ(strata::postgresql::dialect::expected_digest({{"c", ""}, {"a", "b"}}), "70d3ee65a1d05bab328de4a908494e33");
+TEST(Digest, IsTheHistorysLinesInByteOrderAsTheServerAggregatesThem) {
+  // string_agg(revision || ' ' || checksum || ' ' || checksum_version || ' ' || state, E'\n' ORDER BY revision COLLATE "C")
+  EXPECT_EQ(strata::postgresql::protocol::expected_digest({{"c", ""}, {"a", "b"}, {"B", "x"}}),
+            "B x 1 applied\na b 1 applied\nc  1 applied");
 }
 
 TEST(Upgrade, AtHeadTheDigestAloneDecides) {
@@ -579,7 +580,7 @@ TEST(Upgrade, AtHeadTheDigestAloneDecides) {
 }
 
 TEST(Program, KnowsWhichStatementsMayChangeASessionSetting) {
-  using strata::detail::may_change_settings;
+  using strata::postgresql::may_change_settings;
   for (const char* yes : {"SET search_path = x", "set\nwork_mem = '8MB'", "RESET ALL", "SELECT set_config('a.b', 'c', false)",
                           "SET SESSION search_path = x"})
     EXPECT_TRUE(may_change_settings(yes)) << yes;
@@ -597,10 +598,10 @@ struct own_timeout : strata::migration<"0005_own", "0004_index"> {
 using with_own = strata::registry<create_users, add_name, backfill, email_index, own_timeout>;
 
 TEST(Program, TheRunWideLockTimeoutIsNotForConcurrentWork) {
-  static_assert(strata::runs_concurrently("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c)"));
-  static_assert(strata::runs_concurrently("REINDEX (VERBOSE) TABLE CONCURRENTLY t"));
-  static_assert(!strata::runs_concurrently("VACUUM t"));
-  static_assert(!strata::runs_concurrently("CREATE INDEX i ON t (c)"));
+  static_assert(strata::postgresql::runs_concurrently("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c)"));
+  static_assert(strata::postgresql::runs_concurrently("REINDEX (VERBOSE) TABLE CONCURRENTLY t"));
+  static_assert(!strata::postgresql::runs_concurrently("VACUUM t"));
+  static_assert(!strata::postgresql::runs_concurrently("CREATE INDEX i ON t (c)"));
   fake_connection db;
   db.history = full_history();
   strata::upgrade<with_own>(db);

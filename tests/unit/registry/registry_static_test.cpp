@@ -1,4 +1,6 @@
 // Every registry member on valid graphs, checked at compile time: building this file is the test.
+#include <type_traits>
+
 #include <strata/strata.hpp>
 
 namespace {
@@ -111,8 +113,16 @@ struct concurrent_index : strata::migration<"idx", "root"> {
 };
 using with_index = strata::registry<root, concurrent_index>;
 static_assert(with_index::head == "idx");
-static_assert(!strata::detail::facts<concurrent_index>.transactional);
-static_assert(strata::detail::facts<concurrent_index>.description == "index users by email");
+static_assert(!strata::detail::facts<strata::default_dialect, concurrent_index>.transactional);
+static_assert(strata::detail::facts<strata::default_dialect, concurrent_index>.description == "index users by email");
+
+// The dialect is an optional first type; PostgreSQL's is the default, with or without a policy.
+static_assert(std::is_same_v<strata::registry<strata::postgresql::dialect, root, concurrent_index>, with_index>);
+static_assert(std::is_same_v<with_index::dialect, strata::postgresql::dialect>);
+static_assert(std::is_same_v<strata::registry<strata::postgresql::dialect, strata::lint_policy<>, root, concurrent_index>,
+                             strata::registry<strata::lint_policy<>, root, concurrent_index>>);
+static_assert(strata::dialect<strata::postgresql::dialect>);
+static_assert(!strata::dialect<root>);
 
 }  // namespace
 

@@ -465,9 +465,9 @@ TEST(Adapter, LibpqxxsOwnFailuresBecomeStrataErrorsNamingTheStatement) {
     EXPECT_THAT(e.what(), ::testing::StartsWith("strata.database: Could not complete query in pipeline"));
     EXPECT_EQ(e.statement(), "INSERT INTO t VALUES (1)");
   }
-  EXPECT_TRUE(strata::pq::detail::session_ended("57P01"));  // admin shutdown: a lost connection, exit 4
-  EXPECT_TRUE(strata::pq::detail::session_ended("08006"));
-  EXPECT_FALSE(strata::pq::detail::session_ended("42P01"));
+  EXPECT_TRUE(strata::postgresql::protocol::session_ended("57P01"));  // admin shutdown: a lost connection, exit 4
+  EXPECT_TRUE(strata::postgresql::protocol::session_ended("08006"));
+  EXPECT_FALSE(strata::postgresql::protocol::session_ended("42P01"));
 }
 
 }  // namespace

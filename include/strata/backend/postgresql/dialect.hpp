@@ -1,349 +1,54 @@
 #pragma once
-// Everything PostgreSQL-specific the executor sends or reads: the history and log tables, the
-// advisory lock and who holds it, sessions blocking a migration, INVALID indexes, session
-// settings, and what SQLSTATEs mean. Names are always quoted identifiers and values always
-// parameters: no name or value is ever put inside a string or a dollar quote. A second database
-// is a second dialect with the same members.
+// PostgreSQL as a dialect (core/dialect.hpp): its language (lexer.hpp, statements.hpp, lint.hpp)
+// and its protocol (protocol.hpp). `strata::registry<Ms...>` uses it by default.
 
-#include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
-#include <boost/uuid/detail/md5.hpp>  // Boost's MD5, to match the server's md5()
-
-#include "../../dsl/sql.hpp"
-#include "index_names.hpp"
-#include "schema_catalog.hpp"
+#include "../../core/dialect.hpp"
+#include "lexer.hpp"
+#include "lint.hpp"
+#include "protocol.hpp"
+#include "statements.hpp"
 
 namespace strata::postgresql {
 
-inline std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
+struct language {
+  static constexpr std::span<const lint_rule_row> lint_rules = postgresql::lint_rules;
+  static constexpr std::uint64_t checksum_start = detail::checksum_start;
+  static constexpr void checksum_separator(std::uint64_t& state) noexcept { detail::checksum_separator(state); }
+  static constexpr sql_analysis analyse(std::string_view text, std::uint64_t& checksum, analysis_context c) {
+    return detail::analyse_sql(text, checksum, c.nul_terminated, c.allowed, c.down, c.transactional);
   }
-  return out + "\"";
-}
-
-// A string literal, for the printed script only (runs send values as parameters).
-inline std::string quote_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-// A text[] literal for a parameter: {"a","b"} with quotes and backslashes escaped.
-inline std::string array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
+  static constexpr lint_rules_mask parse_allowance(std::string_view text, bool& malformed) noexcept {
+    return detail::parse_allowance(text, malformed);
   }
-  return out + "}";
-}
+  static constexpr std::uint64_t checksum(std::string_view up, std::string_view down) { return sql_checksum(up, down); }
+  static constexpr std::size_t statement_count(std::string_view text) { return postgresql::statement_count(text); }
+  template <class Out>
+  static constexpr scan_result split(std::string_view text, Out&& out) {
+    return split_statements(text, static_cast<Out&&>(out));
+  }
+  static constexpr bool runs_concurrently(std::string_view statement) { return postgresql::runs_concurrently(statement); }
+  static constexpr bool may_change_settings(std::string_view statement) {
+    return postgresql::may_change_settings(statement);
+  }
+  static std::vector<created_index> indexes_built_by(std::string_view body) { return postgresql::indexes_built_by(body); }
+
+  // What the registry's diagnostics add for PostgreSQL.
+  static constexpr std::string_view idempotent_forms =
+      "CREATE ... IF NOT EXISTS, DROP ... IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS";
+  static constexpr std::string_view unsplittable_advice =
+      "a BEGIN ATOMIC function body would be split at its semicolons: write the body as a $$ string (AS $$ ... $$)";
+};
 
 struct dialect {
-  std::string schema;  // empty: the connection's current schema
-  std::string history = "strata_history";
-  std::string log = "strata_log";
-
-  // --- what SQLSTATEs mean -------------------------------------------------------------------
-  static bool undefined_table(std::string_view state) { return state == "42P01"; }
-  static bool undefined_column(std::string_view state) { return state == "42703"; }
-  static bool lock_not_available(std::string_view state) { return state == "55P03"; }
-  static bool query_canceled(std::string_view state) { return state == "57014"; }  // statement_timeout
-
-  static std::string quoted(std::string_view name) { return quote_identifier(name); }
-  static std::string literal(std::string_view text) { return quote_literal(text); }
-  static std::string array(const std::vector<std::string>& items) { return array_literal(items); }
-  // A setting's name as pg_settings shows it, safe to put in RESET.
-  static bool plain_setting_name(std::string_view name) {
-    for (char c : name)
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) return false;
-    return !name.empty();
-  }
-
-  std::string qualified(std::string_view table) const {
-    return schema.empty() ? quote_identifier(table) : quote_identifier(schema) + "." + quote_identifier(table);
-  }
-
-  // --- the history -------------------------------------------------------------------------
-  // The history's columns, in the order read_sql returns them.
-  static constexpr const char* columns[] = {"revision",   "parents",      "checksum",   "checksum_version", "description",
-                                            "applied_at", "execution_ms", "applied_by", "state",            "started_pid"};
-
-  // Before anything else of a run with work to do: the current schema, whether the schema, the
-  // history and the log exist, standard_conforming_strings (the splitter reads '...' as
-  // PostgreSQL does with it on), and the server process (a pooler gives the client another id).
-  // $1 the quoted schema or '', $2 and $3 the qualified tables.
-  static std::string existing_sql() {
-    return "SELECT coalesce(current_schema(), ''), $1 = '' OR to_regnamespace($1) IS NOT NULL, "
-           "to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL, current_setting('standard_conforming_strings'), "
-           "pg_backend_pid()::text";
-  }
-  std::string create_schema_sql() const { return "CREATE SCHEMA " + quote_identifier(schema); }
-
-  // state: 'applied', or 'started' for a non-transactional revision whose statements have begun
-  // (an interrupted run leaves it so; the next run resumes it). started_pid: the backend that
-  // began it.
-  std::string create_sql() const {
-    return "CREATE TABLE IF NOT EXISTS " + qualified(history) +
-           " (revision text PRIMARY KEY, parents text[] NOT NULL DEFAULT '{}', checksum text, "
-           "checksum_version integer NOT NULL DEFAULT 1, description text, "
-           "applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL DEFAULT 0, "
-           "applied_by text NOT NULL DEFAULT current_user, state text NOT NULL DEFAULT 'applied', "
-           "started_pid integer);\n"
-           "CREATE TABLE IF NOT EXISTS " + qualified(log) +
-           " (id bigserial PRIMARY KEY, action text NOT NULL, revision text NOT NULL, checksum text, "
-           "execution_ms bigint, at timestamptz NOT NULL DEFAULT now(), by_user text NOT NULL DEFAULT current_user, "
-           "strata_version text NOT NULL)";
-  }
-
-  // The one query of a run that finds nothing to do.
-  std::string read_sql() const {
-    return "SELECT revision, coalesce(checksum, ''), checksum_version::text, applied_at::text, execution_ms::text, "
-           "applied_by, state, coalesce(started_pid::text, ''), coalesce(description, '') FROM " +
-           qualified(history) + " ORDER BY applied_at, revision";
-  }
-
-  // The no-op start-up's one query: the history's row count and a digest of what validation needs
-  // of it (revision, checksum, checksum version, state). When both match a build at its head,
-  // nothing else is read. Over no rows: count 0, digest ''.
-  // The third column: whether the log exists ($1 its qualified name; a dropped log is reported,
-  // not passed over).
-  std::string digest_sql() const {
-    return "SELECT count(*)::text, coalesce(md5(string_agg(revision || ' ' || coalesce(checksum, '') || ' ' || "
-           "checksum_version || ' ' || state, E'\\n' ORDER BY revision COLLATE \"C\")), ''), "
-           "(to_regclass($1) IS NOT NULL)::text FROM " + qualified(history);
-  }
-  // The digest the query above returns for a history holding exactly `rows` (revision, checksum),
-  // all applied, with checksum version 1.
-  static std::string expected_digest(std::vector<std::pair<std::string_view, std::string>> rows) {
-    std::sort(rows.begin(), rows.end());
-    boost::uuids::detail::md5 md5;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const std::string line = (i ? "\n" : "") + std::string(rows[i].first) + " " + rows[i].second + " 1 applied";
-      md5.process_bytes(line.data(), line.size());
-    }
-    boost::uuids::detail::md5::digest_type digest;
-    md5.get_digest(digest);
-    // Boost before 1.86 gives four words whose values read as the digest (big-endian); later
-    // versions the 16 bytes.
-    std::string hex;
-    char buf[9];
-    for (const auto part : digest) {
-      if constexpr (sizeof part == 4) std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(part));
-      else std::snprintf(buf, sizeof buf, "%02x", static_cast<unsigned>(part));
-      hex += buf;
-    }
-    return hex;
-  }
-
-  // Which of the given revisions ($1, text[]) the history holds, and in which state: read under
-  // the transaction's lock, after another runner may have applied or reverted them.
-  std::string states_of_sql() const {
-    return "SELECT revision, state FROM " + qualified(history) + " WHERE revision = ANY($1::text[])";
-  }
-
-  // The revisions whose last log entry leaves them in the history (all but a downgrade or an
-  // unstamp) but which the history lacks, with that entry's action and time: a history emptied or
-  // edited. One statement, so that both tables are read in one snapshot (a runner committing a
-  // revision meanwhile writes both at once).
-  std::string log_without_history_sql() const {
-    return "SELECT revision, action, at::text FROM (SELECT DISTINCT ON (revision) revision, action, at FROM " +
-           qualified(log) + " ORDER BY revision, id DESC) last WHERE action NOT IN ('downgrade', 'unstamp') "
-           "AND NOT EXISTS (SELECT 1 FROM " + qualified(history) + " h WHERE h.revision = last.revision) ORDER BY at, revision";
-  }
-
-  // When the history is missing: whether the log has entries (a dropped history).
-  std::string log_count_sql() const { return "SELECT count(*)::text FROM " + qualified(log); }
-
-  // The history table's columns, to name the missing ones. $1 schema or '', $2 table.
-  static std::string columns_sql() {
-    return "SELECT column_name::text FROM information_schema.columns WHERE table_schema = "
-           "coalesce(nullif($1, ''), current_schema()) AND table_name = $2";
-  }
-
-  // The time since the transaction began (a transactional revision's whole run), in ms.
-  static constexpr const char* transaction_ms = "(extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint";
-  // The time since a non-transactional revision was marked 'started', in ms.
-  static constexpr const char* since_started_ms = "(extract(epoch FROM clock_timestamp() - applied_at) * 1000)::bigint";
-
-  // Every history write appends its log row from the rows it changed (CTE h).
-  std::string log_from_h(std::string_view action, std::string_view checksum, std::string_view ms,
-                         std::string_view version_param) const {
-    return "INSERT INTO " + qualified(log) + " (action, revision, checksum, execution_ms, strata_version) SELECT '" +
-           std::string(action) + "', revision, " + std::string(checksum) + ", " + std::string(ms) + ", " +
-           std::string(version_param) + " FROM h";
-  }
-
-  // Inside the revision's transaction. $1 revision, $2 parents (comma-separated), $3 checksum,
-  // $4 description, $5 version.
-  std::string record_sql(std::string_view action) const {
-    return "WITH h AS (INSERT INTO " + qualified(history) +
-           " (revision, parents, checksum, checksum_version, description, execution_ms) VALUES "
-           "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), " +
-           transaction_ms + ") RETURNING revision, execution_ms) " + log_from_h(action, "nullif($3, '')", "execution_ms", "$5");
-  }
-
-  // A non-transactional revision begins: its row says 'started' until it is done. Same
-  // parameters as record_sql.
-  std::string start_sql(std::string_view action) const {
-    return "WITH h AS (INSERT INTO " + qualified(history) +
-           " (revision, parents, checksum, checksum_version, description, execution_ms, state, started_pid) VALUES "
-           "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), 0, "
-           "'started', pg_backend_pid()) ON CONFLICT (revision) DO UPDATE SET state = 'started', "
-           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum RETURNING revision) " +
-           log_from_h(action, "nullif($3, '')", "0", "$5");
-  }
-
-  // A started revision is done: its time runs from its start. $1 revision, $2 version
-  std::string finish_sql(std::string_view action) const {
-    return "WITH h AS (UPDATE " + qualified(history) +
-           " SET state = 'applied', started_pid = NULL, execution_ms = " + since_started_ms +
-           ", applied_at = now() WHERE revision = $1 RETURNING revision, checksum, execution_ms) " +
-           log_from_h(action, "checksum", "execution_ms", "$2");
-  }
-
-  // $1 revision, $2 version; the time of the transaction, or of the non-transactional revert
-  // since it was marked 'started'.
-  std::string erase_sql(std::string_view action, bool in_transaction = true) const {
-    return "WITH h AS (DELETE FROM " + qualified(history) + " WHERE revision = $1 RETURNING revision, checksum, " +
-           (in_transaction ? transaction_ms : since_started_ms) + " AS ms) " + log_from_h(action, "checksum", "ms", "$2");
-  }
-
-  // $1 revision, $2 checksum, $3 version: this build's checksum for an edited revision.
-  std::string repair_sql() const {
-    return "WITH h AS (UPDATE " + qualified(history) +
-           " SET checksum = nullif($2, ''), checksum_version = 1 WHERE revision = $1 RETURNING revision) " +
-           log_from_h("repair", "nullif($2, '')", "0", "$3");
-  }
-
-  // --- the migration lock ---------------------------------------------------------------------
-  // Advisory lock keys: a constant class and a hash of the history table's qualified name, so
-  // that two services in two schemas never block each other. $1 schema or '', $2 table.
-  static constexpr const char* lock_class = "1398034993";  // "STR1"
-  static std::string lock_key_sql() {
-    return std::string(lock_class) + ", hashtext(coalesce(nullif($1, ''), current_schema()) || '.' || $2)";
-  }
-  static std::string try_lock_sql() { return "SELECT pg_try_advisory_lock(" + lock_key_sql() + ")"; }
-  static std::string unlock_sql() { return "SELECT pg_advisory_unlock(" + lock_key_sql() + ")"; }
-  // The same lock for one transaction (through a pooler): released by COMMIT or ROLLBACK.
-  static std::string try_transaction_lock_sql() { return "SELECT pg_try_advisory_xact_lock(" + lock_key_sql() + ")"; }
-  static constexpr const char* begin_sql = "BEGIN";
-  static constexpr const char* commit_sql = "COMMIT";
-  static constexpr const char* rollback_sql = "ROLLBACK";
-  static bool lock_taken(std::string_view cell) { return cell == "t"; }
-  // Who holds the lock: pid, application, connected since, state, client. Same parameters.
-  static std::string lock_holder_sql() {
-    return "SELECT a.pid::text, coalesce(a.application_name, ''), coalesce(a.backend_start::text, ''), "
-           "coalesce(a.state, ''), coalesce(a.client_addr::text, 'local socket') FROM pg_locks l JOIN pg_stat_activity a "
-           "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
-           "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.classid = " +
-           std::string(lock_class) + "::oid AND l.objid = hashtext(coalesce(nullif($1, ''), current_schema()) || '.' || $2)::oid";
-  }
-
-  // --- sessions in the way of a migration ------------------------------------------------------
-  // After a statement gave up waiting for a lock: the other sessions in a transaction that hold
-  // locks on user tables, oldest first: pid, application, state, transaction start. Never the
-  // query text.
-  static std::string lock_holders_sql() {
-    return "SELECT DISTINCT a.pid::text, coalesce(a.application_name, ''), coalesce(a.state, ''), "
-           "a.xact_start::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-           "WHERE l.locktype = 'relation' AND l.granted AND a.pid <> pg_backend_pid() AND a.xact_start IS NOT NULL "
-           "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-           "AND l.relation >= 16384 ORDER BY 4 LIMIT 5";
-  }
-
-  // Whether the backend that began a revision still works ($1 pid, $2 revision): the same pid
-  // connected before the revision started, and not this session.
-  std::string backend_alive_sql() const {
-    return "SELECT a.state FROM pg_stat_activity a JOIN " + qualified(history) +
-           " h ON h.revision = $2 WHERE a.pid = $1::integer AND a.pid <> pg_backend_pid() "
-           "AND a.backend_start <= h.applied_at";
-  }
-
-  // --- indexes ------------------------------------------------------------------------------
-  // INVALID indexes among the given names ($1 index names as stored, $2 their tables as written),
-  // leaving out any index a session is building right now.
-  static std::string invalid_indexes_sql() {
-    return "SELECT c.oid::regclass::text FROM unnest($1::text[], $2::text[]) AS w(name, tab) "
-           "JOIN pg_class c ON c.relname = w.name AND c.relnamespace = "
-           "(SELECT t.relnamespace FROM pg_class t WHERE t.oid = to_regclass(w.tab)) "
-           "JOIN pg_index i ON i.indexrelid = c.oid WHERE NOT i.indisvalid AND NOT EXISTS "
-           "(SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = c.oid) ORDER BY 1";
-  }
-  // The indexes the CREATE INDEX statements of an SQL body build.
-  static std::vector<created_index> indexes_built_by(std::string_view body) {
-    std::vector<created_index> out;
-    split_statements(body, [&](std::string_view s, std::size_t) {
-      if (auto i = index_created_by(s)) out.push_back(std::move(*i));
-    });
-    return out;
-  }
-  static std::string drop_index_sql(std::string_view regclass_text) {
-    return "DROP INDEX CONCURRENTLY IF EXISTS " + std::string(regclass_text);
-  }
-
-  // --- settings -----------------------------------------------------------------------------
-  // PostgreSQL's own settings for one migration: SET LOCAL inside its transaction, SET around a
-  // non-transactional one (restored after it: see session_settings_sql).
-  static std::string set_sql(std::string_view name, std::int64_t ms, bool local) {
-    return std::string(local ? "SET LOCAL " : "SET ") + std::string(name) + " = '" + std::to_string(ms) + "ms'";
-  }
-  static std::string set_default_sql(std::string_view name, bool local) {
-    return std::string(local ? "SET LOCAL " : "SET ") + std::string(name) + " TO DEFAULT";
-  }
-  // The settings this session changed: compared before and after each migration, so that a
-  // migration's own SET (or set_config) does not reach later migrations or the history writes.
-  static std::string session_settings_sql() {
-    return "SELECT name, setting FROM pg_settings WHERE source = 'session' ORDER BY name";
-  }
-  static std::string restore_setting_sql() { return "SELECT set_config($1, $2, false)"; }
-  static std::string reset_sql(std::string_view name) { return "RESET " + std::string(name); }
-
-  // --- other tools' history tables (exec/baseline.hpp) -------------------------------------
-  // Each as the tool creates it; rows (version, state) in the order the tool wrote them, state one
-  // of applied, unapplied, dirty, failed, baseline (this version and every one before it applied).
-  static std::string foreign_history_table(std::string_view tool) {
-    if (tool == "goose") return "goose_db_version";
-    if (tool == "flyway") return "flyway_schema_history";
-    if (tool == "sqlx") return "_sqlx_migrations";
-    return "schema_migrations";  // golang-migrate and dbmate
-  }
-  static std::string foreign_history_sql(std::string_view tool) {
-    if (tool == "golang-migrate")  // one row: the version reached (every one before it applied), or dirty
-      return "SELECT version::text, CASE WHEN dirty THEN 'dirty' ELSE 'baseline' END FROM schema_migrations";
-    if (tool == "goose")  // one row per up or down; version 0 is goose's own first row
-      return "SELECT version_id::text, CASE WHEN is_applied THEN 'applied' ELSE 'unapplied' END "
-             "FROM goose_db_version WHERE version_id <> 0 ORDER BY id";
-    if (tool == "dbmate") return "SELECT version::text, 'applied' FROM schema_migrations ORDER BY version";
-    if (tool == "flyway")
-      return "SELECT version, CASE WHEN NOT success THEN 'failed' WHEN type = 'BASELINE' THEN 'baseline' "
-             "WHEN type LIKE 'UNDO%' THEN 'unapplied' ELSE 'applied' END "
-             "FROM flyway_schema_history WHERE version IS NOT NULL AND type <> 'SCHEMA' ORDER BY installed_rank";
-    return "SELECT version::text, CASE WHEN success THEN 'applied' ELSE 'failed' END FROM _sqlx_migrations ORDER BY version";
-  }
-
-  // --- the schema snapshot (schema/snapshot.hpp) ---------------------------------------------
-  // One consistent read; definitions qualify names as seen from search_path = public.
-  // The session's current schema (where strata's tables are when no schema is given) is kept in
-  // strata.history_schema before search_path changes.
-  static std::string schema_snapshot_begin_sql() {
-    return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
-           "SELECT set_config('strata.history_schema', coalesce(current_schema(), ''), true); "
-           "SET LOCAL search_path TO public";
-  }
-  static std::string schema_snapshot_sql() { return schema_snapshot_query; }
+  static constexpr std::string_view name = "postgresql";
+  using language = postgresql::language;
+  using protocol = postgresql::protocol;
 };
 
 }  // namespace strata::postgresql

@@ -40,7 +40,7 @@ static_assert(strata::refused_in_transaction("CREATE INDEX CONCURRENTLY i ON t (
 static_assert(!strata::refused_in_transaction("CREATE INDEX i ON t (x)"));
 
 // Outside a transaction a statement must be harmless to run twice (an interrupted run is resumed).
-constexpr bool repeatable(std::string_view s) { return !strata::detail::classify_statement(s.data(), s.size()).not_idempotent; }
+constexpr bool repeatable(std::string_view s) { return !strata::postgresql::detail::classify_statement(s.data(), s.size()).not_idempotent; }
 static_assert(!repeatable("CREATE INDEX CONCURRENTLY i ON t (x)"));
 static_assert(repeatable("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (x)"));
 static_assert(!repeatable("create unique index concurrently i on t (x)"));

@@ -10,7 +10,7 @@ namespace {
 
 struct split_result {
   std::vector<std::string> statements;
-  strata::detail::scan_error error;
+  strata::scan_error error;
 };
 
 split_result split(std::string_view text) {
@@ -53,16 +53,16 @@ TEST(SqlSplit, EscapeStringContinuedOnTheNextLine) {
   EXPECT_EQ(split("SELECT E'a' '\\'; SELECT 2").statements, (strings{"SELECT E'a' '\\'", "SELECT 2"}));
   EXPECT_EQ(split("SELECT E'a'\n/* c */'\\'; SELECT 2").statements, (strings{"SELECT E'a'\n/* c */'\\'", "SELECT 2"}));
   EXPECT_EQ(split("SELECT E'a'\n-- c").statements, (strings{"SELECT E'a'"}));
-  EXPECT_EQ(split("SELECT E'a'\n'\\'").error, strata::detail::scan_error::unterminated_single_quote);
+  EXPECT_EQ(split("SELECT E'a'\n'\\'").error, strata::scan_error::unterminated_single_quote);
 }
 
 // The lint reads such a string as one literal too: the words inside it are not read.
 TEST(SqlSplit, ContinuedEscapeStringHidesItsWordsFromTheLint) {
-  EXPECT_EQ(strata::lint_rule_of("SELECT E'a'\n'\\'; DROP TABLE users; '"), strata::lint_rule::none);
-  EXPECT_EQ(strata::lint_rule_of("ALTER TABLE users ADD COLUMN c text DEFAULT E'a'\n'\\', DROP COLUMN email'"),
-            strata::lint_rule::none);
-  EXPECT_EQ(strata::lint_rule_of("ALTER TABLE users ADD COLUMN c text DEFAULT E'a' '\\', DROP COLUMN email"),
-            strata::lint_rule::ban_drop_column);  // no line break: the second string ends at its second quote
+  EXPECT_EQ(strata::postgresql::lint_rule_of("SELECT E'a'\n'\\'; DROP TABLE users; '"), strata::postgresql::lint_rule::none);
+  EXPECT_EQ(strata::postgresql::lint_rule_of("ALTER TABLE users ADD COLUMN c text DEFAULT E'a'\n'\\', DROP COLUMN email'"),
+            strata::postgresql::lint_rule::none);
+  EXPECT_EQ(strata::postgresql::lint_rule_of("ALTER TABLE users ADD COLUMN c text DEFAULT E'a' '\\', DROP COLUMN email"),
+            strata::postgresql::lint_rule::ban_drop_column);  // no line break: the second string ends at its second quote
 }
 
 // PostgreSQL's whitespace is space, \t, \n, \r and \f: a vertical tab is a character of its own,
@@ -72,7 +72,7 @@ TEST(SqlSplit, WhitespaceIsPostgresqlsOwn) {
   EXPECT_EQ(split("SELECT 1\v;\vSELECT 2").statements, (strings{"SELECT 1\v", "\vSELECT 2"}));
   EXPECT_EQ(split("\f SELECT 1 \f;\f\r;\r SELECT 2\r").statements, (strings{"SELECT 1", "SELECT 2"}));
   EXPECT_EQ(split("SELECT 1 -- c;\rSELECT 2; SELECT 3").statements, (strings{"SELECT 1 -- c;\rSELECT 2", "SELECT 3"}));
-  EXPECT_EQ(strata::lint_rule_of("DROP -- c\rTABLE users"), strata::lint_rule::ban_drop_table);
+  EXPECT_EQ(strata::postgresql::lint_rule_of("DROP -- c\rTABLE users"), strata::postgresql::lint_rule::ban_drop_table);
   const auto index = strata::postgresql::index_created_by("CREATE INDEX -- c\r i ON t (x)");
   ASSERT_TRUE(index);
   EXPECT_EQ(index->name, "i");
@@ -133,7 +133,7 @@ TEST(SqlSplit, CrLfLineEndings) {
 }
 
 TEST(SqlSplit, UnterminatedConstructsAreErrors) {
-  using strata::detail::scan_error;
+  using strata::scan_error;
   EXPECT_EQ(split("SELECT 'abc").error, scan_error::unterminated_single_quote);
   EXPECT_EQ(split("SELECT E'abc\\'").error, scan_error::unterminated_single_quote);
   EXPECT_EQ(split("SELECT \"abc").error, scan_error::unterminated_double_quote);

@@ -1,0 +1,89 @@
+#pragma once
+// PostgreSQL's lint rules (squawk's names): each rule's name, safe alternative and flags in one
+// row. The classifier (statements.hpp) flags them by statement family; README "The safety lint".
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "../../core/dialect.hpp"
+
+namespace strata::postgresql {
+
+enum class lint_rule : std::uint8_t {
+  require_concurrent_index_creation,
+  require_concurrent_index_deletion,
+  require_concurrent_reindex,
+  constraint_missing_not_valid,
+  adding_foreign_key_constraint,
+  adding_not_nullable_field,
+  adding_required_field,
+  changing_column_type,
+  adding_field_with_default,
+  disallowed_unique_constraint,
+  ban_drop_column,
+  ban_drop_table,
+  ban_drop_database,
+  ban_truncate_cascade,
+  renaming_column,
+  renaming_table,
+  prefer_repack,
+  transaction_nesting,
+  none = no_lint_rule,
+};
+
+namespace detail {
+struct lint_rule_entry {
+  lint_rule rule;
+  lint_rule_row row;  // name, safe alternative, breaks the running release, applies outside transactions
+};
+// A new rule: a name in the enum above and its row here; the checks below keep them in step.
+inline constexpr lint_rule_entry lint_table[] = {
+    {lint_rule::require_concurrent_index_creation, {"require-concurrent-index-creation", "CREATE INDEX CONCURRENTLY in a migration with `transactional = false`", false, false}},
+    {lint_rule::require_concurrent_index_deletion, {"require-concurrent-index-deletion", "DROP INDEX CONCURRENTLY in a migration with `transactional = false`", false, false}},
+    {lint_rule::require_concurrent_reindex, {"require-concurrent-reindex", "REINDEX ... CONCURRENTLY in a migration with `transactional = false`", false, false}},
+    {lint_rule::constraint_missing_not_valid, {"constraint-missing-not-valid", "add the constraint NOT VALID, then VALIDATE CONSTRAINT in a later migration", false, false}},
+    {lint_rule::adding_foreign_key_constraint, {"adding-foreign-key-constraint", "add the foreign key NOT VALID, then VALIDATE CONSTRAINT in a later migration", false, false}},
+    {lint_rule::adding_not_nullable_field, {"adding-not-nullable-field", "add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (it then skips the scan)", false, false}},
+    {lint_rule::adding_required_field, {"adding-required-field", "add the column with a constant DEFAULT, or nullable and backfilled", false, false}},
+    {lint_rule::changing_column_type, {"changing-column-type", "add a new column, backfill it, switch readers, then drop the old one", false, false}},
+    {lint_rule::adding_field_with_default, {"adding-field-with-default", "add the column without the volatile default (or as a plain integer), set the default, backfill in batches", false, false}},
+    {lint_rule::disallowed_unique_constraint, {"disallowed-unique-constraint", "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE|PRIMARY KEY USING INDEX", false, false}},
+    {lint_rule::ban_drop_column, {"ban-drop-column", "stop reading the column in a release first; allow it with its reason", true, true}},
+    {lint_rule::ban_drop_table, {"ban-drop-table", "stop using the table in a release first; allow it with its reason", true, true}},
+    {lint_rule::ban_drop_database, {"ban-drop-database", "drop databases outside migrations", true, true}},
+    {lint_rule::ban_truncate_cascade, {"ban-truncate-cascade", "TRUNCATE the tables by name, without CASCADE", true, true}},
+    {lint_rule::renaming_column, {"renaming-column", "add a new column and migrate readers, or a view; allow it with its reason", true, true}},
+    {lint_rule::renaming_table, {"renaming-table", "create a view under the new name, or migrate readers first; allow it with its reason", true, true}},
+    {lint_rule::prefer_repack, {"prefer-repack", "pg_repack (or pg_squeeze) rewrites a table without holding an exclusive lock", false, true}},
+    {lint_rule::transaction_nesting, {"transaction-nesting", "the migration runs in its own transaction: leave out BEGIN, COMMIT and ROLLBACK", false, false}},
+};
+}  // namespace detail
+
+inline constexpr std::size_t lint_rule_count = std::size(detail::lint_table);
+static_assert(lint_rule_count <= 64, "a rule set is a 64-bit mask: at most 64 rules");
+static_assert([] {
+  for (std::size_t r = 0; r < lint_rule_count; ++r) {
+    const detail::lint_rule_entry& e = detail::lint_table[r];
+    if (static_cast<std::size_t>(e.rule) != r || e.row.name.empty() || e.row.safe_alternative.empty()) return false;
+  }
+  return true;
+}(), "each lint rule has its row, in the enum's order, with a name and a safe alternative");
+
+inline constexpr std::array<lint_rule_row, lint_rule_count> lint_rules = [] {
+  std::array<lint_rule_row, lint_rule_count> out{};
+  for (std::size_t r = 0; r < lint_rule_count; ++r) out[r] = detail::lint_table[r].row;
+  return out;
+}();
+
+constexpr std::uint8_t rule_id(lint_rule r) noexcept { return static_cast<std::uint8_t>(r); }
+
+// The rule named `name`, or lint_rule::none.
+constexpr lint_rule lint_rule_named(std::string_view name) noexcept {
+  for (std::size_t r = 0; r < lint_rule_count; ++r)
+    if (lint_rules[r].name == name) return static_cast<lint_rule>(r);
+  return lint_rule::none;
+}
+
+}  // namespace strata::postgresql

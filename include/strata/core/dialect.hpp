@@ -1,0 +1,119 @@
+#pragma once
+// A database as the layers above see it: the Dialect concept and the facts its parts report.
+// A dialect is a type with two named parts, each a set of static members:
+//   language  its lexer (statement cuts, the checksum's text, tokens), what each statement is
+//             (refused in a transaction, idempotent, the indexes it builds, whether it changes a
+//             session setting) and its lint rules, all at compile time;
+//   protocol  what the executor sends and reads: transaction control, the history and log
+//             tables, the migration lock, session settings, what an error code means, the schema
+//             snapshot.
+// backend/<database>/ holds every part of one database; nothing above names a database.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace strata {
+
+// What a dialect's lexer reports about an SQL body it could not read to its end.
+enum class scan_error : std::uint8_t {
+  none,
+  unterminated_single_quote,
+  unterminated_double_quote,
+  unterminated_block_comment,
+  unterminated_dollar_quote,
+};
+
+struct statement_span {
+  std::size_t begin = 0;  // offset of the first character (leading blanks and comments dropped)
+  std::size_t end = 0;    // one past the last character, before the separator
+};
+
+struct scan_result {
+  scan_error error = scan_error::none;
+  std::size_t error_at = 0;
+};
+
+// One lint rule of a dialect: a row of its rule table. Rules are numbered by their row; a set of
+// rules is a bit mask (a dialect has at most 64).
+struct lint_rule_row {
+  std::string_view name;              // as allowances and lint_off name it
+  std::string_view safe_alternative;  // what the diagnostic suggests
+  bool breaks_running_release;        // destructive: not applied to `down` bodies
+  bool applies_outside_transactions;  // also linted in a migration with `transactional = false`
+};
+using lint_rules_mask = std::uint64_t;
+inline constexpr std::uint8_t no_lint_rule = 0xff;
+constexpr lint_rules_mask rule_bit(std::uint8_t rule) noexcept { return lint_rules_mask{1} << rule; }
+
+// Everything a dialect's language knows about a body after its one pass.
+struct sql_analysis {
+  scan_error error = scan_error::none;
+  std::size_t error_at = 0;
+  std::size_t statement_count = 0;
+  bool has_refused_statement = false;  // refused inside a transaction block
+  statement_span first_refused{};
+  bool has_unsplittable = false;  // a statement whose own separators the cut cannot see (a routine's body)
+  statement_span first_unsplittable{};
+  bool has_non_idempotent = false;  // cannot run twice: a resumed non-transactional revision would fail
+  statement_span first_non_idempotent{};
+  // The lint: the rules its statements break (after allowances), the first of them, and where.
+  lint_rules_mask lint_hits = 0;
+  std::uint8_t first_rule = no_lint_rule;
+  statement_span first_lint{};
+  bool bad_allowance = false;
+  statement_span bad_allowance_at{};
+};
+
+// How one body is read: the rules allowed for it, and where it runs.
+struct analysis_context {
+  lint_rules_mask allowed = 0;
+  bool down = false;          // a `down` body: the destructive rules do not apply
+  bool transactional = true;  // the migration runs in a transaction
+  bool nul_terminated = false;  // text[size] is '\0' (a literal): a faster scan
+};
+
+template <class L>
+concept dialect_language = requires(std::string_view text, std::uint64_t& checksum, analysis_context context,
+                                    bool& malformed) {
+  { L::lint_rules } -> std::convertible_to<std::span<const lint_rule_row>>;
+  { L::checksum_start } -> std::convertible_to<std::uint64_t>;
+  L::checksum_separator(checksum);
+  { L::analyse(text, checksum, context) } -> std::same_as<sql_analysis>;
+  { L::parse_allowance(text, malformed) } -> std::same_as<lint_rules_mask>;
+  { L::checksum(text, text) } -> std::same_as<std::uint64_t>;
+  { L::statement_count(text) } -> std::same_as<std::size_t>;
+  { L::runs_concurrently(text) } -> std::same_as<bool>;
+  { L::may_change_settings(text) } -> std::same_as<bool>;
+  { L::idempotent_forms } -> std::convertible_to<std::string_view>;
+  { L::unsplittable_advice } -> std::convertible_to<std::string_view>;
+};
+
+template <class D>
+concept dialect = requires {
+  { D::name } -> std::convertible_to<std::string_view>;
+  typename D::protocol;
+} && dialect_language<typename D::language>;
+
+// The rule of a dialect's language named `name`, or no_lint_rule.
+template <class L>
+constexpr std::uint8_t lint_rule_named(std::string_view name) noexcept {
+  const std::span<const lint_rule_row> rules = L::lint_rules;
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (rules[r].name == name) return static_cast<std::uint8_t>(r);
+  return no_lint_rule;
+}
+
+// The rules of a language that apply outside a transaction too.
+template <class L>
+constexpr lint_rules_mask rules_outside_transactions() noexcept {
+  const std::span<const lint_rule_row> rules = L::lint_rules;
+  lint_rules_mask bits = 0;
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (rules[r].applies_outside_transactions) bits |= rule_bit(static_cast<std::uint8_t>(r));
+  return bits;
+}
+
+}  // namespace strata

@@ -1,0 +1,35 @@
+#pragma once
+// A dialect for the executor's tests: PostgreSQL's language, and a protocol whose transaction
+// control, migration lock and history reads are worded otherwise (each still valid PostgreSQL).
+// A run of a registry<test_dialect, ...> that sent a word of PostgreSQL's own protocol would have
+// taken it from somewhere other than the dialect.
+
+#include <string>
+#include <string_view>
+
+#include <strata/backend/postgresql/dialect.hpp>
+
+namespace strata::testing {
+
+struct test_protocol : postgresql::protocol {
+  static constexpr const char* begin_sql = "START TRANSACTION";
+  static constexpr const char* commit_sql = "END";
+  static constexpr const char* rollback_sql = "ABORT";
+  static std::string try_lock_sql() { return "SELECT pg_try_advisory_lock(" + lock_key_sql() + ") AS test_lock"; }
+  static std::string unlock_sql() { return "SELECT pg_advisory_unlock(" + lock_key_sql() + ") AS test_unlock"; }
+  static std::string try_transaction_lock_sql() {
+    return "SELECT pg_try_advisory_xact_lock(" + lock_key_sql() + ") AS test_transaction_lock";
+  }
+  std::string read_sql() const { return postgresql::protocol::read_sql() + " /* test history */"; }
+  std::string digest_sql() const { return postgresql::protocol::digest_sql() + " /* test digest */"; }
+  static std::string existing_sql() { return postgresql::protocol::existing_sql() + " /* test existing */"; }
+};
+
+struct test_dialect {
+  static constexpr std::string_view name = "test";
+  using language = postgresql::language;
+  using protocol = test_protocol;
+};
+static_assert(dialect<test_dialect>);
+
+}  // namespace strata::testing
