@@ -37,7 +37,9 @@ function(strata_add_migrations name)
 
   if(NOT TARGET strata_generate_migrations)
     add_executable(strata_generate_migrations "${STRATA_GENERATOR_SOURCE}")
-    target_compile_features(strata_generate_migrations PRIVATE cxx_std_17)
+    target_compile_features(strata_generate_migrations PRIVATE cxx_std_20)
+    # strata's headers for its rules (ids, versions, statements); they need no library
+    target_link_libraries(strata_generate_migrations PRIVATE strata::strata)
     # optimized in every build type: it runs at each build that changes a folder
     target_compile_options(strata_generate_migrations PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang>:-O2>)
   endif()

@@ -4,7 +4,9 @@
 // that declares one migration type per file, its SQL as C++ literals (so every compile-time check
 // applies), and `using NAME = strata::registry<...>`. FORMAT: auto, strata, golang-migrate, sqlx,
 // goose, dbmate or flyway. A problem in the folder becomes an #error in OUTPUT, placed at the
-// file (#line), so the build fails naming it. Standard C++17, no other dependency.
+// file (#line), so the build fails naming it. C++20; it shares strata's own rules (revision ids,
+// version order, the statements PostgreSQL refuses in a transaction) from its headers, which need
+// no library.
 
 #include <algorithm>
 #include <cctype>
@@ -19,6 +21,10 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <strata/backend/postgresql/statements.hpp>
+#include <strata/dsl/migration.hpp>
+#include <strata/dsl/source.hpp>
 
 namespace fs = std::filesystem;
 
@@ -95,35 +101,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// A version compares as a number: digits without leading zeros, shorter first; Flyway's dotted
-// parts one by one.
-bool version_less(const std::string& a, const std::string& b) {
-  auto parts = [](const std::string& v) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : v) {
-      if (c == '.' || c == '_') {
-        out.push_back(cur);
-        cur.clear();
-      } else {
-        cur += c;
-      }
-    }
-    out.push_back(cur);
-    for (auto& p : out) {
-      const auto nz = p.find_first_not_of('0');
-      p = nz == std::string::npos ? std::string() : p.substr(nz);
-    }
-    return out;
-  };
-  const auto pa = parts(a), pb = parts(b);
-  for (std::size_t i = 0; i < std::max(pa.size(), pb.size()); ++i) {
-    const std::string x = i < pa.size() ? pa[i] : std::string(), y = i < pb.size() ? pb[i] : std::string();
-    if (x.size() != y.size()) return x.size() < y.size();
-    if (x != y) return x < y;
-  }
-  return false;
-}
+// A version compares as a number (strata::detail::compare_versions: leading zeros do not count,
+// Flyway's dotted parts one by one).
+bool version_less(const std::string& a, const std::string& b) { return strata::detail::compare_versions(a, b) < 0; }
 bool version_equal(const std::string& a, const std::string& b) { return !version_less(a, b) && !version_less(b, a); }
 // Keys ordered as versions compare: 1, 1.0 and 01 are one key.
 template <class T>
@@ -135,16 +115,9 @@ std::string words_of(std::string name) {
   return trim(name);
 }
 
-// Whether a body may hold a statement PostgreSQL refuses in a transaction block: a cheap word
-// test that spares the compiler a second scan of every other file. It names a word of each statement
-// the classifier refuses (include/strata/dsl/statements.hpp).
-bool may_need_no_transaction(const std::string& text) {
-  const std::string l = lower(text);
-  for (const char* word : {"concurrently", "vacuum", "database", "tablespace", "subscription", "system", "reindex",
-                           "cluster", "discard"})
-    if (l.find(word) != std::string::npos) return true;
-  return false;
-}
+// Whether a body holds a statement PostgreSQL refuses in a transaction block: the registry's own
+// classification, so the header says `transactional = false` and the compiler reads it.
+bool needs_no_transaction(const std::string& text) { return strata::postgresql::refused_in_transaction(text); }
 
 // golang-migrate runs no transaction of its own, so its files often wrap themselves in BEGIN; ...
 // COMMIT;. strata runs a transactional revision in its own transaction: both lines become
@@ -292,7 +265,7 @@ class generator {
         no_transaction = true;
       if (format_ == "golang-migrate" && !no_transaction) {
         if (unwrap_transaction(text)) wrapped_file.emplace(stem, p);
-        else if (may_need_no_transaction(text)) f.transaction_by_content = true;
+        else if (needs_no_transaction(text)) f.transaction_by_content = true;
       }
       if (m[4] == "down") {
         f.down_path = p;
@@ -485,7 +458,7 @@ class generator {
       const flyway_settings settings = read_flyway_conf(p);
       if (settings.placeholders) refuse_placeholders(p, f.up);
       f.transactional = settings.in_transaction.value_or(true);
-      f.transaction_by_content = !settings.in_transaction && may_need_no_transaction(f.up);
+      f.transaction_by_content = !settings.in_transaction && needs_no_transaction(f.up);
       if (settings.in_transaction) decided.insert(p);
       files_.push_back(std::move(f));
     }
@@ -510,7 +483,7 @@ class generator {
                     p.filename().string() + ": strata runs a revision's up and down the same way; set it alike on both");
       else if (settings.in_transaction && !up_decided)  // said on one of the two: for both
         found->transactional = *settings.in_transaction, found->transaction_by_content = false;
-      else if (!up_decided && may_need_no_transaction(found->down))
+      else if (!up_decided && needs_no_transaction(found->down))
         found->transaction_by_content = true;
     }
   }
@@ -650,11 +623,7 @@ class generator {
   void check_ids() {
     for (const auto& f : files_) {
       if (!f.cpp_type.empty()) continue;
-      const bool valid = !f.id.empty() && f.id.size() <= 128 &&
-                         std::all_of(f.id.begin(), f.id.end(), [](char c) {
-                           return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-                         });
-      if (!valid)
+      if (!strata::is_valid_revision_id(f.id))
         fail(f.path, "the file name makes the revision id '" + f.id +
                          "', which may hold only ASCII letters, digits, _ . and - (at most 128 characters): rename the file");
     }
@@ -705,9 +674,8 @@ class generator {
         put("  static constexpr auto down = strata::irreversible;  // the file has no down\n");
       }
       back_here();
-      if (f.transactional && f.transaction_by_content)
-        put(std::string("  static constexpr bool transactional = !strata::refused_in_transaction(up.text)") +
-            (f.has_down ? " && !strata::refused_in_transaction(down.text)" : "") + ";\n");
+      if (f.transactional && f.transaction_by_content)  // by its statements (needs_no_transaction)
+        put("  static constexpr bool transactional = false;  // a statement PostgreSQL runs outside a transaction only\n");
       put("};\n");
     }
     h << "\n}  // namespace strata_migrations_" << name_ << "\n\n";

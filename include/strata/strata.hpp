@@ -21,6 +21,6 @@
 #include "plan/planner.hpp"
 #include "registry/registry.hpp"
 #include "schema/snapshot.hpp"
-#include "startup/backoff.hpp"
+#include "core/backoff.hpp"
 #include "startup/config.hpp"
 #include "version.hpp"

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "../core/backoff.hpp"
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
 #include "../core/options.hpp"
@@ -26,7 +27,7 @@ void poll_for_lock(C& conn, const options& o, Take&& take) {
   using D = protocol_for<C>;
   const std::vector<value> params{o.schema, o.history_table};
   const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
-  auto pause = std::chrono::milliseconds(10);
+  const backoff polling{std::chrono::milliseconds(10), std::chrono::milliseconds(500)};
   unsigned attempt = 0;
   for (;;) {
     if (take()) {
@@ -37,10 +38,10 @@ void poll_for_lock(C& conn, const options& o, Take&& take) {
     ++attempt;
     log(o, attempt == 1 ? log_level::info : log_level::debug,
         "waiting for the migration lock held by another runner (attempt " + std::to_string(attempt) + ")");
-    std::this_thread::sleep_for(std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                    deadline - std::chrono::steady_clock::now()) +
-                                                    std::chrono::milliseconds(1)));
-    pause = std::min(pause * 2, std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::min(polling.ceiling(attempt - 1),
+                                         std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             deadline - std::chrono::steady_clock::now()) +
+                                             std::chrono::milliseconds(1)));
   }
   std::string holder = "another session";
   rows who = conn.query(D::lock_holder_sql(), params);

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "../core/backoff.hpp"
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
 #include "../core/options.hpp"
@@ -420,10 +421,8 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
         // revision was rolled back; a non-transactional statement was cancelled whole): wait, then
         // run it again, from the cancelled statement where not transactional.
         const std::string holders = lock_holders(conn);
-        const long long ceiling = std::min<long long>(o.lock_retry_cap.count(),
-                                                      o.lock_retry_base.count() << std::min(attempt - 1, 20u));
-        const auto delay = std::chrono::milliseconds(
-            ceiling / 2 + static_cast<long long>(std::uniform_real_distribution<double>(0, 0.5)(jitter) * static_cast<double>(ceiling)));
+        const auto delay = backoff{o.lock_retry_base, o.lock_retry_cap}.delay_of_at_least_half(
+            attempt - 1, std::uniform_real_distribution<double>(0, 1)(jitter));
         const std::string what = "revision " + std::string(e.id) +
                                  (err.statement_number() ? " (statement " + std::to_string(err.statement_number()) + ")" : "");
         if (std::chrono::steady_clock::now() + delay > deadline) {

@@ -15,7 +15,7 @@
 #include "../core/errors.hpp"
 #include "../core/log.hpp"
 #include "../core/options.hpp"
-#include "backoff.hpp"
+#include "../core/backoff.hpp"
 #include "../core/redact.hpp"
 
 namespace strata {

@@ -92,6 +92,20 @@ TEST(Backoff, ExponentialWithFullJitterUpToTheCap) {
   EXPECT_EQ(b.delay(5, 0.0).count(), 0);
 }
 
+TEST(Backoff, OneCeilingServesEveryWait) {
+  const strata::backoff b{std::chrono::milliseconds(250), std::chrono::milliseconds(10000)};
+  EXPECT_EQ(b.ceiling(0).count(), 250);
+  EXPECT_EQ(b.ceiling(2).count(), 1000);
+  EXPECT_EQ(b.ceiling(200).count(), 10000);  // no overflow past the cap
+  // a migration that gave up on a table lock waits at least half the ceiling
+  EXPECT_EQ(b.delay_of_at_least_half(0, 0.0).count(), 125);
+  EXPECT_EQ(b.delay_of_at_least_half(2, 0.999).count(), 999);
+  // start-up's reconnects never go below the least base, whatever the base given
+  const strata::backoff tiny{std::chrono::milliseconds(1), std::chrono::milliseconds(1000)};
+  EXPECT_EQ(tiny.ceiling(0).count(), 1);
+  EXPECT_EQ(tiny.delay(0, 0.5).count(), strata::backoff::least.count() / 2);
+}
+
 // A fake clock: sleeping advances it; nothing really waits.
 struct fake_time {
   std::chrono::steady_clock::time_point now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
