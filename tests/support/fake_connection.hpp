@@ -14,6 +14,8 @@
 
 #include <strata/strata.hpp>
 
+#include "test_dialect.hpp"
+
 namespace strata::testing {
 
 template <class Protocol = default_dialect::protocol>
@@ -151,25 +153,34 @@ struct basic_fake_connection {
 using fake_connection = basic_fake_connection<>;
 
 // The same, with the optional one-round-trip batch: records a batch as one call.
-struct batching_fake_connection : fake_connection {
+template <class Base>
+struct batching : Base {
   std::vector<std::vector<std::string>> batches;
   void execute_batch(std::span<const std::string_view> statements) {
-    calls.push_back({"<batch>", {}});
+    this->calls.push_back({"<batch>", {}});
     batches.emplace_back(statements.begin(), statements.end());
     for (std::size_t k = 0; k < statements.size(); ++k)
-      if (!fail_on.empty() && statements[k] == fail_on)
-        throw batch_error(database_error(fail_message, fail_state, std::string(statements[k])), k);
+      if (!this->fail_on.empty() && statements[k] == this->fail_on)
+        throw batch_error(database_error(this->fail_message, this->fail_state, std::string(statements[k])), k);
   }
 };
+using batching_fake_connection = batching<fake_connection>;
 static_assert(batch_connection<batching_fake_connection>);
 
 // Reached through a pooler: the server process (4242) is not the one the connection was given.
-struct pooled_fake_connection : fake_connection {
+template <class Base>
+struct pooled : Base {
   long long backend_pid() const { return 17; }
 };
+using pooled_fake_connection = pooled<fake_connection>;
 static_assert(reports_backend_pid<pooled_fake_connection>);
 static_assert(!reports_backend_pid<fake_connection>);
 static_assert(!batch_connection<fake_connection>);
+
+// A fake server of the test dialect (test_dialect.hpp), which says it speaks it.
+struct test_dialect_connection : basic_fake_connection<test_protocol> {
+  using dialect = test_dialect;
+};
 
 inline row history_row(std::string revision, std::string checksum, std::string state = "applied") {
   return {value(std::move(revision)), value(std::move(checksum)), value("1"), value("2024-01-01 00:00:00+00"), value("3"),

@@ -23,13 +23,8 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A fake server that answers the test protocol, and says it speaks the test dialect.
-struct test_connection : strata::testing::basic_fake_connection<test_protocol> {
-  using dialect = test_dialect;
-};
-struct pooled_test_connection : test_connection {
-  long long backend_pid() const { return 17; }  // not the server's 4242: a pooler
-};
+using test_connection = strata::testing::test_dialect_connection;
+using pooled_test_connection = strata::testing::pooled<test_connection>;
 
 struct create_users : strata::migration<"0001_users"> {
   static constexpr strata::sql up{"CREATE TABLE users (id int)"};
@@ -48,13 +43,22 @@ using test_app = strata::registry<test_dialect, create_users, add_name, name_ind
 using transactional_test_app = strata::registry<test_dialect, create_users, add_name>;
 static_assert(std::is_same_v<test_app::dialect, test_dialect>);
 
-// PostgreSQL's own words for the parts the test protocol words otherwise.
+// PostgreSQL's own words for the parts the test protocol words otherwise, for the tables as named
+// and as resolved in the current schema.
 std::set<std::string> postgresql_only_texts() {
   using pg = strata::postgresql::protocol;
-  const pg tables{};
-  return {pg::begin_sql,          pg::commit_sql,           pg::rollback_sql,        pg::try_lock_sql(),
-          pg::unlock_sql(),       pg::try_transaction_lock_sql(), tables.read_sql(), tables.digest_sql(),
-          pg::existing_sql()};
+  std::set<std::string> out = {pg::begin_sql, pg::commit_sql, pg::rollback_sql, pg::try_lock_sql(), pg::unlock_sql(),
+                               pg::try_transaction_lock_sql(), pg::existing_sql()};
+  for (const char* schema : {"", "public"}) {
+    pg t{};
+    t.schema = schema;
+    for (std::string text : {t.read_sql(), t.digest_sql(), t.create_sql(), t.states_of_sql(), t.log_count_sql(),
+                             t.log_without_history_sql(), t.record_sql("upgrade"), t.record_sql("stamp"),
+                             t.start_sql("start"), t.finish_sql("upgrade"), t.erase_sql("downgrade"),
+                             t.erase_sql("downgrade", false), t.erase_sql("unstamp"), t.repair_sql()})
+      out.insert(std::move(text));
+  }
+  return out;
 }
 
 void expect_only_test_protocol(const test_connection& db) {

@@ -1,7 +1,11 @@
 // Executor logic against a fake connection: plans, statement order, round trips, validation,
-// error mapping. What the database decides is tested in tests/pg/.
+// error mapping. What the database decides is tested in tests/pg/. Built twice: with PostgreSQL's
+// dialect, and with STRATA_EXECUTOR_TEST_DIALECT with the test dialect (tests/support/
+// test_dialect.hpp), whose protocol words every text otherwise: the same assertions hold for both.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include <strata/strata.hpp>
 
@@ -10,7 +14,20 @@
 
 namespace {
 
-using strata::testing::fake_connection;
+#ifdef STRATA_EXECUTOR_TEST_DIALECT
+using run_dialect = strata::testing::test_dialect;
+using fake_connection = strata::testing::test_dialect_connection;
+#else
+using run_dialect = strata::default_dialect;
+using fake_connection = strata::testing::fake_connection;  // names no dialect: its registry's
+#endif
+using protocol = run_dialect::protocol;
+using batching_fake_connection = strata::testing::batching<fake_connection>;
+using pooled_fake_connection = strata::testing::pooled<fake_connection>;
+template <class... Ms>
+using registry = strata::registry<run_dialect, Ms...>;
+const std::string begin_text = protocol::begin_sql, commit_text = protocol::commit_sql,
+                  rollback_text = protocol::rollback_sql;
 using strata::testing::history_row;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -33,7 +50,7 @@ struct email_index : strata::migration<"0004_index", "0003_backfill"> {
   static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id); CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)"};
   static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS b; DROP INDEX CONCURRENTLY IF EXISTS a"};
 };
-using app = strata::registry<email_index, backfill, add_name, create_users>;
+using app = registry<email_index, backfill, add_name, create_users>;
 
 std::string checksum_of(std::string_view id) { return strata::detail::checksum_text(app::checksum(id)); }
 
@@ -64,40 +81,40 @@ TEST(Upgrade, EmptyDatabaseRunsEveryMigrationInOrder) {
   for (const auto& s : t)
     if (!s.starts_with("SELECT") && !s.starts_with("WITH") && !s.starts_with("CREATE TABLE IF")) statements.push_back(s);
   const char* lock_timeout = "SET LOCAL lock_timeout = '1000ms'";  // the default: sessions never queue long behind it
-  EXPECT_THAT(statements, ElementsAre("BEGIN", lock_timeout, "CREATE TABLE users (id int)", "CREATE INDEX users_id ON users (id)",
-                                      "COMMIT",                                                              //
-                                      "BEGIN", lock_timeout, "ALTER TABLE users ADD COLUMN name text", "COMMIT",  //
-                                      "BEGIN", lock_timeout, "UPDATE users SET name = 'x'", "COMMIT",             //
+  EXPECT_THAT(statements, ElementsAre(begin_text, lock_timeout, "CREATE TABLE users (id int)", "CREATE INDEX users_id ON users (id)",
+                                      commit_text,                                                           //
+                                      begin_text, lock_timeout, "ALTER TABLE users ADD COLUMN name text", commit_text,  //
+                                      begin_text, lock_timeout, "UPDATE users SET name = 'x'", commit_text,             //
                                       // no lock_timeout for a concurrent build: it waits for older transactions
                                       "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)",
                                       "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)"));
-  EXPECT_TRUE(db.sent("pg_try_advisory_lock"));
-  EXPECT_TRUE(db.calls.back().text.starts_with("SELECT pg_advisory_unlock"));
+  EXPECT_TRUE(db.sent(protocol::try_lock_sql()));
+  EXPECT_EQ(db.calls.back().text, protocol::unlock_sql());
 }
 
 TEST(Upgrade, BatchingConnectionSendsATransactionalBodyInOneRoundTrip) {
-  strata::testing::batching_fake_connection db;
+  batching_fake_connection db;
   strata::upgrade<app>(db, {.target = "0001_users"});
   ASSERT_EQ(db.batches.size(), 1u);
-  EXPECT_THAT(db.batches[0], ElementsAre("BEGIN", "SET LOCAL lock_timeout = '1000ms'", "CREATE TABLE users (id int)",
+  EXPECT_THAT(db.batches[0], ElementsAre(begin_text, "SET LOCAL lock_timeout = '1000ms'", "CREATE TABLE users (id int)",
                                          "CREATE INDEX users_id ON users (id)"));
 }
 
 TEST(Upgrade, BatchFailureStillNamesTheStatement) {
-  strata::testing::batching_fake_connection db;
+  batching_fake_connection db;
   db.fail_on = "CREATE INDEX users_id ON users (id)";
   const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
   ASSERT_TRUE(e);
   EXPECT_EQ(e->revision(), "0001_users");
   EXPECT_EQ(e->statement_number(), 2u);
   EXPECT_EQ(e->statement(), "CREATE INDEX users_id ON users (id)");
-  EXPECT_EQ(db.texts().back().substr(0, 26), "SELECT pg_advisory_unlock(");
+  EXPECT_EQ(db.texts().back(), protocol::unlock_sql());
   const auto t = db.texts();
-  EXPECT_NE(std::find(t.begin(), t.end(), "ROLLBACK"), t.end());
+  EXPECT_NE(std::find(t.begin(), t.end(), rollback_text), t.end());
 }
 
 TEST(Upgrade, NonTransactionalBodiesAreNeverBatched) {
-  strata::testing::batching_fake_connection db;
+  batching_fake_connection db;
   db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
                             history_row("0003_backfill", checksum_of("0003_backfill"))};
   strata::upgrade<app>(db);
@@ -109,9 +126,9 @@ TEST(Upgrade, HistoryRowIsWrittenInsideTheMigrationsTransaction) {
   fake_connection db;
   strata::upgrade<app>(db, {.target = "0001_users"});
   const auto t = db.texts();
-  const auto begin = std::find(t.begin(), t.end(), "BEGIN");
+  const auto begin = std::find(t.begin(), t.end(), begin_text);
   const auto record = std::find_if(t.begin(), t.end(), [](const std::string& s) { return s.starts_with("WITH h AS (INSERT"); });
-  const auto commit = std::find(t.begin(), t.end(), "COMMIT");
+  const auto commit = std::find(t.begin(), t.end(), commit_text);
   ASSERT_NE(record, t.end());
   EXPECT_LT(begin, record);
   EXPECT_LT(record, commit);
@@ -149,17 +166,17 @@ TEST(Upgrade, FailingStatementRollsBackAndStops) {
   EXPECT_THAT(e->what(), HasSubstr("0002_name"));
   EXPECT_THAT(e->what(), HasSubstr("42701"));
   const auto t = db.texts();
-  EXPECT_NE(std::find(t.begin(), t.end(), "ROLLBACK"), t.end());
+  EXPECT_NE(std::find(t.begin(), t.end(), rollback_text), t.end());
   EXPECT_FALSE(db.sent("UPDATE users"));  // nothing after the failure ran
   EXPECT_EQ(db.history->size(), 1u);      // only 0001 recorded
 }
 
 TEST(Upgrade, TransactionalFailureSaysItWasRolledBack) {
-  strata::testing::batching_fake_connection batching;
+  batching_fake_connection batching;
   batching.fail_on = "CREATE INDEX users_id ON users (id)";
   fake_connection one_by_one;
   one_by_one.fail_on = "ALTER TABLE users ADD COLUMN name text";  // a code body
-  for (strata::testing::fake_connection* db : {static_cast<fake_connection*>(&batching), &one_by_one}) {
+  for (fake_connection* db : {static_cast<fake_connection*>(&batching), &one_by_one}) {
     const auto e = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(*db); });
     ASSERT_TRUE(e);
     EXPECT_THAT(e->what(), HasSubstr("\n  its transaction was rolled back, nothing of it was applied"));
@@ -187,7 +204,7 @@ TEST(Upgrade, TheServersLinesStayLinesUnderTheFailure) {
                                        "  LINE 2:   FROM FROM t\n"
                                        "                  ^\n"
                                        "  HINT:  look");
-  strata::testing::batching_fake_connection db;
+  batching_fake_connection db;
   db.fail_on = "CREATE INDEX users_id ON users (id)";
   db.fail_message = server;
   db.fail_state = "42601";
@@ -349,7 +366,7 @@ struct side_b : strata::migration<"0002_b", "0001_n"> {
   static constexpr strata::sql down{"SELECT 'undo b'"};
 };
 struct merge_without_bodies : strata::migration<"0003_merge", "0002_a", "0002_b"> {};
-using noexcept_app = strata::registry<noexcept_body, side_a, side_b, merge_without_bodies>;
+using noexcept_app = registry<noexcept_body, side_a, side_b, merge_without_bodies>;
 
 TEST(CodeBodies, NoexceptBodiesRunAndABodilessMergeRunsNothing) {
   fake_connection db;
@@ -376,9 +393,9 @@ TEST(Upgrade, SingleTransactionIsAllOrNothing) {
   EXPECT_THROW(strata::upgrade<app>(db, {.target = "0003_backfill", .mode = strata::mode::single_transaction}),
                strata::migration_error);
   const auto t = db.texts();
-  EXPECT_EQ(std::count(t.begin(), t.end(), "BEGIN"), 1);
-  EXPECT_EQ(std::count(t.begin(), t.end(), "COMMIT"), 0);
-  EXPECT_EQ(std::count(t.begin(), t.end(), "ROLLBACK"), 1);
+  EXPECT_EQ(std::count(t.begin(), t.end(), begin_text), 1);
+  EXPECT_EQ(std::count(t.begin(), t.end(), commit_text), 0);
+  EXPECT_EQ(std::count(t.begin(), t.end(), rollback_text), 1);
 }
 
 TEST(Upgrade, SingleTransactionRefusesNonTransactionalBeforeRunningAnything) {
@@ -386,7 +403,7 @@ TEST(Upgrade, SingleTransactionRefusesNonTransactionalBeforeRunningAnything) {
   const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade<app>(db, {.mode = strata::mode::single_transaction}); });
   ASSERT_TRUE(e);
   EXPECT_THAT(e->what(), HasSubstr("0004_index"));
-  EXPECT_FALSE(db.sent("BEGIN"));
+  EXPECT_FALSE(db.sent(begin_text));
 }
 
 TEST(Validation, EditedMigrationStopsTheRunBeforeAnyLock) {
@@ -414,7 +431,7 @@ TEST(Lock, TimeoutNamesTheError) {
   fake_connection db;
   db.lock_available = false;
   EXPECT_THROW(strata::upgrade<app>(db, {.lock_timeout = std::chrono::milliseconds(30)}), strata::lock_timeout_error);
-  EXPECT_FALSE(db.sent("BEGIN"));
+  EXPECT_FALSE(db.sent(begin_text));
 }
 
 TEST(Commit, LostConnectionDuringCommitIsStateUnknown) {
@@ -553,7 +570,7 @@ struct backfill_names : strata::migration<"0005_backfill_names", "0004_index"> {
   static void down(strata::transaction& tx) { tx.execute("UPDATE users SET name = NULL"); }
   static constexpr std::string_view description = "names from emails";
 };
-using readme_app = strata::registry<create_users, add_name, backfill, email_index, backfill_names>;
+using readme_app = registry<create_users, add_name, backfill, email_index, backfill_names>;
 
 TEST(CodeBodies, TheReadmeExampleRuns) {
   fake_connection db;
@@ -595,7 +612,7 @@ struct own_timeout : strata::migration<"0005_own", "0004_index"> {
   static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS c ON users (id)"};
   static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS c"};
 };
-using with_own = strata::registry<create_users, add_name, backfill, email_index, own_timeout>;
+using with_own = registry<create_users, add_name, backfill, email_index, own_timeout>;
 
 TEST(Program, TheRunWideLockTimeoutIsNotForConcurrentWork) {
   static_assert(strata::postgresql::runs_concurrently("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c)"));
@@ -609,13 +626,13 @@ TEST(Program, TheRunWideLockTimeoutIsNotForConcurrentWork) {
 }
 
 // --- through a pooler in transaction mode ------------------------------------------------------
-using transactional_app = strata::registry<backfill, add_name, create_users>;
+using transactional_app = registry<backfill, add_name, create_users>;
 
 struct sets_search_path : strata::migration<"0004_path", "0003_backfill"> {
   static constexpr strata::sql up{"SET search_path = elsewhere"};
   static constexpr strata::sql down{"SELECT 1"};
 };
-using app_that_sets = strata::registry<backfill, add_name, create_users, sets_search_path>;
+using app_that_sets = registry<backfill, add_name, create_users, sets_search_path>;
 
 std::size_t position_of(const std::vector<std::string>& texts, std::string_view needle, std::size_t from = 0) {
   for (std::size_t i = from; i < texts.size(); ++i)
@@ -624,73 +641,73 @@ std::size_t position_of(const std::vector<std::string>& texts, std::string_view 
 }
 
 TEST(Pooled, EachTransactionTakesTheLockRightAfterBeginAndNoSessionLockIsTaken) {
-  strata::testing::pooled_fake_connection db;
+  pooled_fake_connection db;
   const strata::report r = strata::upgrade<transactional_app>(db);
   EXPECT_EQ(r.applied.size(), 3u);
-  EXPECT_FALSE(db.sent("pg_try_advisory_lock("));
-  EXPECT_FALSE(db.sent("pg_advisory_unlock"));
+  EXPECT_FALSE(db.sent(protocol::try_lock_sql()));
+  EXPECT_FALSE(db.sent(protocol::unlock_sql()));
   const auto texts = db.texts();
   std::size_t locks = 0;
   for (std::size_t i = 0; i < texts.size(); ++i)
-    if (texts[i].find("pg_try_advisory_xact_lock") != std::string::npos) {
+    if (texts[i] == protocol::try_transaction_lock_sql()) {
       ++locks;
       ASSERT_GT(i, 0u);
-      EXPECT_EQ(texts[i - 1], "BEGIN");
+      EXPECT_EQ(texts[i - 1], begin_text);
     }
   EXPECT_EQ(locks, 4u);  // the history tables' creation, then each revision
 }
 
 TEST(Pooled, ARevisionAnotherRunnerAppliedMeanwhileIsSkipped) {
-  strata::testing::pooled_fake_connection db;
+  pooled_fake_connection db;
   db.history = strata::rows{};
   db.applied_meanwhile = {"0001_users"};
   const strata::report r = strata::upgrade<transactional_app>(db);
   ASSERT_EQ(r.applied.size(), 2u);
   EXPECT_EQ(r.applied[0].revision, "0002_name");
   EXPECT_FALSE(db.sent("CREATE TABLE users"));
-  EXPECT_TRUE(db.sent("ROLLBACK"));
+  EXPECT_TRUE(db.sent(rollback_text));
 }
 
 TEST(Pooled, AParentRemovedMeanwhileStopsTheRunBeforeItsChild) {
-  strata::testing::pooled_fake_connection db;
+  pooled_fake_connection db;
   db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", "")};
   db.removed_meanwhile = {"0002_name"};  // a downgrade by another runner, after this run planned
   const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade<transactional_app>(db); });
   ASSERT_TRUE(e);
   EXPECT_THAT(e->what(), HasSubstr("revision 0002_name is no longer applied"));
   EXPECT_FALSE(db.sent("UPDATE users SET name = 'x'"));
-  EXPECT_TRUE(db.sent("ROLLBACK"));
+  EXPECT_TRUE(db.sent(rollback_text));
 }
 
 TEST(Pooled, ASettingAMigrationChangesIsPutBackBeforeItsCommit) {
-  strata::testing::pooled_fake_connection db;
+  pooled_fake_connection db;
   db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
                             history_row("0003_backfill", checksum_of("0003_backfill"))};
   strata::upgrade<app_that_sets>(db);
   const auto texts = db.texts();
   const std::size_t set = position_of(texts, "SET search_path = elsewhere");
   const std::size_t reset = position_of(texts, "RESET search_path", set);
-  const std::size_t commit = position_of(texts, "COMMIT", set);
+  const std::size_t commit = static_cast<std::size_t>(std::find(texts.begin() + static_cast<std::ptrdiff_t>(std::min(set, texts.size())), texts.end(), commit_text) - texts.begin());
   EXPECT_LT(set, texts.size());
   EXPECT_LT(reset, commit);  // inside the transaction: after COMMIT the server session may be another client's
   EXPECT_TRUE(db.session.empty());
 }
 
 TEST(Pooled, ANonTransactionalRevisionIsRefusedBeforeAnythingIsWritten) {
-  strata::testing::pooled_fake_connection db;
+  pooled_fake_connection db;
   const auto e = strata::testing::thrown<strata::target_error>([&] { strata::upgrade<app>(db); });
   ASSERT_TRUE(e);
   EXPECT_THAT(e->what(), HasSubstr("revision 0004_index is not transactional"));
   EXPECT_THAT(e->what(), HasSubstr("connection pooler"));
   EXPECT_FALSE(db.sent("CREATE TABLE"));
-  EXPECT_FALSE(db.sent("BEGIN"));
+  EXPECT_FALSE(db.sent(begin_text));
 }
 
 TEST(Pooled, ADirectConnectionKeepsTheSessionLock) {
   fake_connection db;  // cannot tell the server process it was given: direct
   strata::upgrade<transactional_app>(db);
-  EXPECT_TRUE(db.sent("pg_try_advisory_lock("));
-  EXPECT_FALSE(db.sent("pg_try_advisory_xact_lock"));
+  EXPECT_TRUE(db.sent(protocol::try_lock_sql()));
+  EXPECT_FALSE(db.sent(protocol::try_transaction_lock_sql()));
 }
 
 }  // namespace
