@@ -37,6 +37,7 @@ struct basic_fake_connection {
   std::vector<std::string> removed_meanwhile;  // removed from the history by "another runner" at the same moment
   std::map<std::string, std::string> session;  // settings set at session level (SET, set_config, RESET)
   std::string lose_connection_on;  // a statement (exact text) during which the connection drops
+  bool schema_exists = true;       // the schema of the history tables (options.schema, or the current one)
   protocol tables{};                // the history tables the run names (the defaults)
 
   // Whether the protocol's part made `text`, for the tables as named or in the current schema
@@ -114,7 +115,8 @@ struct basic_fake_connection {
     }
     if (text == protocol::restore_setting_sql()) session[params[0].value_or("")] = params[1].value_or("");
     if (text == protocol::existing_sql())  // the schema; which of it, history, log exist; the server process
-      return {{value("public"), value("t"), value(history ? "t" : "f"), value(history ? "t" : "f"), value("on"), value("4242")}};
+      return {{value("public"), value(schema_exists ? "t" : "f"), value(history ? "t" : "f"), value(history ? "t" : "f"),
+               value("on"), value("4242")}};
     if (made_by(text, [](const protocol& t) { return t.log_count_sql(); })) return {{value("0")}};
     const bool recorded = written_by(text, [](const protocol& t, std::string_view a) { return t.record_sql(a); });
     const bool started = written_by(text, [](const protocol& t, std::string_view a) { return t.start_sql(a); });

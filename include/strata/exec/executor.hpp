@@ -387,10 +387,15 @@ std::string sql_script(Given& given, bool up, const options& o = {}, std::size_t
                                  : plan_downgrade(cat, h.present(), o.target));
   detail::check_plan(cat, p, up, h, o.mode);
   std::vector<std::string> ignored;
-  const options resolved = p.steps.empty() ? o : detail::resolve_tables(conn, o, false, ignored);
+  detail::tables_found found{true, h.table_exists, true};
+  const options resolved = p.steps.empty() ? o : detail::resolve_tables(conn, o, false, ignored, &found);
   detail::check_plan_through_pooler(cat, p, resolved);  // the script is what would run
   using D = detail::dialect_for<C>;
-  return detail::print_program<D>(cat, make_program<D>(cat, p, up, h, resolved), resolved, !o.schema.empty());
+  program prog = make_program<D>(cat, p, up, h, resolved);
+  // What the run would create first, as it creates it (resolve_tables).
+  prog.create_schema = up && !p.steps.empty() && !found.schema;
+  prog.create_tables = up && !p.steps.empty() && !(found.history && found.log);
+  return detail::print_program<D>(cat, prog, resolved);
 }
 
 }  // namespace strata

@@ -140,8 +140,14 @@ pooling detected_pooling(C& conn, const options& o, std::string_view server_pid)
 // where missing (the schema only when missing: CREATE SCHEMA IF NOT EXISTS needs CREATE on the
 // database even when it exists). A log that went missing beside an existing history is created
 // again with a warning: its past is lost.
+// What resolve_tables found before it created anything.
+struct tables_found {
+  bool schema = false, history = false, log = false;
+};
+
 template <connection C>
-options resolve_tables(C& conn, const options& o, bool create, std::vector<std::string>& warnings) {
+options resolve_tables(C& conn, const options& o, bool create, std::vector<std::string>& warnings,
+                       tables_found* found = nullptr) {
   using D = protocol_for<C>;
   const D t = tables_of<D>(o);
   const std::vector<value> names{o.schema.empty() ? std::string() : D::quoted(o.schema), t.qualified(t.history),
@@ -155,6 +161,7 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   if (resolved.schema.empty()) resolved.schema = cell(0);
   if (resolved.schema.empty())
     throw config_error(std::string(D::no_current_schema) + ": set STRATA_SCHEMA (options.schema)");
+  if (found) *found = {cell(1) == "t", cell(2) == "t", cell(3) == "t"};
   if (!create) return resolved;
   const D r = tables_of<D>(resolved);
   if (cell(1) == "t" && cell(2) == "t" && cell(3) == "t") return resolved;

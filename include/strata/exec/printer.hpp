@@ -32,7 +32,7 @@ std::string with_literals(std::string_view text, const std::vector<value>& param
 }
 
 template <class D>
-std::string print_program(const catalog& cat, const program& prog, const options& o, bool schema_given) {
+std::string print_program(const catalog& cat, const program& prog, const options& o) {
   using P = typename D::protocol;
   const P t = tables_of<P>(o);
   std::size_t revisions = 0;
@@ -40,10 +40,8 @@ std::string print_program(const catalog& cat, const program& prog, const options
   std::ostringstream out;
   out << "-- strata " << version << ": " << (prog.up ? "upgrade" : "downgrade") << ", " << revisions
       << " revision(s); nothing below has run\n";
-  if (prog.create_tables) {
-    if (schema_given) out << t.create_schema_if_missing_sql() << ";\n";
-    out << t.create_sql() << ";\n";
-  }
+  if (prog.create_schema) out << t.create_schema_sql() << ";\n";
+  if (prog.create_tables) out << t.create_sql() << ";\n";
   for (const program_unit& u : prog.units) {
     std::size_t shown = cat.size();
     for (const program_step& s : u.steps) {

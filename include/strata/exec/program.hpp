@@ -56,6 +56,7 @@ struct program_unit {
 
 struct program {
   bool up = true;
+  bool create_schema = false;  // the history tables' schema is missing
   bool create_tables = false;  // the history tables are missing
   std::vector<program_unit> units;
 };

@@ -484,6 +484,29 @@ TEST(SqlScript, PrintsWhatWouldRunAndChangesNothing) {
   EXPECT_FALSE(db.sent("advisory"));
 }
 
+TEST(SqlScript, CreatesTheSchemaAndTablesAsTheRunDoes) {
+  using script_app = registry<backfill, add_name, create_users>;
+  fake_connection printed;
+  printed.schema_exists = false;
+  const std::string script = strata::sql_script<script_app>(printed, true, {.target = "0001_users", .schema = "audit"});
+  fake_connection ran;
+  ran.schema_exists = false;
+  strata::upgrade<script_app>(ran, {.target = "0001_users", .schema = "audit"});
+  // each statement the run sent to create them is in the script, before the first revision
+  std::vector<std::string> created;
+  for (const auto& text : ran.texts())
+    if (text.starts_with("CREATE SCHEMA") || text.starts_with("CREATE TABLE IF NOT EXISTS")) created.push_back(text);
+  ASSERT_EQ(created.size(), 2u);
+  EXPECT_EQ(created[0], "CREATE SCHEMA \"audit\"");
+  const std::size_t first_revision = script.find("CREATE TABLE users");
+  for (const auto& text : created) EXPECT_LT(script.find(text + ";\n"), first_revision) << text;
+  // an existing schema is not created, by either
+  fake_connection existing;
+  const std::string again = strata::sql_script<script_app>(existing, true, {.schema = "audit"});
+  EXPECT_THAT(again, Not(HasSubstr("CREATE SCHEMA")));
+  EXPECT_THAT(again, HasSubstr("CREATE TABLE IF NOT EXISTS \"audit\".\"strata_history\""));
+}
+
 TEST(SqlScript, StopsBeforeACodeBodyRatherThanRecordWhatItDoesNotRun) {
   fake_connection db;
   const std::string script = strata::sql_script<app>(db, true);

@@ -93,7 +93,6 @@ struct protocol {
            "pg_backend_pid()::text";
   }
   std::string create_schema_sql() const { return "CREATE SCHEMA " + quote_identifier(schema); }
-  std::string create_schema_if_missing_sql() const { return "CREATE SCHEMA IF NOT EXISTS " + quote_identifier(schema); }
 
   // state: 'applied', or 'started' for a non-transactional revision whose statements have begun
   // (an interrupted run leaves it so; the next run resumes it). started_pid: the backend that
