@@ -23,6 +23,7 @@
 #include <vector>
 
 #include <strata/backend/postgresql/statements.hpp>
+#include <strata/dsl/formats.hpp>
 #include <strata/dsl/migration.hpp>
 #include <strata/dsl/source.hpp>
 
@@ -180,13 +181,11 @@ class generator {
     std::sort(hpp.begin(), hpp.end());
     if (problems_.empty() && format_ == "auto") format_ = detect(sql);
     if (problems_.empty()) {
-      if (format_ == "golang-migrate" || format_ == "sqlx") read_pairs(sql);
-      else if (format_ == "goose") read_sections(sql, "goose");
-      else if (format_ == "dbmate") read_sections(sql, "dbmate");
-      else if (format_ == "strata") read_sections(sql, "strata");
-      else if (format_ == "flyway") read_flyway(sql);
-      else if (problems_.empty())
-        fail({}, "unknown FORMAT '" + format_ + "' (auto, strata, golang-migrate, sqlx, goose, dbmate, flyway)");
+      const strata::folder_format* format = strata::folder_format_named(format_);
+      if (!format) fail({}, "unknown FORMAT '" + format_ + "' (auto, " + strata::folder_format_names() + ")");
+      else if (format->layout == strata::folder_layout::pairs) read_pairs(sql);
+      else if (format->layout == strata::folder_layout::sections) read_sections(sql, format_);
+      else read_flyway(sql);
     }
     for (const auto& p : hpp) read_header(p);
     order_and_link();

@@ -244,8 +244,11 @@ int main(int argc, const char* const* argv, io streams = {}) {
       "             STRATA_POOLING, STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL.");
   bool show_version = false, print_sql = false, single = false, json = false, remove_unknown = false;
   std::optional<long long> lock_timeout, retry_for;
-  std::string target;
+  std::string target, new_name, from_tool, drift_file;
   std::vector<std::string> revisions;
+  std::size_t count = 0;  // +N / -N
+  options o;              // filled once the command line is read
+  std::optional<schema_snapshot> expected_schema;
   app.add_flag("--version", show_version, "Print strata's version and the registry's head");
   app.add_option("--database-url", cfg.database_url, "PostgreSQL URL (default: $DATABASE_URL)");
   app.add_flag("--sql", print_sql, "Print the SQL that would run; change nothing");
@@ -256,35 +259,189 @@ int main(int argc, const char* const* argv, io streams = {}) {
   app.add_option("--retry-for", retry_for, "Seconds to keep retrying the connection (default: one attempt)")
       ->check(CLI::Range(0LL, 86400LL));
 
-  auto* upgrade_cmd = app.add_subcommand("upgrade", "Apply pending revisions up to TARGET (default: head); +N the next N");
-  upgrade_cmd->add_option("target", target, "Revision to stop at, or +N");
-  auto* downgrade_cmd = app.add_subcommand("downgrade", "Revert down to TARGET (an applied revision); `base` reverts all, -N the last N");
-  downgrade_cmd->add_option("target", target, "Applied revision to keep, base, or -N")->required();
-  auto* status_cmd = app.add_subcommand("status", "Current head(s), applied and pending revisions");
-  status_cmd->add_flag("--json", json, "The same as JSON");
-  auto* history_cmd = app.add_subcommand("history", "Every revision in apply order, marked applied or pending");
-  auto* check_cmd = app.add_subcommand("check", "Exit 0 when up to date, 3 when revisions are pending");
-  auto* stamp_cmd = app.add_subcommand("stamp", "Record TARGET as applied without running it");
-  stamp_cmd->add_option("target", target, "Revision to record (with its ancestors), or base")->required();
-  stamp_cmd->add_flag("--remove-unknown", remove_unknown, "Also remove revisions unknown to this build from the history");
-  auto* verify_cmd = app.add_subcommand("verify", "Check checksums and unknown revisions; change nothing");
-  auto* lint_cmd = app.add_subcommand("lint", "Every allowance of the safety lint in this build, with its reason");
-  auto* repair_cmd = app.add_subcommand(
-      "repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)");
-  repair_cmd->add_option("revisions", revisions, "Revisions to repair");
-  std::string new_name, from_tool;
-  auto* new_cmd = app.add_subcommand(
-      "new", "Create the next migration file in the registry's folder with the head as its parent, and print its path "
-             "(a registry of C++ types: print a skeleton type)");
-  new_cmd->add_option("name", new_name, "What it does, in words joined by _ (add_orders)")->required();
-  auto* baseline_cmd = app.add_subcommand(
-      "baseline", "Record as applied what another tool applied, read from its own history table; change nothing else");
-  baseline_cmd->add_option("--from", from_tool, "golang-migrate, goose, dbmate, flyway or sqlx")->required();
-  std::string drift_file;
-  auto* schema_cmd = app.add_subcommand(
-      "schema", "Print the database's schema, one object per line (strata's own tables left out)");
-  schema_cmd->add_option("--check", drift_file,
-                         "A file `schema` wrote: exit 5 and print the difference when the database has drifted from it");
+  auto migrate = [&](bool up) {
+    return [&, up](pq::connection& conn) {
+      if (print_sql) {
+        say(streams.out, sql_script<R>(conn, up, o, count));
+        return int(success);
+      }
+      const report r = up ? (count > 0 ? upgrade_next<R>(conn, count, o) : upgrade<R>(conn, o))
+                          : (count > 0 ? downgrade_last<R>(conn, count, o) : downgrade<R>(conn, o));
+      say(streams.out, to_string(r) + "\n");
+      return int(success);
+    };
+  };
+  auto usage_of = [&](const std::exception& e, std::string_view prefix) {
+    return fail(usage_error, "strata.usage", std::string(e.what()).substr(prefix.size()));
+  };
+  // One row per command: its name, help and options; what it checks before connecting (an exit
+  // code ends the run there, and a command that needs no database does its work there); and what
+  // it does on the connection (none: it needs no database).
+  struct command {
+    std::string name, help;
+    std::function<void(CLI::App&)> options = [](CLI::App&) {};
+    std::function<std::optional<int>()> before_connecting = [] { return std::optional<int>(); };
+    std::function<int(pq::connection&)> run = nullptr;
+  };
+  const std::vector<command> commands = {
+      {"upgrade", "Apply pending revisions up to TARGET (default: head); +N the next N",
+       [&](CLI::App& c) { c.add_option("target", target, "Revision to stop at, or +N"); },
+       [] { return std::optional<int>(); }, migrate(true)},
+      {"downgrade", "Revert down to TARGET (an applied revision); `base` reverts all, -N the last N",
+       [&](CLI::App& c) { c.add_option("target", target, "Applied revision to keep, base, or -N")->required(); },
+       [] { return std::optional<int>(); }, migrate(false)},
+      {"status", "Current head(s), applied and pending revisions",
+       [&](CLI::App& c) { c.add_flag("--json", json, "The same as JSON"); }, [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         const state s = status<R>(conn, o);
+         if (json) {
+           say(streams.out, detail::to_json(s, R::head).dump(2) + "\n");
+           return int(success);
+         }
+         std::ostringstream text;
+         text << "database: " << redact_url(cfg.database_url) << "\n";
+         text << "head:     " << (s.heads.empty() ? std::string("(none)") : strata::detail::join(s.heads));
+         if (s.ahead())
+           text << " + " << strata::detail::count_of(s.unknown.size(), "revision")
+                << " unknown to this build: the database is ahead of this build (head " << R::head << ")\n";
+         else
+           text << "   (this build: " << R::head << ")\n";
+         text << "applied:  " << s.applied.size() << "   pending: " << s.pending.size() << "\n";
+         if (!s.pending.empty()) detail::print_table<R>(text, s, true);
+         for (const auto& u : s.unknown) text << "unknown to this build: " << u << "\n";
+         for (const auto& i : s.interrupted) text << "interrupted (the next upgrade resumes it): " << i << "\n";
+         for (const auto& c : s.checksum_mismatches) text << "checksum differs: " << c << "\n";
+         for (const auto& d : s.damage) text << "history damaged: " << d << "\n";
+         for (const auto& i : s.invalid_indexes) text << "INVALID index (failed concurrent build): " << i << "\n";
+         say(streams.out, text.str());
+         return int(success);
+       }},
+      {"history", "Every revision in apply order, marked applied or pending", [](CLI::App&) {},
+       [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         std::ostringstream text;
+         detail::print_table<R>(text, status<R>(conn, o), false);
+         say(streams.out, text.str());
+         return int(success);
+       }},
+      {"check", "Exit 0 when up to date, 3 when revisions are pending", [](CLI::App&) {},
+       [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         const state s = status<R>(conn, o);
+         detail::validate_state(s, o);
+         say(streams.out, (s.up_to_date() ? "up to date at " + std::string(R::head)
+                                          : strata::detail::count_of(s.pending.size(), "pending revision") + ", next " +
+                                                s.pending.front()) +
+                              "\n");
+         return int(s.up_to_date() ? success : pending);
+       }},
+      {"stamp", "Record TARGET as applied without running it",
+       [&](CLI::App& c) {
+         c.add_option("target", target, "Revision to record (with its ancestors), or base")->required();
+         c.add_flag("--remove-unknown", remove_unknown, "Also remove revisions unknown to this build from the history");
+       },
+       [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         if (print_sql) {
+           say(streams.out, "-- stamp " + target + ": records revisions in " + o.history_table + " only\n");
+           return int(success);
+         }
+         say(streams.out, to_string(stamp<R>(conn, target, o)) + "\n");
+         return int(success);
+       }},
+      {"verify", "Check checksums and unknown revisions; change nothing", [](CLI::App&) {},
+       [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         const state s = status<R>(conn, o);
+         detail::validate_state(s, o);
+         say(streams.out, "verified: " + strata::detail::count_of(s.applied.size(), "applied revision") + " match this build\n");
+         return int(success);
+       }},
+      {"lint", "Every allowance of the safety lint in this build, with its reason", [](CLI::App&) {},
+       [&]() -> std::optional<int> {
+         say(streams.out, detail::allowances_of(catalog_of<R>()));
+         return success;
+       }},
+      {"repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)",
+       [&](CLI::App& c) { c.add_option("revisions", revisions, "Revisions to repair"); },
+       [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         say(streams.out, to_string(repair<R>(conn, revisions, o)) + "\n");
+         return int(success);
+       }},
+      {"new",
+       "Create the next migration file in the registry's folder with the head as its parent, and print its path "
+       "(a registry of C++ types: print a skeleton type)",
+       [&](CLI::App& c) { c.add_option("name", new_name, "What it does, in words joined by _ (add_orders)")->required(); },
+       [&]() -> std::optional<int> {
+         try {
+           say(streams.out, detail::new_migration<R>(new_name, std::chrono::system_clock::now()));
+           return success;
+         } catch (const target_error& e) {
+           return usage_of(e, "strata.bad_target: ");
+         }
+       }},
+      {"baseline", "Record as applied what another tool applied, read from its own history table; change nothing else",
+       [&](CLI::App& c) { c.add_option("--from", from_tool, folder_format_names(true, " or "))->required(); },
+       [&]() -> std::optional<int> {
+         if (baseline_reads(from_tool)) return std::nullopt;
+         return fail(usage_error, "strata.usage",
+                     "baseline --from takes " + folder_format_names(true, " or ") +
+                         (detail::showable_word(from_tool) ? " (not '" + from_tool + "')" : std::string()));
+       },
+       [&](pq::connection& conn) {
+         say(streams.out, to_string(baseline<R>(conn, from_tool, o)) + "\n");
+         return int(success);
+       }},
+      {"schema", "Print the database's schema, one object per line (strata's own tables left out)",
+       [&](CLI::App& c) {
+         c.add_option("--check", drift_file,
+                      "A file `schema` wrote: exit 5 and print the difference when the database has drifted from it");
+       },
+       [&]() -> std::optional<int> {  // read before connecting: a wrong path is a usage error
+         if (drift_file.empty()) return std::nullopt;
+         std::ifstream in(drift_file, std::ios::binary);
+         if (!in) return fail(usage_error, "strata.usage", "cannot read schema file " + drift_file);
+         std::ostringstream text;
+         text << in.rdbuf();
+         // Compared with an empty or unrelated file, every object would be a difference.
+         if (!schema_snapshot::is_snapshot_text(text.str()))
+           return fail(usage_error, "strata.usage",
+                       drift_file + " is not a snapshot: `schema` writes one, starting with the line \"" +
+                           std::string(schema_snapshot::header.substr(0, schema_snapshot::header.find(':'))) + ": ...\"");
+         try {
+           expected_schema = schema_snapshot::parse(text.str());
+         } catch (const config_error& e) {
+           return fail(usage_error, "strata.usage",
+                       drift_file + ": " + std::string(e.what()).substr(std::string("strata.bad_config: ").size()));
+         }
+         return std::nullopt;
+       },
+       [&](pq::connection& conn) {
+         const schema_snapshot live = read_schema(conn, o);
+         if (!expected_schema) {
+           say(streams.out, live.text());
+           return int(success);
+         }
+         if (live == *expected_schema) {
+           say(streams.out, "schema matches " + drift_file + " (" +
+                                strata::detail::count_of(live.objects().size(), "object") + ")\n");
+           return int(success);
+         }
+         const change_wording wording{"in " + drift_file, "in the database", "is in the database, not in " + drift_file,
+                                      "is in " + drift_file + ", not in the database"};
+         const auto changes = changes_between(*expected_schema, live);
+         say(streams.out, "schema drifted from " + drift_file + ": " +
+                              strata::detail::count_of(changes.size(), "difference") + "\n" +
+                              describe_changes(*expected_schema, live, "  ", wording));
+         return int(validation_failed);
+       }},
+  };
+  std::vector<CLI::App*> subcommands;
+  for (const command& c : commands) {
+    subcommands.push_back(app.add_subcommand(c.name, c.help));
+    c.options(*subcommands.back());
+  }
 
   // --version works without a command
   for (int i = 1; i < argc; ++i)
@@ -306,27 +463,31 @@ int main(int argc, const char* const* argv, io streams = {}) {
                          "\nrun with --help for commands and options\n");
     return usage_error;
   }
+  const command* chosen = nullptr;
+  for (std::size_t i = 0; i < commands.size(); ++i)
+    if (subcommands[i]->parsed()) chosen = &commands[i];
+  if (!chosen) return usage_error;  // CLI11 requires one
+  const bool upgrading = chosen->name == "upgrade", downgrading = chosen->name == "downgrade";
   if (lock_timeout) cfg.lock_timeout = std::chrono::seconds(*lock_timeout);
   if (retry_for) cfg.retry_for = std::chrono::seconds(*retry_for);
   if (single) cfg.mode = mode::single_transaction;
-  if (target.empty() && upgrade_cmd->parsed()) target = cfg.target;  // STRATA_TARGET
+  if (target.empty() && upgrading) target = cfg.target;  // STRATA_TARGET
 
   // Targets are checked against this build before connecting.
-  std::size_t count = 0;  // +N / -N
   if (!target.empty()) {
-    const char sign = upgrade_cmd->parsed() ? '+' : '-';
-    if (target.size() > 1 && target[0] == sign && (upgrade_cmd->parsed() || downgrade_cmd->parsed())) {
+    const char sign = upgrading ? '+' : '-';
+    if (target.size() > 1 && target[0] == sign && (upgrading || downgrading)) {
       try {
         count = static_cast<std::size_t>(strata::detail::parse_count(std::string(1, sign) + "N", target.substr(1)));
       } catch (const config_error&) {
         return fail(usage_error, "strata.usage",
-                    std::string(upgrade_cmd->parsed() ? "upgrade" : "downgrade") + " target '" +
+                    std::string(upgrading ? "upgrade" : "downgrade") + " target '" +
                         (detail::showable_word(target.substr(1)) ? target : std::string("(not shown)")) +
-                        "' is not a revision, " + (upgrade_cmd->parsed() ? "or +N" : "base, or -N"));
+                        "' is not a revision, " + (upgrading ? "or +N" : "base, or -N"));
       }
       if (count == 0)
         return fail(usage_error, "strata.usage", std::string(1, sign) + "0 does nothing; give N >= 1");
-    } else if (!(target == "base" && !upgrade_cmd->parsed()) && !R::contains(target)) {
+    } else if (!(target == "base" && !upgrading) && !R::contains(target)) {
       return fail(usage_error, "strata.bad_target",
                   "unknown revision '" + (detail::showable_word(target) || R::contains(target) ? target : std::string("(not shown)")) +
                       "': not in this build's registry (head " + std::string(R::head) + ")");
@@ -337,42 +498,9 @@ int main(int argc, const char* const* argv, io streams = {}) {
       return fail(usage_error, "strata.bad_target",
                   "unknown revision '" + (detail::showable_word(id) ? id : std::string("(not shown)")) +
                       "': not in this build's registry (head " + std::string(R::head) + ")");
+  if (const std::optional<int> ended = chosen->before_connecting()) return *ended;
+  if (!chosen->run) return success;
 
-  std::optional<schema_snapshot> expected_schema;
-  if (!drift_file.empty()) {  // read before connecting: a wrong path is a usage error
-    std::ifstream in(drift_file, std::ios::binary);
-    if (!in) return fail(usage_error, "strata.usage", "cannot read schema file " + drift_file);
-    std::ostringstream text;
-    text << in.rdbuf();
-    // Compared with an empty or unrelated file, every object would be a difference.
-    if (!schema_snapshot::is_snapshot_text(text.str()))
-      return fail(usage_error, "strata.usage",
-                  drift_file + " is not a snapshot: `schema` writes one, starting with the line \"" +
-                      std::string(schema_snapshot::header.substr(0, schema_snapshot::header.find(':'))) + ": ...\"");
-    try {
-      expected_schema = schema_snapshot::parse(text.str());
-    } catch (const config_error& e) {
-      return fail(usage_error, "strata.usage",
-                  drift_file + ": " + std::string(e.what()).substr(std::string("strata.bad_config: ").size()));
-    }
-  }
-  if (new_cmd->parsed()) {  // needs no database
-    try {
-      say(streams.out, detail::new_migration<R>(new_name, std::chrono::system_clock::now()));
-      return success;
-    } catch (const target_error& e) {
-      return fail(usage_error, "strata.usage", std::string(e.what()).substr(std::string("strata.bad_target: ").size()));
-    }
-  }
-  if (baseline_cmd->parsed() &&
-      std::find(std::begin(baseline_tools), std::end(baseline_tools), from_tool) == std::end(baseline_tools))
-    return fail(usage_error, "strata.usage",
-                "baseline --from takes golang-migrate, goose, dbmate, flyway or sqlx" +
-                    (detail::showable_word(from_tool) ? " (not '" + from_tool + "')" : std::string()));
-  if (lint_cmd->parsed()) {  // needs no database
-    say(streams.out, detail::allowances_of(catalog_of<R>()));
-    return success;
-  }
   if (cfg.database_url.empty())
     return fail(usage_error, "strata.usage",
                 "no database to work on: set DATABASE_URL or pass --database-url URL "
@@ -384,7 +512,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
     return connection_failed;
   }
 
-  options o = cfg.executor_options();
+  o = cfg.executor_options();
   o.target = count > 0 ? std::string() : target;
   o.remove_unknown_revisions = remove_unknown;
   // The command line prints a failure itself: the log leaves it out.
@@ -395,99 +523,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
   cfg.log = o.log;
 
   try {
-    return with_pq_connection(cfg, [&](pq::connection& conn) -> int {
-          if (upgrade_cmd->parsed() || downgrade_cmd->parsed()) {
-            const bool up = upgrade_cmd->parsed();
-            if (print_sql) {
-              say(streams.out, sql_script<R>(conn, up, o, count));
-              return success;
-            }
-            const report r = up ? (count > 0 ? upgrade_next<R>(conn, count, o) : upgrade<R>(conn, o))
-                                : (count > 0 ? downgrade_last<R>(conn, count, o) : downgrade<R>(conn, o));
-            say(streams.out, to_string(r) + "\n");
-            return success;
-          }
-          if (stamp_cmd->parsed()) {
-            if (print_sql) {
-              say(streams.out, "-- stamp " + target + ": records revisions in " + o.history_table + " only\n");
-              return success;
-            }
-            say(streams.out, to_string(stamp<R>(conn, target, o)) + "\n");
-            return success;
-          }
-          if (baseline_cmd->parsed()) {
-            say(streams.out, to_string(baseline<R>(conn, from_tool, o)) + "\n");
-            return success;
-          }
-          if (repair_cmd->parsed()) {
-            say(streams.out, to_string(repair<R>(conn, revisions, o)) + "\n");
-            return success;
-          }
-          if (schema_cmd->parsed()) {
-            const schema_snapshot live = read_schema(conn, o);
-            if (!expected_schema) {
-              say(streams.out, live.text());
-              return success;
-            }
-            if (live == *expected_schema) {
-              say(streams.out, "schema matches " + drift_file + " (" +
-                                   strata::detail::count_of(live.objects().size(), "object") + ")\n");
-              return success;
-            }
-            const change_wording wording{"in " + drift_file, "in the database", "is in the database, not in " + drift_file,
-                                         "is in " + drift_file + ", not in the database"};
-            const auto changes = changes_between(*expected_schema, live);
-            say(streams.out, "schema drifted from " + drift_file + ": " +
-                                 strata::detail::count_of(changes.size(), "difference") + "\n" +
-                                 describe_changes(*expected_schema, live, "  ", wording));
-            return validation_failed;
-          }
-          const state s = status<R>(conn, o);
-          if (status_cmd->parsed()) {
-            if (json) {
-              say(streams.out, detail::to_json(s, R::head).dump(2) + "\n");
-              return success;
-            }
-            std::ostringstream text;
-            text << "database: " << redact_url(cfg.database_url) << "\n";
-            text << "head:     " << (s.heads.empty() ? std::string("(none)") : strata::detail::join(s.heads));
-            if (s.ahead())
-              text << " + " << strata::detail::count_of(s.unknown.size(), "revision")
-                   << " unknown to this build: the database is ahead of this build (head " << R::head << ")\n";
-            else
-              text << "   (this build: " << R::head << ")\n";
-            text << "applied:  " << s.applied.size() << "   pending: " << s.pending.size() << "\n";
-            if (!s.pending.empty()) detail::print_table<R>(text, s, true);
-            for (const auto& u : s.unknown) text << "unknown to this build: " << u << "\n";
-            for (const auto& i : s.interrupted) text << "interrupted (the next upgrade resumes it): " << i << "\n";
-            for (const auto& c : s.checksum_mismatches) text << "checksum differs: " << c << "\n";
-            for (const auto& d : s.damage) text << "history damaged: " << d << "\n";
-            for (const auto& i : s.invalid_indexes) text << "INVALID index (failed concurrent build): " << i << "\n";
-            say(streams.out, text.str());
-            return success;
-          }
-          if (history_cmd->parsed()) {
-            std::ostringstream text;
-            detail::print_table<R>(text, s, false);
-            say(streams.out, text.str());
-            return success;
-          }
-          if (check_cmd->parsed()) {
-            detail::validate_state(s, o);
-            say(streams.out, (s.up_to_date() ? "up to date at " + std::string(R::head)
-                                             : strata::detail::count_of(s.pending.size(), "pending revision") +
-                                                   ", next " + s.pending.front()) +
-                                 "\n");
-            return s.up_to_date() ? success : pending;
-          }
-          if (verify_cmd->parsed()) {
-            detail::validate_state(s, o);
-            say(streams.out, "verified: " + strata::detail::count_of(s.applied.size(), "applied revision") +
-                                 " match this build\n");
-            return success;
-          }
-          return usage_error;
-        });
+    return with_pq_connection(cfg, [&](pq::connection& conn) -> int { return chosen->run(conn); });
   } catch (const std::exception& e) {
     say(streams.err, "strata: " + std::string(e.what()) + "\n");
     return strata::exit_code_of(e);  // the codes a service returns at start-up

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../core/errors.hpp"
+#include "../dsl/formats.hpp"
 #include "../dsl/source.hpp"
 #include "../exec/executor.hpp"
 
@@ -45,19 +46,18 @@ inline std::string utc_timestamp(std::chrono::system_clock::time_point now) {
   return buf;
 }
 
-// The version after `versions` (in version order), as the folder writes them.
-inline std::string next_version(const std::vector<std::string_view>& versions, std::string_view format,
+// The version after `versions` (in version order), as the folder of `format` writes them.
+inline std::string next_version(const std::vector<std::string_view>& versions, const folder_format& format,
                                 std::chrono::system_clock::time_point now) {
   std::string_view last;
   for (auto v : versions)
     if (!v.empty()) last = v;
-  if (format == "flyway") return plus_one(std::string(last.empty() ? "0" : last.substr(0, last.find_first_of("._"))));
-  const bool timestamps = last.empty() ? (format == "dbmate" || format == "sqlx") : last.size() >= 12;
-  if (timestamps) {
+  if (last.empty() && !format.timestamps) return std::string(format.first_version_width - 1, '0') + "1";
+  if (format.dotted) return plus_one(std::string(last.substr(0, last.find_first_of("._"))));
+  if (last.empty() || last.size() >= 12) {  // timestamps
     const std::string stamp = utc_timestamp(now);
     return strata::detail::compare_versions(stamp, last) > 0 ? stamp : plus_one(std::string(last));
   }
-  if (last.empty()) return format == "golang-migrate" ? "000001" : format == "goose" ? "00001" : "0001";
   std::string next = plus_one(std::string(last));
   if (next.size() < last.size()) next.insert(0, last.size() - next.size(), '0');
   return next;
@@ -80,21 +80,21 @@ std::string new_migration(std::string_view name, std::chrono::system_clock::time
     using source = migration_source<R>;
     std::vector<std::string_view> versions;
     for (const source_file& f : source::files) versions.push_back(f.version);
-    const std::string format(source::format);
-    const std::string v = next_version(versions, format, now);
+    const folder_format* format = folder_format_named(source::format);
+    if (!format) throw target_error("the registry's folder format '" + std::string(source::format) + "' is unknown to this build");
+    const std::string v = next_version(versions, *format, now);
     const std::string stem = v + "_" + std::string(name);
     std::vector<std::pair<std::string, std::string>> files;  // name, text
-    if (format == "strata")
-      files.push_back({stem + ".sql", "-- strata:description " + words_of(name) + "\n-- strata:parents " +
-                                          std::string(R::head) + "\n-- strata:up\n\n-- strata:down\n"});
-    else if (format == "goose")
-      files.push_back({stem + ".sql", "-- +goose Up\n\n-- +goose Down\n"});
-    else if (format == "dbmate")
-      files.push_back({stem + ".sql", "-- migrate:up\n\n-- migrate:down\n"});
-    else if (format == "flyway")
-      files.push_back({"V" + v + "__" + std::string(name) + ".sql", ""});
-    else  // golang-migrate, sqlx
-      files = {{stem + ".up.sql", ""}, {stem + ".down.sql", ""}};
+    switch (format->layout) {
+      case folder_layout::sections:
+        files.push_back({stem + ".sql", (format->names_parents ? "-- strata:description " + words_of(name) +
+                                                                     "\n-- strata:parents " + std::string(R::head) + "\n"
+                                                               : std::string()) +
+                                            std::string(format->up_marker) + "\n\n" + std::string(format->down_marker) + "\n"});
+        break;
+      case folder_layout::pairs: files = {{stem + ".up.sql", ""}, {stem + ".down.sql", ""}}; break;
+      case folder_layout::versioned: files.push_back({"V" + v + "__" + std::string(name) + ".sql", ""}); break;
+    }
     const std::filesystem::path dir(source::directory);
     if (!std::filesystem::is_directory(dir))  // moved or renamed since the build, or another machine
       throw target_error("the registry's folder " + dir.string() +
@@ -109,14 +109,15 @@ std::string new_migration(std::string_view name, std::chrono::system_clock::time
       if (!f) throw target_error("cannot write " + (dir / file).string());
       out += (dir / file).string() + "\n";
     }
-    if (format == "flyway") out += "(its undo migration, if any: U" + v + "__" + std::string(name) + ".sql)\n";
+    if (format->layout == folder_layout::versioned)
+      out += "(its undo migration, if any: U" + v + "__" + std::string(name) + ".sql)\n";
     return out;
   } else {
     std::vector<std::string_view> versions;
     for (const auto& e : cat.entries) versions.push_back(strata::detail::leading_version(e.id));
     std::sort(versions.begin(), versions.end(),
               [](std::string_view a, std::string_view b) { return strata::detail::compare_versions(a, b) < 0; });
-    const std::string id = next_version(versions, "strata", now) + "_" + std::string(name);
+    const std::string id = next_version(versions, *folder_format_named("strata"), now) + "_" + std::string(name);
     return "// This registry lists C++ types: add this one to your migrations, and to strata::registry<..., " +
            std::string(name) + ">.\nstruct " + std::string(name) + " : strata::migration<\"" + id + "\", \"" +
            std::string(R::head) + "\"> {\n  static constexpr std::string_view description = \"" + words_of(name) +

@@ -11,13 +11,18 @@
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
 #include "../core/options.hpp"
+#include "../dsl/formats.hpp"
 #include "../dsl/source.hpp"
 #include "dialect.hpp"
 #include "executor.hpp"
 
 namespace strata {
 
-inline constexpr std::string_view baseline_tools[] = {"golang-migrate", "goose", "dbmate", "flyway", "sqlx"};
+// Whether `baseline --from` reads `tool`'s history (dsl/formats.hpp).
+constexpr bool baseline_reads(std::string_view tool) noexcept {
+  const folder_format* f = folder_format_named(tool);
+  return f && f->other_tool;
+}
 
 namespace detail {
 
@@ -41,9 +46,9 @@ report baseline(Given& given, std::string_view tool, const options& o = {}) {
   auto conn = detail::bind<R>(given);
   using C = decltype(conn);
   using D = detail::protocol_for<C>;
-  if (std::find(std::begin(baseline_tools), std::end(baseline_tools), tool) == std::end(baseline_tools))
-    throw target_error("baseline --from " + std::string(tool) +
-                       ": not a tool strata reads (golang-migrate, goose, dbmate, flyway, sqlx)");
+  if (!baseline_reads(tool))
+    throw target_error("baseline --from " + std::string(tool) + ": not a tool strata reads (" +
+                       folder_format_names(true) + ")");
   const std::string table = D::foreign_history_table(tool);
   const std::string nothing = "; nothing was changed";
   rows found;

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include <strata/cli/new_migration.hpp>
+#include <strata/exec/baseline.hpp>
 
 #include <new_dbmate.hpp>
 #include <new_flyway.hpp>
@@ -127,6 +128,18 @@ TEST(NewMigration, NeverOverwritesAndRefusesABadName) {
   EXPECT_EQ(kept, "-- mine");
   fs::remove(dir / "00007_add_notes.sql");
   EXPECT_THROW((void)new_migration<new_goose>("../escape", december), strata::target_error);
+}
+
+TEST(FolderFormats, OneRowEachAndTheOtherToolsAreWhatBaselineReads) {
+  // (names unique and rows filled: a static_assert in dsl/formats.hpp)
+  for (const strata::folder_format& f : strata::folder_formats) {
+    EXPECT_EQ(strata::folder_format_named(f.name), &f);
+    EXPECT_EQ(strata::baseline_reads(f.name), f.other_tool) << f.name;
+  }
+  EXPECT_EQ(strata::folder_format_named("liquibase"), nullptr);
+  EXPECT_FALSE(strata::baseline_reads("strata"));  // strata's own history is no other tool's
+  EXPECT_EQ(strata::folder_format_names(true, " or "), "golang-migrate, goose, dbmate, flyway or sqlx");
+  EXPECT_EQ(strata::folder_format_names(), "strata, golang-migrate, goose, dbmate, flyway, sqlx");
 }
 
 }  // namespace
