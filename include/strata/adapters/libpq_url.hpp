@@ -35,20 +35,6 @@ inline secret_filter passwords_in(std::string_view text) {
   return secrets;
 }
 
-// What to remove from every line printed about `url`, the connection string strata connects
-// with: passwords_in(url), and the whole string when libpq cannot parse it (where its password
-// ends is then unknown).
-inline secret_filter secrets_of(std::string_view url) {
-  secret_filter secrets = passwords_in(url);
-  char* message = nullptr;
-  const std::string text(url);
-  PQconninfoOption* parsed = PQconninfoParse(text.c_str(), &message);
-  if (message) PQfreemem(message);
-  if (parsed == nullptr) secrets.add(url);
-  PQconninfoFree(parsed);
-  return secrets;
-}
-
 namespace detail {
 
 // Whether a URL's user information holds an unencoded '@' or '/': libpq ends it at the first of
@@ -65,35 +51,61 @@ inline bool reserved_character_in_user_information(std::string_view url) {
 
 }  // namespace detail
 
-// Refuses a connection string before libpq connects with it: empty, unparsable, or one whose
-// password libpq would read other than its writer meant (an unencoded '@' or '/' in it), since
-// libpq's connect errors then quote a fragment of the password as a host, port or database name.
-// Errors never show the string; they say to percent-encode only where that is the fix.
-inline void check_url(const std::string& url) {
-  if (url.empty()) throw config_error("no database URL: set DATABASE_URL (or startup_config::database_url)");
+// The connection string strata connects with, read once by libpq's parser: what to remove from
+// every line printed about it (passwords_in(url), and the whole string when libpq cannot parse it:
+// where its password ends is then unknown), and why it must not be used, if so. It must not be
+// empty, unparsable, or one whose password libpq would read other than its writer meant (an
+// unencoded '@' or '/' in it), since libpq's connect errors then quote a fragment of the password
+// as a host, port or database name. The reasons never show the string; they say to percent-encode
+// only where that is the fix.
+struct parsed_url {
+  secret_filter secrets;
+  std::string problem;  // a config_error's message; empty: the string may be used
+};
+
+inline parsed_url parse_url(const std::string& url) {
+  parsed_url out;
+  for (const auto& s : strata::detail::spelled_secrets(url)) out.secrets.add(s);
+  if (url.empty()) {
+    out.problem = "no database URL: set DATABASE_URL (or startup_config::database_url)";
+    return out;
+  }
   static constexpr std::string_view hidden = "malformed database URL (not shown, it may hold a password): ";
   if (detail::reserved_character_in_user_information(url))
-    throw config_error(std::string(hidden) +
-                       "an '@' or '/' in the user name or password is not percent-encoded; write '@' as %40, "
-                       "'/' as %2F (and ':' in a user name as %3A)");
+    out.problem = std::string(hidden) +
+                  "an '@' or '/' in the user name or password is not percent-encoded; write '@' as %40, "
+                  "'/' as %2F (and ':' in a user name as %3A)";
   char* message = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &message);
   if (parsed == nullptr) {
-    std::string why = message ? without_quoted_fragments(one_line(message)) : std::string("out of memory");
-    PQfreemem(message);
-    throw config_error(std::string(hidden) + why);
+    out.secrets.add(url);
+    if (out.problem.empty())
+      out.problem = std::string(hidden) + (message ? without_quoted_fragments(one_line(message)) : std::string("out of memory"));
+    if (message) PQfreemem(message);
+    return out;
   }
+  if (message) PQfreemem(message);
   std::string bad;
   for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
     const std::string_view key = o->keyword, value = o->val;
+    if ((key == "password" || key == "sslpassword") && !value.empty()) out.secrets.add(value);
     if (key == "port" && value.find_first_not_of("0123456789,") != std::string_view::npos)
       bad = "the port is not a number";
     else if ((key == "host" || key == "hostaddr" || key == "port") && value.find('@') != std::string_view::npos)
       bad = "the host holds an '@'";
   }
   PQconninfoFree(parsed);
-  if (!bad.empty()) throw config_error(std::string(hidden) + bad);
+  if (out.problem.empty() && !bad.empty()) out.problem = std::string(hidden) + bad;
+  return out;
+}
+
+// What to remove from every line printed about `url` (parse_url).
+inline secret_filter secrets_of(std::string_view url) { return parse_url(std::string(url)).secrets; }
+
+// Refuses a connection string before libpq connects with it (parse_url's problem).
+inline void check_url(const std::string& url) {
+  if (parsed_url parsed = parse_url(url); !parsed.problem.empty()) throw config_error(parsed.problem);
 }
 
 // The same connection string naming another database, built from what libpq's parser reads in

@@ -16,6 +16,7 @@
 
 #include "../adapters/libpq_url.hpp"
 #include "../adapters/pqxx.hpp"
+#include "../detail/text.hpp"
 #include "../exec/baseline.hpp"
 #include "../exec/executor.hpp"
 #include "../schema/snapshot.hpp"

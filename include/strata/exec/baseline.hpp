@@ -11,6 +11,7 @@
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
 #include "../core/options.hpp"
+#include "../detail/text.hpp"
 #include "../dsl/formats.hpp"
 #include "../dsl/source.hpp"
 #include "dialect.hpp"

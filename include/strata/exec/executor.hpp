@@ -13,6 +13,7 @@
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
 #include "../core/options.hpp"
+#include "../detail/text.hpp"
 #include "../plan/planner.hpp"
 #include "../version.hpp"
 #include "dialect.hpp"

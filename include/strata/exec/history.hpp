@@ -13,6 +13,7 @@
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
 #include "../core/options.hpp"
+#include "../detail/text.hpp"
 #include "../plan/planner.hpp"
 #include "dialect.hpp"
 
@@ -27,15 +28,6 @@ inline std::string checksum_text(std::uint64_t checksum) {
 
 inline void log(const options& o, log_level level, const std::string& message) {
   if (o.log) o.log(level, message);
-}
-
-inline std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 inline long long elapsed_ms(std::chrono::steady_clock::time_point since) {

@@ -19,6 +19,7 @@
 #include "../core/errors.hpp"
 #include "../core/options.hpp"
 #include "../core/transaction.hpp"
+#include "../detail/text.hpp"
 #include "dialect.hpp"
 #include "history.hpp"
 #include "lock.hpp"

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../core/errors.hpp"
+#include "../detail/text.hpp"
 #include "../registry/registry.hpp"
 
 namespace strata {
@@ -70,13 +71,6 @@ inline plan plan_upgrade(const catalog& c, const std::vector<bool>& applied, std
     if (wanted[k] && !applied[k]) p.steps.push_back(k);
   return p;
 }
-
-namespace detail {
-// "1 revision", "2 revisions"
-inline std::string count_of(std::size_t n, std::string_view noun) {
-  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
-}
-}  // namespace detail
 
 // The next `count` pending revisions in apply order (Alembic's `upgrade +N`).
 inline plan plan_upgrade_next(const catalog& c, const std::vector<bool>& applied, std::size_t count) {

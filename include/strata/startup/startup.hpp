@@ -65,15 +65,12 @@ inline std::string message_of(const error& e) {
 
 }  // namespace detail
 
-// Runs `work(connection&)` on a fresh connection, retrying connection failures that waiting can
-// heal, with exponential backoff and full jitter, until cfg.retry_for has passed: a wait is cut
-// short at the deadline, so the last attempt is made there, and the error of that attempt says it
-// was the last. Errors that waiting cannot heal (authentication, unknown database or role,
-// malformed URL, SQL errors, validation) are thrown at once.
+namespace detail {
+
+// with_retries, given the URL's secrets and the sink that already leaves them out.
 template <class Work, class Connect>
-auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
-  const secret_filter secrets = pq::secrets_of(cfg.database_url);
-  const log_sink log = guarded_sink(cfg.sink(), secrets);
+auto with_retries_logged(const startup_config& cfg, const secret_filter& secrets, const log_sink& log, Connect&& connect,
+                         Work&& work) {
   detail::retry_clock clock(cfg);
   const std::string shown = secrets(redact_url(cfg.database_url));
   const auto started = clock.now();
@@ -101,6 +98,20 @@ auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
   }
 }
 
+}  // namespace detail
+
+// Runs `work(connection&)` on a fresh connection, retrying connection failures that waiting can
+// heal, with exponential backoff and full jitter, until cfg.retry_for has passed: a wait is cut
+// short at the deadline, so the last attempt is made there, and the error of that attempt says it
+// was the last. Errors that waiting cannot heal (authentication, unknown database or role,
+// malformed URL, SQL errors, validation) are thrown at once.
+template <class Work, class Connect>
+auto with_retries(const startup_config& cfg, Connect&& connect, Work&& work) {
+  const secret_filter secrets = pq::secrets_of(cfg.database_url);
+  return detail::with_retries_logged(cfg, secrets, guarded_sink(cfg.sink(), secrets), std::forward<Connect>(connect),
+                                     std::forward<Work>(work));
+}
+
 // with_retries over a libpqxx connection to cfg.database_url.
 template <class Work>
 auto with_pq_connection(const startup_config& cfg, Work&& work) {
@@ -109,13 +120,17 @@ auto with_pq_connection(const startup_config& cfg, Work&& work) {
 
 // Upgrades the database of cfg.database_url to cfg.target (default: head). Blocking. The
 // executor logs each revision and the outcome.
+// The URL is read once: its secrets and whether it may be used; the log sink is guarded once.
 template <class R>
 report migrate_on_startup(const startup_config& cfg) {
-  pq::check_url(cfg.database_url);
+  const pq::parsed_url url = pq::parse_url(cfg.database_url);
+  if (!url.problem.empty()) throw config_error(url.problem);
   startup_config guarded = cfg;
-  guarded.log = guarded_sink(cfg.sink(), pq::secrets_of(cfg.database_url));
+  guarded.log = guarded_sink(cfg.sink(), url.secrets);
   const options o = guarded.executor_options();
-  return with_pq_connection(guarded, [&](pq::connection& conn) { return upgrade<R>(conn, o); });
+  return detail::with_retries_logged(
+      guarded, url.secrets, guarded.log, [](const std::string& u) { return pq::connection{u}; },
+      [&](pq::connection& conn) { return upgrade<R>(conn, o); });
 }
 
 // The same on a thread of its own; the future carries the report or the error.

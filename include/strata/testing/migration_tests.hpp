@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "../adapters/pqxx.hpp"
+#include "../detail/text.hpp"
 #include "../exec/executor.hpp"
 #include "../schema/snapshot.hpp"
 #include "database.hpp"

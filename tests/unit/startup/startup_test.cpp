@@ -340,6 +340,22 @@ TEST(Url, MalformedUrlIsRefusedBeforeConnectingWithThePasswordMasked) {
   EXPECT_THROW(strata::pq::check_url(""), strata::config_error);
 }
 
+TEST(Url, OneReadingGivesTheSecretsAndWhetherTheUrlMayBeUsed) {
+  const strata::pq::parsed_url good = strata::pq::parse_url("postgresql://app:hunter2@db:5432/app?sslpassword=k3y");
+  EXPECT_EQ(good.problem, "");
+  EXPECT_EQ(good.secrets("hunter2 and k3y"), "*** and ***");
+  // unparsable: the whole string is a secret, since where its password ends is unknown
+  const std::string unparsable = "postgresql://app:hunter2@[::1/app";
+  const strata::pq::parsed_url bad = strata::pq::parse_url(unparsable);
+  EXPECT_THAT(bad.problem, HasSubstr("malformed database URL"));
+  EXPECT_THAT(bad.problem, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(bad.secrets("connecting to " + unparsable), Not(HasSubstr("hunter2")));
+  // the unencoded '/' is the reason given, and the password's spelled parts are still secrets
+  const strata::pq::parsed_url slash = strata::pq::parse_url("postgresql://app:hun/ter2@db/app");
+  EXPECT_THAT(slash.problem, HasSubstr("percent-encoded"));
+  EXPECT_THAT(strata::pq::parse_url("").problem, HasSubstr("no database URL"));
+}
+
 std::string refusal_of(const std::string& url) {
   try {
     strata::pq::check_url(url);
