@@ -524,7 +524,10 @@ int main(int argc, const char* const* argv, io streams = {}) {
   cfg.log = o.log;
 
   try {
-    return with_pq_connection(cfg, [&](pq::connection& conn) -> int { return chosen->run(conn); });
+    // the invocation's secrets hold the URL's already: the sink is guarded once
+    return strata::detail::with_retries_logged(
+        cfg, secrets, cfg.log, [](const std::string& url) { return pq::connection{url}; },
+        [&](pq::connection& conn) -> int { return chosen->run(conn); });
   } catch (const std::exception& e) {
     say(streams.err, "strata: " + std::string(e.what()) + "\n");
     return strata::exit_code_of(e);  // the codes a service returns at start-up
