@@ -272,9 +272,6 @@ int main(int argc, const char* const* argv, io streams = {}) {
       return int(success);
     };
   };
-  auto usage_of = [&](const std::exception& e, std::string_view prefix) {
-    return fail(usage_error, "strata.usage", std::string(e.what()).substr(prefix.size()));
-  };
   // One row per command: its name, help and options; what it checks before connecting (an exit
   // code ends the run there, and a command that needs no database does its work there); and what
   // it does on the connection (none: it needs no database).
@@ -379,7 +376,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
            say(streams.out, detail::new_migration<R>(new_name, std::chrono::system_clock::now()));
            return success;
          } catch (const target_error& e) {
-           return usage_of(e, "strata.bad_target: ");
+           return fail(usage_error, "strata.usage", std::string(e.what()).substr(std::string("strata.bad_target: ").size()));
          }
        }},
       {"baseline", "Record as applied what another tool applied, read from its own history table; change nothing else",

@@ -155,7 +155,7 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   rows e = conn.query(D::existing_sql(), names);
   auto cell = [&](std::size_t i) { return !e.empty() && i < e[0].size() ? e[0][i].value_or("") : std::string(); };
   if (const std::string mismatch = D::session_mismatch(cell(4)); !mismatch.empty())
-    throw validation_error({mismatch}, mismatch + "; nothing was changed");
+    throw validation_error({std::string(D::text_reading_setting)}, mismatch + "; nothing was changed");
   options resolved = o;
   resolved.pooling = detected_pooling(conn, o, cell(5));
   if (resolved.schema.empty()) resolved.schema = cell(0);

@@ -277,6 +277,8 @@ struct protocol {
   }
 
   // --- words the executor's messages use -----------------------------------------------------
+  // The session setting that decides how SQL text is read, named as the problem when it differs.
+  static constexpr std::string_view text_reading_setting = "standard_conforming_strings";
   // Whether the session reads SQL text as the lexer does ($5 of existing_sql): why not, or "".
   static std::string session_mismatch(std::string_view standard_conforming_strings) {
     if (standard_conforming_strings != "off") return {};
