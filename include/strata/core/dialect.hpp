@@ -86,6 +86,10 @@ concept dialect_language = requires(std::string_view text, std::uint64_t& checks
   { L::checksum(text, text) } -> std::same_as<std::uint64_t>;
   { L::statement_count(text) } -> std::same_as<std::size_t>;
   { L::runs_concurrently(text) } -> std::same_as<bool>;
+  { L::refused_in_transaction(text) } -> std::same_as<bool>;
+  { L::opens_transaction(text) } -> std::same_as<bool>;
+  { L::closes_transaction(text) } -> std::same_as<bool>;
+  { L::transaction_wrapper } -> std::convertible_to<std::string_view>;
   { L::may_change_settings(text) } -> std::same_as<bool>;
   { L::idempotent_forms } -> std::convertible_to<std::string_view>;
   { L::unsplittable_advice } -> std::convertible_to<std::string_view>;

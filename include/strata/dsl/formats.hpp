@@ -1,40 +1,48 @@
 #pragma once
-// The folder formats strata reads, one row each: how a folder lays out its files, how a new one
-// is numbered and written (`new`), and whether `baseline --from` reads that tool's history. The
-// generator, `new` and `baseline` read this table; a format is added here (and its reading in the
-// generator, its history table in each dialect's protocol).
+// The folder formats strata reads, one header each in formats/: its row (folder_format: layout,
+// markers, numbering for `new`, the tool's history table for `baseline --from`), how a file is
+// recognised, and how its files become migrations. A format is added as one header there and one
+// name in known_formats below; the generator, `new` and `baseline` read them through this list.
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "formats/dbmate.hpp"
+#include "formats/flyway.hpp"
+#include "formats/format.hpp"
+#include "formats/golang_migrate.hpp"
+#include "formats/goose.hpp"
+#include "formats/sqlx.hpp"
+#include "formats/strata.hpp"
 
 namespace strata {
 
-enum class folder_layout : unsigned char {
-  sections,   // one file per revision, its up and down under markers (strata, goose, dbmate)
-  pairs,      // VERSION_NAME.up.sql and VERSION_NAME.down.sql (golang-migrate, sqlx)
-  versioned,  // V<version>__<name>.sql, its undo U<version>__<name>.sql (Flyway)
+template <class... Formats>
+struct folder_format_list {
+  static constexpr folder_format rows[] = {Formats::row...};
+
+  // Reads `files` (the folder's .sql files, in name order) as the format named `name`; false
+  // when no format has that name.
+  static bool read(std::string_view name, const std::vector<folder_file>& files, folder_reading& reading) {
+    return ((Formats::row.name == name ? (Formats::read(files, reading), true) : false) || ...);
+  }
+
+  // The format a file looks like: by its name first (detection 0), then by its markers (1), then
+  // the format that takes any .sql file (2).
+  static std::string_view recognise(const folder_file& file) {
+    std::string_view found;
+    for (int rank = 0; rank <= 2 && found.empty(); ++rank)
+      (void)((Formats::detection == rank && Formats::claims(file) ? (found = Formats::row.name, true) : false) || ...);
+    return found;
+  }
 };
 
-struct folder_format {
-  std::string_view name;
-  folder_layout layout;
-  std::string_view up_marker, down_marker;  // a new file's sections (layout sections)
-  std::size_t first_version_width;          // a new folder's first version: 1, zero-padded to this width (unless timestamps)
-  bool timestamps;                          // a new folder's versions are UTC timestamps
-  bool dotted;                              // versions are dotted (1.2.3): `new` takes the next major one
-  bool names_parents;                       // a file names its description and parents (strata's own)
-  bool other_tool;                          // another tool's history table (`baseline --from`)
-};
-
-inline constexpr folder_format folder_formats[] = {
-    {"strata", folder_layout::sections, "-- strata:up", "-- strata:down", 4, false, false, true, false},
-    {"golang-migrate", folder_layout::pairs, "", "", 6, false, false, false, true},
-    {"goose", folder_layout::sections, "-- +goose Up", "-- +goose Down", 5, false, false, false, true},
-    {"dbmate", folder_layout::sections, "-- migrate:up", "-- migrate:down", 4, true, false, false, true},
-    {"flyway", folder_layout::versioned, "", "", 1, false, true, false, true},
-    {"sqlx", folder_layout::pairs, "", "", 4, true, false, false, true},
-};
+using known_formats = folder_format_list<formats::strata_format, formats::golang_migrate_format, formats::goose_format,
+                                         formats::dbmate_format, formats::flyway_format, formats::sqlx_format>;
+inline constexpr const auto& folder_formats = known_formats::rows;
 
 // Every row filled: a name of its own, a first version, markers exactly where the layout has sections.
 constexpr bool folder_formats_are_well_formed() noexcept {
@@ -57,16 +65,33 @@ constexpr const folder_format* folder_format_named(std::string_view name) noexce
   return nullptr;
 }
 
-// "a, b, c" (or "a, b or c"): the formats' names, only other tools' when `other_tools_only`.
+// "a, b, c" (or "a, b or c"): the formats' names, only other tools' (with a history table of
+// their own) when `other_tools_only`.
 inline std::string folder_format_names(bool other_tools_only = false, std::string_view last_separator = ", ") {
   std::string out;
   std::string_view previous;
   for (const folder_format& f : folder_formats) {
-    if (other_tools_only && !f.other_tool) continue;
+    if (other_tools_only && f.history_table.empty()) continue;
     if (!previous.empty()) out += (out.empty() ? "" : ", ") + std::string(previous);
     previous = f.name;
   }
   return out.empty() ? std::string(previous) : out + std::string(last_separator) + std::string(previous);
+}
+
+// The format of a folder's .sql files (strata's for none); a folder whose files look like two
+// formats is a problem naming one file of each.
+inline std::string detect_folder_format(const std::vector<folder_file>& files, folder_reading& reading) {
+  std::map<std::string_view, const folder_file*> seen;  // format -> an example file
+  for (const folder_file& f : files) seen.emplace(known_formats::recognise(f), &f);
+  // sqlx writes both pairs and single files: one family with golang-migrate's pairs
+  const std::string_view sqlx = formats::sqlx_format::row.name, golang_migrate = formats::golang_migrate_format::row.name;
+  if (seen.size() == 2 && seen.count(sqlx) && seen.count(golang_migrate)) return std::string(sqlx);
+  if (seen.size() > 1) {
+    std::string list;
+    for (const auto& [format, file] : seen) list += (list.empty() ? "" : ", ") + file->name + " (" + std::string(format) + ")";
+    reading.fail({}, "the folder mixes formats: " + list + "; one format per folder, or FORMAT to choose");
+  }
+  return std::string(seen.empty() || seen.size() > 1 ? formats::strata_format::row.name : seen.begin()->first);
 }
 
 }  // namespace strata

@@ -19,10 +19,10 @@
 
 namespace strata {
 
-// Whether `baseline --from` reads `tool`'s history (dsl/formats.hpp).
+// Whether `baseline --from` reads `tool`'s history: a format with a history table of its own (dsl/formats/).
 constexpr bool baseline_reads(std::string_view tool) noexcept {
   const folder_format* f = folder_format_named(tool);
-  return f && f->other_tool;
+  return f && !f->history_table.empty();
 }
 
 namespace detail {
@@ -50,11 +50,11 @@ report baseline(Given& given, std::string_view tool, const options& o = {}) {
   if (!baseline_reads(tool))
     throw target_error("baseline --from " + std::string(tool) + ": not a tool strata reads (" +
                        folder_format_names(true) + ")");
-  const std::string table = D::foreign_history_table(tool);
+  const std::string table(folder_format_named(tool)->history_table);
   const std::string nothing = "; nothing was changed";
   rows found;
   try {
-    found = conn.query(D::foreign_history_sql(tool), {});
+    found = conn.query(D::foreign_history_sql(tool, table), {});
   } catch (const database_error& e) {
     if (D::undefined_table(e.sqlstate()))
       throw validation_error({}, std::string(tool) + "'s table " + table +

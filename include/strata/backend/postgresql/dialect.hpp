@@ -32,6 +32,10 @@ struct language {
   static constexpr scan_result split(std::string_view text, Out&& out) {
     return split_statements(text, static_cast<Out&&>(out));
   }
+  static constexpr bool refused_in_transaction(std::string_view body) { return postgresql::refused_in_transaction(body); }
+  static constexpr bool opens_transaction(std::string_view statement) { return postgresql::opens_transaction(statement); }
+  static constexpr bool closes_transaction(std::string_view statement) { return postgresql::closes_transaction(statement); }
+  static constexpr std::string_view transaction_wrapper = "BEGIN; ... COMMIT;";
   static constexpr bool runs_concurrently(std::string_view statement) { return postgresql::runs_concurrently(statement); }
   static constexpr bool may_change_settings(std::string_view statement) {
     return postgresql::may_change_settings(statement);

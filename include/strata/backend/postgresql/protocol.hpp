@@ -318,24 +318,20 @@ struct protocol {
   // --- other tools' history tables (exec/baseline.hpp) -------------------------------------
   // Each as the tool creates it; rows (version, state) in the order the tool wrote them, state one
   // of applied, unapplied, dirty, failed, baseline (this version and every one before it applied).
-  static std::string foreign_history_table(std::string_view tool) {
-    if (tool == "goose") return "goose_db_version";
-    if (tool == "flyway") return "flyway_schema_history";
-    if (tool == "sqlx") return "_sqlx_migrations";
-    return "schema_migrations";  // golang-migrate and dbmate
-  }
-  static std::string foreign_history_sql(std::string_view tool) {
+  // `table` is the tool's own (its format's row, dsl/formats/).
+  static std::string foreign_history_sql(std::string_view tool, std::string_view table) {
+    const std::string from = " FROM " + std::string(table);
     if (tool == "golang-migrate")  // one row: the version reached (every one before it applied), or dirty
-      return "SELECT version::text, CASE WHEN dirty THEN 'dirty' ELSE 'baseline' END FROM schema_migrations";
+      return "SELECT version::text, CASE WHEN dirty THEN 'dirty' ELSE 'baseline' END" + from;
     if (tool == "goose")  // one row per up or down; version 0 is goose's own first row
-      return "SELECT version_id::text, CASE WHEN is_applied THEN 'applied' ELSE 'unapplied' END "
-             "FROM goose_db_version WHERE version_id <> 0 ORDER BY id";
-    if (tool == "dbmate") return "SELECT version::text, 'applied' FROM schema_migrations ORDER BY version";
+      return "SELECT version_id::text, CASE WHEN is_applied THEN 'applied' ELSE 'unapplied' END" + from +
+             " WHERE version_id <> 0 ORDER BY id";
+    if (tool == "dbmate") return "SELECT version::text, 'applied'" + from + " ORDER BY version";
     if (tool == "flyway")
       return "SELECT version, CASE WHEN NOT success THEN 'failed' WHEN type = 'BASELINE' THEN 'baseline' "
-             "WHEN type LIKE 'UNDO%' THEN 'unapplied' ELSE 'applied' END "
-             "FROM flyway_schema_history WHERE version IS NOT NULL AND type <> 'SCHEMA' ORDER BY installed_rank";
-    return "SELECT version::text, CASE WHEN success THEN 'applied' ELSE 'failed' END FROM _sqlx_migrations ORDER BY version";
+             "WHEN type LIKE 'UNDO%' THEN 'unapplied' ELSE 'applied' END" +
+             from + " WHERE version IS NOT NULL AND type <> 'SCHEMA' ORDER BY installed_rank";
+    return "SELECT version::text, CASE WHEN success THEN 'applied' ELSE 'failed' END" + from + " ORDER BY version";
   }
 
   // --- the schema snapshot (schema/snapshot.hpp) ---------------------------------------------

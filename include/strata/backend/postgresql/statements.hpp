@@ -508,6 +508,28 @@ constexpr bool refused_in_transaction(std::string_view statement) {
   return detail::analyse_sql(statement, ignored).has_refused_statement;
 }
 
+// Whether `statement` is a whole BEGIN; (BEGIN WORK|TRANSACTION, START TRANSACTION), or COMMIT; (COMMIT
+// or END, WORK|TRANSACTION): a golang-migrate file's own transaction wrapper (dsl/formats/golang_migrate.hpp).
+constexpr bool opens_transaction(std::string_view statement) noexcept {
+  detail::token_reader r(statement.data(), statement.size());
+  if (r.take("begin")) {
+    if (!r.take("work")) r.take("transaction");
+  } else if (!(r.take("start") && r.take("transaction"))) {
+    return false;
+  }
+  if (!r.is_punct(';')) return false;
+  r.advance();
+  return r.done();
+}
+constexpr bool closes_transaction(std::string_view statement) noexcept {
+  detail::token_reader r(statement.data(), statement.size());
+  if (!r.take("commit") && !r.take("end")) return false;
+  if (!r.take("work")) r.take("transaction");
+  if (!r.is_punct(';')) return false;
+  r.advance();
+  return r.done();
+}
+
 // Whether `statement` runs concurrently (CREATE/DROP INDEX CONCURRENTLY, REINDEX ... CONCURRENTLY,
 // DETACH PARTITION ... CONCURRENTLY): it takes no lock that queues readers or writers, and it waits
 // for older transactions by design, so PostgreSQL's lock_timeout would only cancel it.
