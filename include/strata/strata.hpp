@@ -15,7 +15,6 @@
 #include "dsl/migration.hpp"
 #include "dsl/source.hpp"
 #include "dsl/sql.hpp"
-#include "exec/baseline.hpp"
 #include "exec/executor.hpp"
 #include "exec/report.hpp"
 #include "plan/planner.hpp"

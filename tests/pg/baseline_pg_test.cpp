@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <strata/exec/baseline.hpp>
 #include <strata/pq.hpp>
 
 #include <fmt_dbmate.hpp>
