@@ -264,7 +264,9 @@ std::vector<std::string> logged_statements(const std::string& log, const std::st
   return entries;
 }
 
-TEST(PgProgram, ThePrintedScriptIsWhatTheServerRan) {
+// Prints the upgrade of a fresh database, runs it, and compares the printed statements with the
+// ones the server logged for the runner's backend; `schema`: the history tables' own schema.
+void expect_printed_script_is_what_ran(const std::string& schema) {
   const std::string log_path = server_log_path();
   ASSERT_TRUE(!log_path.empty() && std::filesystem::exists(log_path))
       << "this test reads the server log of the throwaway cluster the test fixture starts; run it through ctest "
@@ -274,9 +276,10 @@ TEST(PgProgram, ThePrintedScriptIsWhatTheServerRan) {
   pqxx::connection native(db.url());
   const std::string pid = pqxx::nontransaction(native).exec("SELECT pg_backend_pid()")[0][0].as<std::string>();
   strata::pq::connection conn{native};
-  const std::string script = strata::sql_script<script_app>(conn, true);
+  const strata::options o{.schema = schema};
+  const std::string script = strata::sql_script<script_app>(conn, true, o);
   const auto log_start = std::filesystem::file_size(log_path);
-  const auto r = strata::upgrade<script_app>(conn);
+  const auto r = strata::upgrade<script_app>(conn, o);
   ASSERT_EQ(r.applied.size(), 3u);
   std::this_thread::sleep_for(200ms);  // the server flushes its log
   std::ifstream in(log_path);
@@ -297,6 +300,15 @@ TEST(PgProgram, ThePrintedScriptIsWhatTheServerRan) {
   EXPECT_THAT(script, HasSubstr("SET LOCAL lock_timeout = '2000ms'"));
   EXPECT_THAT(script, HasSubstr("SET LOCAL statement_timeout = '30000ms'"));
   EXPECT_THAT(script, HasSubstr("'users, with a quote'"));
+  if (!schema.empty()) {
+    EXPECT_THAT(script, HasSubstr("CREATE SCHEMA \"" + schema + "\";"));
+  }
+}
+
+TEST(PgProgram, ThePrintedScriptIsWhatTheServerRan) { expect_printed_script_is_what_ran(""); }
+
+TEST(PgProgram, ThePrintedScriptCreatesTheHistorySchemaAsTheRunDoes) {
+  expect_printed_script_is_what_ran("strata_history");
 }
 
 // Counts what the executor sends through the real connection.

@@ -7,6 +7,8 @@
 //   protocol  what the executor sends and reads: transaction control, the history and log
 //             tables, the migration lock, session settings, what an error code means, the schema
 //             snapshot.
+// Folder formats (dsl/formats/) ask the language too: whether a statement opens or closes a
+// transaction, and how a file that runs in one is wrapped.
 // backend/<database>/ holds every part of one database; nothing above names a database.
 
 #include <concepts>
