@@ -1,4 +1,7 @@
-# strata_add_migrations(<name> DIRECTORY <dir> [FORMAT auto|<format>])  formats: strata golang-migrate sqlx goose dbmate flyway
+# strata_add_migrations(<name> DIRECTORY <dir> [FORMAT auto|<format>] [LINT_FROM <revision>] [LINT_OFF <rule>...])
+#   formats: strata golang-migrate sqlx goose dbmate flyway
+#   LINT_FROM: lint only the revisions after <revision> (adopting a history); LINT_OFF: rules not linted.
+#   The folder's strata.conf may say the same (lint-from = <revision>, lint-off = <rule>, <rule>).
 #
 # An INTERFACE target <name> whose header <name>.hpp declares one migration type per file of <dir>
 # (.sql files in one format, C++ migration headers *.hpp) and `using <name> = strata::registry<...>`.
@@ -13,7 +16,7 @@ endif()
 set(STRATA_GENERATOR_SOURCE "${STRATA_GENERATOR_SOURCE}" CACHE INTERNAL "strata's migration generator")
 
 function(strata_add_migrations name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "DIRECTORY;FORMAT" "")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "DIRECTORY;FORMAT;LINT_FROM" "LINT_OFF")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "strata_add_migrations(${name}): unexpected arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -42,13 +45,20 @@ function(strata_add_migrations name)
     target_compile_options(strata_generate_migrations PRIVATE $<$<CXX_COMPILER_ID:GNU,Clang>:-O2>)
   endif()
   # CONFIGURE_DEPENDS: the build checks the folder's listing and re-configures when it changed.
-  file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql" "${dir}/*.hpp" "${dir}/*.sql.conf" "${dir}/*.go")
+  set(policy)
+  if(ARG_LINT_FROM)
+    list(APPEND policy --lint-from "${ARG_LINT_FROM}")
+  endif()
+  foreach(rule IN LISTS ARG_LINT_OFF)
+    list(APPEND policy --lint-off "${rule}")
+  endforeach()
+  file(GLOB files CONFIGURE_DEPENDS "${dir}/*.sql" "${dir}/*.hpp" "${dir}/*.sql.conf" "${dir}/*.go" "${dir}/strata.conf")
   set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/strata_migrations/${name}")
   # The listing, rewritten only when it changes: a removed file regenerates the header too.
   list(JOIN files "\n" listing)
-  file(CONFIGURE OUTPUT "${out_dir}/files.txt" CONTENT "${ARG_FORMAT}\n${listing}\n")
+  file(CONFIGURE OUTPUT "${out_dir}/files.txt" CONTENT "${ARG_FORMAT}\n${policy}\n${listing}\n")
   add_custom_command(OUTPUT "${out_dir}/${name}.hpp"
-    COMMAND strata_generate_migrations "${name}" "${dir}" "${ARG_FORMAT}" "${out_dir}/${name}.hpp"
+    COMMAND strata_generate_migrations "${name}" "${dir}" "${ARG_FORMAT}" "${out_dir}/${name}.hpp" ${policy}
     DEPENDS strata_generate_migrations ${files} "${out_dir}/files.txt"
     COMMENT "strata: migrations ${name} from ${dir}"
     VERBATIM)

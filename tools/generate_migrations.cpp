@@ -1,15 +1,18 @@
 // strata's migration generator, built and run by strata_add_migrations (cmake/StrataMigrations.cmake):
-//   generate_migrations NAME DIRECTORY FORMAT OUTPUT
+//   generate_migrations NAME DIRECTORY FORMAT OUTPUT [--lint-from REVISION] [--lint-off RULE]...
 // reads the folder's .sql files (and C++ migration headers, *.hpp), and writes OUTPUT, a header
-// that declares one migration type per file, its SQL as C++ literals (so every compile-time check
-// applies), and `using NAME = strata::registry<...>`. FORMAT: auto, strata, golang-migrate, sqlx,
-// goose, dbmate or flyway, each read by its header in strata/dsl/formats/. A problem in the folder
-// becomes an #error in OUTPUT, placed at the file (#line), so the build fails naming it. C++20; it
-// shares strata's own rules (revision ids, version order, the statements the database refuses in a
-// transaction) from its headers, which need no library.
+// that declares one migration type per file, its SQL as C++ literals, and `using NAME =
+// strata::registry<...>`. FORMAT: auto, strata, golang-migrate, sqlx, goose, dbmate or flyway, each
+// read by its header in strata/dsl/formats/. The dialect's own analysis runs here, once per change
+// of the folder: each type carries what it found (strata::analysed_sql), which the registry trusts
+// instead of reading the SQL again in the compiler. Every defect and lint finding of the folder is
+// printed at once as `file.sql:LINE:COL: error: ...` and fails the build (exit 1; OUTPUT holds
+// them as #error lines); the lint policy (the options, or the folder's strata.conf) exempts old
+// revisions or rules. A problem reading the folder becomes an #error in OUTPUT, placed at the file.
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,9 +24,11 @@
 #include <vector>
 
 #include <strata/backend/postgresql/dialect.hpp>
+#include <strata/dsl/findings.hpp>
 #include <strata/dsl/formats.hpp>
 #include <strata/dsl/migration.hpp>
 #include <strata/dsl/source.hpp>
+#include <strata/detail/text.hpp>
 
 namespace fs = std::filesystem;
 
@@ -33,6 +38,17 @@ namespace {
 struct migration_file : strata::folder_migration {
   std::string cpp_type;  // for a C++ header: the migration type's name
   std::string type;      // for a .sql file: the generated type's name, file_<file name>
+  std::uint64_t checksum = 0, lint_hits = 0;  // the dialect's analysis (strata::analysed_sql)
+};
+
+using language = strata::postgresql::language;
+using dialect = strata::postgresql::dialect;
+
+// The registry's lint policy (strata_add_migrations' LINT_FROM and LINT_OFF, or the folder's
+// strata.conf): lint only the revisions after `from`, and not the rules of `off`.
+struct lint_settings {
+  std::string from;
+  std::vector<std::string> off;
 };
 
 // A file's bytes, without the byte order mark editors on Windows write first (Flyway drops it too;
@@ -56,8 +72,18 @@ bool version_equal(const std::string& a, const std::string& b) { return !version
 
 class generator {
  public:
-  generator(std::string name, fs::path dir, std::string format, fs::path output)
-      : name_(std::move(name)), dir_(std::move(dir)), format_(std::move(format)), output_(std::move(output)) {}
+  generator(std::string name, fs::path dir, std::string format, fs::path output, lint_settings lint)
+      : name_(std::move(name)), dir_(std::move(dir)), format_(std::move(format)), output_(std::move(output)),
+        lint_(std::move(lint)) {}
+
+  // A finding that fails the build: where, and the line a compiler would print.
+  struct build_error {
+    std::string file;  // empty: the folder
+    std::size_t line = 1;
+    std::string message;
+  };
+  // The findings that fail the build (the header then holds them as #error lines too).
+  const std::vector<build_error>& errors() const { return errors_; }
 
   std::string run() {
     std::vector<strata::folder_file> sql, side;
@@ -68,6 +94,7 @@ class generator {
       const std::string n = e.path().filename().string();
       if (n.size() > 4 && ends_with(n, ".sql")) sql.push_back({n, read_file(e.path())});
       else if (ends_with(n, ".sql.conf")) side.push_back({n, read_file(e.path())});
+      else if (n == "strata.conf") read_policy_file(e.path());
       else if (n.size() > 4 && ends_with(n, ".hpp")) hpp.push_back(e.path());
       else if (n.size() > 3 && ends_with(n, ".go") && std::isdigit(static_cast<unsigned char>(n[0])))
         reading_.fail(n, "a Go migration (goose): strata runs no Go code; write it as a C++ migration header "
@@ -88,12 +115,94 @@ class generator {
     order_and_link();
     check_ids();
     name_types();
+    if (reading_.problems.empty()) analyse();
     return emit();
   }
 
  private:
   void fail(const fs::path& file, std::string message, std::size_t line = 1) {
     reading_.fail(file.filename().string(), std::move(message), line);
+  }
+
+  // strata.conf: `lint-from = REVISION`, `lint-off = RULE[, RULE]`, `#` comments. The build's own
+  // options (LINT_FROM, LINT_OFF) add to it; two different lint-from are refused.
+  void read_policy_file(const fs::path& p) {
+    std::size_t number = 0;
+    for (const std::string& raw : lines_of(read_file(p))) {
+      ++number;
+      const std::string line = strata::formats::trim(raw.substr(0, raw.find('#')));
+      if (line.empty()) continue;
+      const auto eq = line.find('=');
+      const std::string key = eq == std::string::npos ? line : strata::formats::trim(line.substr(0, eq));
+      const std::string value = eq == std::string::npos ? std::string() : strata::formats::trim(line.substr(eq + 1));
+      if (key == "lint-from" && !value.empty()) {
+        if (!lint_.from.empty() && lint_.from != value)
+          fail(p, "lint-from = " + value + ", while the build says LINT_FROM " + lint_.from + ": keep one", number);
+        lint_.from = value;
+      } else if (key == "lint-off" && !value.empty()) {
+        std::stringstream rules(value);
+        for (std::string rule; std::getline(rules, rule, ',');)
+          if (!strata::formats::trim(rule).empty()) lint_.off.push_back(strata::formats::trim(rule));
+      } else {
+        fail(p, "'" + line + "' is no setting of strata.conf (lint-from = REVISION, lint-off = RULE[, RULE])", number);
+      }
+    }
+  }
+
+  // The dialect's analysis of each .sql migration, as the registry would make it in the compiler:
+  // its facts are written into the header, and every finding the policy does not exempt fails the build.
+  void analyse() {
+    strata::lint_rules_mask off = 0;
+    for (const std::string& rule : lint_.off) {
+      const std::uint8_t r = strata::lint_rule_named<language>(rule);
+      if (r == strata::no_lint_rule) errors_.push_back({{}, 1, dir_.generic_string() + ": error: lint-off names '" + rule +
+                                                           "', which is no rule of the lint (" + rule_names() + ")"});
+      else off |= strata::rule_bit(r);
+    }
+    std::size_t lint_start = 0;  // the first position linted: after lint-from
+    if (!lint_.from.empty()) {
+      const auto from = std::find_if(files_.begin(), files_.end(), [&](const migration_file& f) { return f.id == lint_.from; });
+      if (from == files_.end()) {
+        errors_.push_back({{}, 1, dir_.generic_string() + ": error: lint-from names '" + lint_.from +
+                                      "', which is no revision of the folder"});
+        return;
+      }
+      lint_start = static_cast<std::size_t>(from - files_.begin()) + 1;
+    }
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+      migration_file& f = files_[i];
+      if (!f.cpp_type.empty()) continue;  // a C++ migration keeps the compiler's checks
+      const strata::detail::migration_facts facts = facts_of(f);
+      f.checksum = facts.checksum;
+      f.lint_hits = facts.lint_hits;
+      const strata::body_origin up{(dir_ / f.file).generic_string(), f.up_line};
+      const strata::body_origin down{(dir_ / (f.down_file.empty() ? f.file : f.down_file)).generic_string(), f.down_line};
+      const std::string_view words = format_row_ ? format_row_->no_transaction_words : std::string_view();
+      for (const strata::located_finding& l : strata::findings_in<language>(facts, up, down, words)) {
+        if (l.finding.kind == strata::finding_kind::lint && (i < lint_start || (off & strata::rule_bit(l.finding.rule))))
+          continue;
+        errors_.push_back({l.file, l.line, l.message(f.id)});
+      }
+    }
+  }
+
+  // A file's migration as the registry's inspect() sees the generated type.
+  static strata::detail::migration_facts facts_of(const migration_file& f) {
+    strata::detail::migration_facts m;
+    m.up = strata::body_kind::sql;
+    m.down = f.has_down ? strata::body_kind::sql : strata::body_kind::irreversible;
+    m.transactional = f.transactional && !f.transaction_by_content;
+    m.up_text = f.up;
+    m.down_text = f.has_down ? std::string_view(f.down) : std::string_view();
+    m.up_nul_terminated = true;  // std::string's text is followed by '\0', as a literal's
+    m.down_nul_terminated = f.has_down;
+    return strata::detail::analyse_bodies<language>(m);
+  }
+
+  static std::string rule_names() {
+    std::vector<std::string> names;
+    for (const auto& row : language::lint_rules) names.emplace_back(row.name);
+    return strata::detail::join(names);
   }
 
   // A C++ migration header: one strata::migration type, at global scope or in one namespace block.
@@ -250,6 +359,16 @@ class generator {
       }
       return h.str();
     }
+    // The findings, at their files: a header left behind by a failed generation never compiles.
+    for (const build_error& e : errors_) {
+      if (!e.file.empty()) h << "#line " << e.line << " " << cpp_string(e.file) << "\n";
+      h << "#error " << cpp_string("strata: " + e.message) << "\n";
+    }
+    if (!errors_.empty()) {
+      std::size_t here = 2;
+      for (char c : h.str()) here += c == '\n';
+      h << "#line " << here << " " << cpp_string(output_.generic_string()) << "\n";
+    }
     for (const auto& f : files_)
       if (!f.cpp_type.empty()) h << "#include " << cpp_string((dir_ / f.file).generic_string()) << "\n";
     h << "\nnamespace strata_migrations_" << name_ << " {\n";
@@ -282,10 +401,12 @@ class generator {
       back_here();
       if (f.transactional && f.transaction_by_content)  // by its statements (needs_no_transaction)
         put("  static constexpr bool transactional = false;  // a statement PostgreSQL runs outside a transaction only\n");
+      put("  static constexpr strata::analysed_sql analysed{" + cpp_string(std::string(dialect::name)) + ", " +
+          std::to_string(f.checksum) + "ull, " + std::to_string(f.lint_hits) + "ull};\n");
       put("};\n");
     }
     h << "\n}  // namespace strata_migrations_" << name_ << "\n\n";
-    h << "using " << name_ << " = strata::registry<";
+    h << "using " << name_ << " = strata::registry<" << policy();
     for (std::size_t i = 0; i < files_.size(); ++i)
       h << (i ? ",\n    " : "\n    ")
         << (files_[i].cpp_type.empty() ? "strata_migrations_" + name_ + "::" + files_[i].type : files_[i].cpp_type);
@@ -297,9 +418,22 @@ class generator {
       << "  static constexpr std::array<strata::source_file, " << files_.size() << "> files{{";
     for (std::size_t i = 0; i < files_.size(); ++i)
       h << (i ? ",\n" : "\n") << "      {" << cpp_string(files_[i].id) << ", " << cpp_string(files_[i].version) << ", "
-        << cpp_string(files_[i].file) << "}";
+        << cpp_string(files_[i].file) << ", " << files_[i].up_line << ", " << cpp_string(files_[i].down_file) << ", "
+        << files_[i].down_line << "}";
     h << "}};\n};\n";
     return h.str();
+  }
+
+  // strata::lint_policy<...>, for the policy's checks in the compiler too ("" without one).
+  std::string policy() const {
+    std::vector<std::string> settings;
+    if (!lint_.from.empty()) settings.push_back("strata::lint_from<" + cpp_string(lint_.from) + ">");
+    if (!lint_.off.empty()) {
+      std::vector<std::string> rules;
+      for (const auto& r : lint_.off) rules.push_back(cpp_string(r));
+      settings.push_back("strata::lint_off<" + strata::detail::join(rules) + ">");
+    }
+    return settings.empty() ? std::string() : "\n    strata::lint_policy<" + strata::detail::join(settings) + ">,";
   }
 
   std::string name_;
@@ -307,6 +441,8 @@ class generator {
   std::string format_;
   fs::path output_;
   std::vector<migration_file> files_;
+  lint_settings lint_;
+  std::vector<build_error> errors_;
   strata::folder_reading reading_{strata::folder_language_of<strata::postgresql::language>()};
   const strata::folder_format* format_row_ = nullptr;
   bool names_parents() const { return format_row_ && format_row_->names_parents; }
@@ -315,15 +451,35 @@ class generator {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::cerr << "usage: generate_migrations NAME DIRECTORY FORMAT OUTPUT\n";
+  const char* usage = "usage: generate_migrations NAME DIRECTORY FORMAT OUTPUT [--lint-from REVISION] [--lint-off RULE]...\n";
+  if (argc < 5) {
+    std::cerr << usage;
     return 2;
   }
+  lint_settings lint;
+  for (int i = 5; i < argc; ++i) {
+    const std::string option = argv[i];
+    if (i + 1 >= argc || (option != "--lint-from" && option != "--lint-off")) {
+      std::cerr << usage;
+      return 2;
+    }
+    const std::string value = argv[++i];
+    if (option == "--lint-from") lint.from = value;
+    else lint.off.push_back(value);
+  }
   const fs::path output = fs::absolute(argv[4]);
-  const std::string header = generator(argv[1], fs::absolute(argv[2]).lexically_normal(), argv[3], fs::absolute(output)).run();
+  generator g(argv[1], fs::absolute(argv[2]).lexically_normal(), argv[3], fs::absolute(output), std::move(lint));
+  const std::string header = g.run();
+  // Every finding at once, as a compiler prints errors; the header holds them as #error lines, so
+  // that a build which does not run the generator again still fails.
+  for (const auto& e : g.errors()) std::cerr << e.message << "\n";
+  if (!g.errors().empty())
+    std::cerr << "strata: " << g.errors().size() << " finding(s) in the migrations of " << argv[1]
+              << ": mend them, allow them (`-- strata:allow RULE: reason`), or adopt the history with LINT_FROM\n";
+  const int status = g.errors().empty() ? 0 : 1;
   if (fs::exists(output) && read_file(output) == header) {  // unchanged: newer than its inputs, same text
     fs::last_write_time(output, fs::file_time_type::clock::now());
-    return 0;
+    return status;
   }
   fs::create_directories(output.parent_path());
   std::ofstream out(output, std::ios::binary | std::ios::trunc);
@@ -332,5 +488,5 @@ int main(int argc, char** argv) {
     std::cerr << "generate_migrations: cannot write " << output << "\n";
     return 1;
   }
-  return 0;
+  return status;
 }

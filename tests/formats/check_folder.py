@@ -15,9 +15,10 @@ build = os.path.join(work, "build")
 shutil.copytree(os.path.join(source, "tests", "formats", "goose"), folder)
 problems = []
 
-def configure():
+def configure(lint_from=""):
     subprocess.run(["cmake", "-S", os.path.join(source, "tests", "formats", "pickup"), "-B", build,
-                    f"-DCMAKE_CXX_COMPILER={cxx}", f"-DSTRATA_SOURCE_DIR={source}", f"-DMIGRATIONS_DIR={folder}"],
+                    f"-DCMAKE_CXX_COMPILER={cxx}", f"-DSTRATA_SOURCE_DIR={source}", f"-DMIGRATIONS_DIR={folder}",
+                    f"-DLINT_FROM={lint_from}"],
                    check=True, capture_output=True, text=True, env={**os.environ, "CXXFLAGS": ""})
 
 def build_and_show():
@@ -74,8 +75,9 @@ os.remove(os.path.join(folder, "00006_again.sql"))
 write("00007_bad_index.sql", "-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);\n"
       "-- +goose Down\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\n")
 ok, out = build_and_show()
-expect("a statement refused in a transaction: the diagnostic names the file",
-       not ok and "statement_cannot_run_in_a_transaction" in out and "file_00007_bad_index_sql" in out, out)
+expect("a statement refused in a transaction: the error names the file, line and column, in goose's words",
+       not ok and re.search(r"00007_bad_index\.sql:2:1: error: cannot-run-in-a-transaction: CREATE INDEX CONCURRENTLY "
+                            r"IF NOT EXISTS users_email_idx ON users \(email\); .*`-- \+goose NO TRANSACTION`", out), out)
 os.remove(os.path.join(folder, "00007_bad_index.sql"))
 
 write("00007_oops.sql", "-- +goose Up\nCREATE TABLE t (x int);\n-- +goose Down\nDROP TABLE t;\n")
@@ -86,6 +88,32 @@ expect("a folder mixing formats is refused naming files of each",
 os.remove(os.path.join(folder, "00008_other_tool.sql"))
 ok, out = build_and_show()
 expect("fixed: builds again", ok and "head 00007_oops size 7" in out, out)
+
+# Every finding of the folder in one build, each at its file:LINE:COL; then the history adopted
+# with LINT_FROM (the old files keep their unsafe statements), while a new unsafe file still fails.
+write("00008_unsafe.sql", "-- +goose Up\nCREATE INDEX users_name ON users (email);\n\n  ALTER TABLE users DROP COLUMN email;\n"
+      "-- +goose Down\nSELECT 1;\n")
+write("00009_unsafe_too.sql", "-- +goose Up\nALTER TABLE users RENAME COLUMN email TO mail;\n")
+ok, out = build_and_show()
+expect("every finding at once, at file:LINE:COL with the rule, the statement and the alternative",
+       not ok and "00008_unsafe.sql:2:1: error: require-concurrent-index-creation: CREATE INDEX users_name ON users (email); " in out
+       and "00008_unsafe.sql:4:3: error: ban-drop-column: ALTER TABLE users DROP COLUMN email; " in out
+       and "00009_unsafe_too.sql:2:1: error: renaming-column: ALTER TABLE users RENAME COLUMN email TO mail; " in out
+       and "3 finding(s)" in out, out)
+configure("00009_unsafe_too")
+ok, out = build_and_show()
+expect("LINT_FROM the head: the history is adopted as written", ok and "head 00009_unsafe_too size 9" in out, out)
+write("00010_new.sql", "-- +goose Up\nALTER TABLE users ADD COLUMN age int NOT NULL;\n")
+ok, out = build_and_show()
+expect("after LINT_FROM a new unsafe file still fails, alone",
+       not ok and "00010_new.sql:2:1: error: adding-required-field" in out and "1 finding(s)" in out
+       and "00008_unsafe.sql" not in out, out)
+write("00010_new.sql", "-- +goose Up\nALTER TABLE users ADD COLUMN age int;\n")
+ok, out = build_and_show()
+expect("mended: builds", ok and "head 00010_new size 10" in out, out)
+configure()
+for name in ("00008_unsafe.sql", "00009_unsafe_too.sql", "00010_new.sql"):
+    os.remove(os.path.join(folder, name))
 
 # Flyway's repeatable migrations are refused, naming the file (the generator run by hand).
 generator = os.path.join(build, "strata_generate_migrations")
@@ -108,8 +136,12 @@ def generate(fmt_folder, files):
         with open(os.path.join(d, name), "wb") as f:
             f.write(text if isinstance(text, bytes) else text.encode())
     out = os.path.join(work, fmt_folder + ".hpp")
-    subprocess.run([generator, "gen", d, "auto", out], check=True)
+    subprocess.run([generator, "gen", d, "auto", out], capture_output=True)  # findings fail it; the header is read
     return open(out).read()
+
+def reading_errors(header):
+    """The header's #error lines from reading the folder (not the analysis's findings, `file:L:C: error:`)."""
+    return [l for l in header.splitlines() if l.startswith("#error") and not re.search(r":\d+:\d+: error: ", l)]
 
 def compile_with(fmt_folder, checks):
     """Compiles (-Werror) a file that includes FMT_FOLDER's generated header, then CHECKS."""
@@ -170,7 +202,8 @@ expect("golang-migrate: each statement refused in a transaction makes its file n
 text = generate("gm_wrapped", {"1_x.up.sql": "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n",
                                "1_x.down.sql": "DROP INDEX CONCURRENTLY IF EXISTS x_idx;\nDROP TABLE x;\n"})
 expect("golang-migrate: a wrapped file keeps its revision in one transaction, its pair's statements alike",
-       member(text, "file_1_x_up_sql", "transactional") == "" and "#error" not in text, text)
+       member(text, "file_1_x_up_sql", "transactional") == "" and not reading_errors(text)
+       and "1_x.down.sql:1:1: error: cannot-run-in-a-transaction: DROP INDEX CONCURRENTLY" in text, text)
 text = generate("gm_wrapped_no_tx", {"1_x.up.sql": "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n",
                                      "1_x.down.sql": "-- strata:no-transaction\nDROP TABLE x;\n"})
 expect("golang-migrate: a wrapped file whose pair says no-transaction is refused naming both",
@@ -210,7 +243,7 @@ text = generate("fly_two_undos", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1
                                   "U1.0__b.sql": "DROP TABLE t;\n"})
 expect("Flyway: two undo files of one version are refused naming both",
        "two undo migrations have version" in text and "U1.0__b.sql and U1__a.sql" in text, text)
-text = generate("fly_undo_decides", {"V1__t.sql": "CREATE TABLE t (id int);\n", "U1__t.sql": "DROP TABLE t;\n",
+text = generate("fly_undo_decides", {"V1__t.sql": "CREATE TABLE IF NOT EXISTS t (id int);\n", "U1__t.sql": "DROP TABLE IF EXISTS t;\n",
                                      "U1__t.sql.conf": "executeInTransaction=false\n"})
 expect("Flyway: executeInTransaction said on the undo alone is for the revision",
        member(text, "file_V1__t_sql", "transactional") == "static constexpr bool transactional = false;"

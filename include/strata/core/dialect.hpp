@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace strata {
 
@@ -69,6 +70,21 @@ struct sql_analysis {
   statement_span bad_allowance_at{};
 };
 
+// One finding of a body's analysis, each of them (sql_analysis keeps the first of each kind).
+enum class finding_kind : std::uint8_t {
+  unterminated,            // a quote, comment or dollar quote left open: `at` from where it starts
+  unsplittable,            // a statement the cut would split (a routine's body)
+  refused_in_transaction,  // the database refuses it inside a transaction block
+  not_idempotent,          // cannot run twice (matters outside a transaction)
+  bad_allowance,           // an allowance naming an unknown rule or giving no reason: `at` is its comment
+  lint,                    // a lint rule the statement breaks (after allowances): `rule`
+};
+struct body_finding {
+  finding_kind kind = finding_kind::lint;
+  statement_span at{};
+  std::uint8_t rule = no_lint_rule;
+};
+
 // How one body is read: the rules allowed for it, and where it runs.
 struct analysis_context {
   lint_rules_mask allowed = 0;
@@ -84,6 +100,7 @@ concept dialect_language = requires(std::string_view text, std::uint64_t& checks
   { L::checksum_start } -> std::convertible_to<std::uint64_t>;
   L::checksum_separator(checksum);
   { L::analyse(text, checksum, context) } -> std::same_as<sql_analysis>;
+  { L::findings(text, context) } -> std::same_as<std::vector<body_finding>>;
   { L::parse_allowance(text, malformed) } -> std::same_as<lint_rules_mask>;
   { L::checksum(text, text) } -> std::same_as<std::uint64_t>;
   { L::statement_count(text) } -> std::same_as<std::size_t>;

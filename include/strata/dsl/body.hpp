@@ -62,23 +62,37 @@ struct migration_facts {
   lint_rules_mask lint_hits = 0;
 };
 
+// How each body of a migration is read: its allowances, where it runs, and that a `down` is spared
+// the destructive rules. One place, for the registry's analysis and the generator's alike.
+template <dialect_language L>
+constexpr analysis_context context_of(const migration_facts& f, bool up) noexcept {
+  const lint_rules_mask not_applicable = f.transactional ? 0 : ~rules_outside_transactions<L>();
+  return up ? analysis_context{f.allowed | not_applicable, false, true, f.up_nul_terminated}
+            : analysis_context{f.allowed | not_applicable, true, f.transactional, f.down_nul_terminated};
+}
+
+// The checks on the bodies' kinds (present, right signature); false when one failed (f.defect).
+constexpr bool kinds_are_sound(migration_facts& f) noexcept {
+  if (f.up == body_kind::irreversible) f.up = body_kind::wrong_signature;
+  if (f.up == body_kind::missing) { f.defect = body_defect::lacks_up; return false; }
+  if (f.up == body_kind::wrong_signature) { f.defect = body_defect::up_signature; return false; }
+  if (f.down == body_kind::missing) { f.defect = body_defect::lacks_down; return false; }
+  if (f.down == body_kind::wrong_signature) { f.defect = body_defect::down_signature; return false; }
+  return true;
+}
+
 // The per-language part: scanning and verdicts. Kept out of the per-type template so that each
 // migration type instantiates only the few lines that read its members.
 template <dialect_language L>
 constexpr migration_facts analyse_bodies(migration_facts f) {
   bool bad_allow = false;
   if (!f.allow.empty()) f.allowed = L::parse_allowance(f.allow, bad_allow);
-  if (f.up == body_kind::irreversible) f.up = body_kind::wrong_signature;
-  if (f.up == body_kind::missing) { f.defect = body_defect::lacks_up; return f; }
-  if (f.up == body_kind::wrong_signature) { f.defect = body_defect::up_signature; return f; }
-  if (f.down == body_kind::missing) { f.defect = body_defect::lacks_down; return f; }
-  if (f.down == body_kind::wrong_signature) { f.defect = body_defect::down_signature; return f; }
+  if (!kinds_are_sound(f)) return f;
 
   std::uint64_t sum = L::checksum_start;
-  const lint_rules_mask not_applicable = f.transactional ? 0 : ~rules_outside_transactions<L>();
-  f.up_scan = L::analyse(f.up_text, sum, {f.allowed | not_applicable, false, true, f.up_nul_terminated});
+  f.up_scan = L::analyse(f.up_text, sum, context_of<L>(f, true));
   L::checksum_separator(sum);
-  f.down_scan = L::analyse(f.down_text, sum, {f.allowed | not_applicable, true, f.transactional, f.down_nul_terminated});
+  f.down_scan = L::analyse(f.down_text, sum, context_of<L>(f, false));
   f.lint_hits = f.up_scan.lint_hits | f.down_scan.lint_hits;
   if (f.up == body_kind::sql || f.down == body_kind::sql) f.checksum = sum;
 
@@ -154,9 +168,25 @@ constexpr migration_facts inspect() {
   return f;
 }
 
+// A migration the generator analysed (strata_add_migrations): the facts it found, trusted instead
+// of reading the text again, when the registry's dialect is the one that analysed it.
+template <class D, class M>
+constexpr migration_facts facts_of() {
+  if constexpr (requires { M::analysed; }) {
+    if (M::analysed.dialect == D::name) {
+      migration_facts f = inspect<M>();
+      if (!kinds_are_sound(f)) return f;
+      f.checksum = M::analysed.checksum;
+      f.lint_hits = M::analysed.lint_hits;
+      return f;
+    }
+  }
+  return analyse_bodies<typename D::language>(inspect<M>());
+}
+
 // One constant evaluation per migration type (and dialect).
 template <class D, class M>
-inline constexpr migration_facts facts = analyse_bodies<typename D::language>(inspect<M>());
+inline constexpr migration_facts facts = facts_of<D, M>();
 
 }  // namespace detail
 }  // namespace strata

@@ -1,8 +1,9 @@
 #pragma once
 // Where a registry's migrations come from, when strata_add_migrations generated it from a folder:
-// the command line's `new` and `baseline --from` read it.
+// the command line's `new`, `baseline --from` and `lint --all` read it.
 
 #include <algorithm>
+#include <cstddef>
 #include <string_view>
 
 namespace strata {
@@ -11,6 +12,9 @@ struct source_file {
   std::string_view id;       // the revision
   std::string_view version;  // its file's version ("0003", Flyway's "1.2")
   std::string_view file;     // its file's name in the folder
+  std::size_t up_line = 1;   // where its up body starts in the file
+  std::string_view down_file{};  // its down's file when that is another (golang-migrate's .down.sql)
+  std::size_t down_line = 1;
 };
 
 // Specialized by the generated header: `directory`, `format` and `files` (in version order).

@@ -3,6 +3,7 @@
 // is belong to the registry's dialect (core/dialect.hpp, backend/<database>/).
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace strata {
@@ -23,6 +24,16 @@ struct irreversible_t {
   explicit constexpr irreversible_t(int) noexcept {}
 };
 inline constexpr irreversible_t irreversible{0};
+
+// What strata's generator found in a migration's SQL bodies when it wrote them from a folder
+// (strata_add_migrations), with the dialect's own analysis: the registry trusts these facts
+// instead of reading the text again, and the generator has refused every defect and finding.
+// `static constexpr strata::analysed_sql analysed{...};` in a generated migration type only.
+struct analysed_sql {
+  std::string_view dialect;       // whose language analysed the bodies (its `name`)
+  std::uint64_t checksum = 0;     // of both bodies, as the language computes it
+  std::uint64_t lint_hits = 0;    // the lint rules its statements break after the file's allowances
+};
 
 // Version of the checksum algorithm (a dialect's lexer computes it), recorded in the history next
 // to each checksum.

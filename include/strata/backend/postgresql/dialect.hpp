@@ -23,6 +23,14 @@ struct language {
   static constexpr sql_analysis analyse(std::string_view text, std::uint64_t& checksum, analysis_context c) {
     return detail::analyse_sql(text, checksum, c.nul_terminated, c.allowed, c.down, c.transactional);
   }
+  // Every finding of a body, in text order (analyse keeps the first of each kind).
+  static constexpr std::vector<body_finding> findings(std::string_view text, analysis_context c) {
+    std::vector<body_finding> out;
+    std::uint64_t ignored = checksum_start;
+    detail::analyse_sql(text, ignored, c.nul_terminated, c.allowed, c.down, c.transactional,
+                        [&out](const body_finding& f) { out.push_back(f); });
+    return out;
+  }
   static constexpr lint_rules_mask parse_allowance(std::string_view text, bool& malformed) noexcept {
     return detail::parse_allowance(text, malformed);
   }

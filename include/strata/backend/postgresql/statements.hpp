@@ -422,28 +422,36 @@ constexpr lint_rules_mask comment_allowances(const char* s, std::size_t b, std::
 }
 
 // One pass over a body: the split, the checksum, and each statement classified. `allowed`: rules
-// allowed for the whole migration; `down`: the destructive rules do not apply.
+// allowed for the whole migration; `down`: the destructive rules do not apply. `each` sees every
+// finding, not only the first (the generator reports them all at once; body_finding).
+struct ignore_findings {
+  constexpr void operator()(const body_finding&) const noexcept {}
+};
+
+template <class Each = ignore_findings>
 constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksum, bool nul_terminated = false,
-                                   lint_rules_mask allowed = 0, bool down = false, bool transactional = true) {
+                                   lint_rules_mask allowed = 0, bool down = false, bool transactional = true,
+                                   Each&& each = {}) {
   sql_analysis a;
   std::size_t previous_end = 0;
-  constexpr std::size_t most_created = 8;
-  token created[most_created]{};
-  std::size_t created_count = 0;
+  std::vector<token> created;  // every table the body has created so far: its rules do not apply to them
   const scan_result r = scan_sql(text, checksum, [&](statement_span sp) {
     ++a.statement_count;
     const statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin, down && transactional);
-    if (c.not_idempotent && !a.has_non_idempotent) {
+    if (c.not_idempotent) {
+      if (!a.has_non_idempotent) a.first_non_idempotent = sp;
       a.has_non_idempotent = true;
-      a.first_non_idempotent = sp;
+      each(body_finding{finding_kind::not_idempotent, sp, no_lint_rule});
     }
-    if (c.kind == statement_kind::atomic_routine && !a.has_unsplittable) {
+    if (c.kind == statement_kind::atomic_routine) {
+      if (!a.has_unsplittable) a.first_unsplittable = sp;
       a.has_unsplittable = true;
-      a.first_unsplittable = sp;
+      each(body_finding{finding_kind::unsplittable, sp, no_lint_rule});
     }
-    if (c.kind == statement_kind::refused_in_transaction && !a.has_refused_statement) {
+    if (c.kind == statement_kind::refused_in_transaction) {
+      if (!a.has_refused_statement) a.first_refused = sp;
       a.has_refused_statement = true;
-      a.first_refused = sp;
+      each(body_finding{finding_kind::refused_in_transaction, sp, no_lint_rule});
     }
     // Names in `c` are offsets in the statement; kept as offsets in the body.
     auto in_body = [&sp](token t) {
@@ -456,11 +464,12 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
     bool bad = false;
     std::size_t bad_at = 0;
     const lint_rules_mask here = comment_allowances(text.data(), previous_end, sp.begin, bad, bad_at);
-    if (bad && !a.bad_allowance) {
-      a.bad_allowance = true;
+    if (bad) {
       std::size_t line_end = bad_at;
       while (line_end < sp.begin && text[line_end] != '\n' && text[line_end] != '\r') ++line_end;
-      a.bad_allowance_at = {bad_at, line_end};
+      if (!a.bad_allowance) a.bad_allowance_at = {bad_at, line_end};
+      a.bad_allowance = true;
+      each(body_finding{finding_kind::bad_allowance, {bad_at, line_end}, no_lint_rule});
     }
     previous_end = sp.end;
     if (c.rule != lint_rule::none) {
@@ -469,7 +478,7 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
                    c.rule == lint_rule::require_concurrent_index_deletion))
         exempt = true;
       const token table = in_body(c.table);
-      for (std::size_t k = 0; k < created_count && !exempt; ++k)
+      for (std::size_t k = 0; k < created.size() && !exempt; ++k)
         exempt = c.rule != lint_rule::transaction_nesting && same_name(text.data(), created[k], table);
       if (!exempt) {
         if (a.first_rule == no_lint_rule) {
@@ -477,12 +486,14 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
           a.first_lint = sp;
         }
         a.lint_hits |= rule_bit(rule_id(c.rule));
+        each(body_finding{finding_kind::lint, sp, rule_id(c.rule)});
       }
     }
-    if (c.created.kind != token_kind::end && created_count < most_created) created[created_count++] = in_body(c.created);
+    if (c.created.kind != token_kind::end) created.push_back(in_body(c.created));
   }, nul_terminated);
   a.error = r.error;
   a.error_at = r.error_at;
+  if (a.error != scan_error::none) each(body_finding{finding_kind::unterminated, {a.error_at, text.size()}, no_lint_rule});
   return a;
 }
 

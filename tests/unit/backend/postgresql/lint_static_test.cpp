@@ -1,6 +1,8 @@
 // The statement classifier and the safety lint, at compile time: each rule's unsafe and safe
 // forms, words inside literals, comments, dollar quotes and quoted identifiers that never count,
 // and the registry's exemptions and policies. Building this file is the test.
+#include <array>
+#include <string>
 #include <strata/strata.hpp>
 
 namespace {
@@ -97,6 +99,31 @@ static_assert(rule_in(body("CREATE TABLE x (id int); CREATE INDEX x_id ON x (id)
                   == lint_rule::none);  // squawk users' most common complaint
 static_assert(rule_in(body("CREATE TABLE \"X\" (id int); CREATE INDEX i ON x (id)")) ==
               lint_rule::require_concurrent_index_creation);  // "X" is not x
+// Every table a body creates is remembered, however many: 50 created, then a change to each of
+// the first and the last, and to one it did not create.
+constexpr std::size_t fifty_tables_size = 50 * 27 + 2 * 43;  // the statements below, written out
+constexpr std::array<char, fifty_tables_size> fifty_tables = [] {
+  std::array<char, fifty_tables_size> out{};
+  std::size_t n = 0;
+  auto put = [&](std::string_view s) {
+    for (char c : s) out[n++] = c;
+  };
+  for (int t = 1; t <= 50; ++t) {
+    const char digits[] = {static_cast<char>('0' + t / 10), static_cast<char>('0' + t % 10), '\0'};
+    put("CREATE TABLE t");
+    put(digits);
+    put(" (id int);\n");
+  }
+  put("ALTER TABLE t01 ADD COLUMN c int NOT NULL;\n");
+  put("ALTER TABLE t50 ADD COLUMN c int NOT NULL;\n");
+  if (n != out.size()) throw "fifty_tables_size is not the length of the statements";
+  return out;
+}();
+constexpr std::string_view fifty_created{fifty_tables.data(), fifty_tables.size()};
+static_assert(body(fifty_created).statement_count == 52);
+static_assert(rule_in(body(fifty_created)) == lint_rule::none);
+static_assert(rule_in(body(std::string(fifty_created) + "ALTER TABLE live ADD COLUMN c int NOT NULL;")) ==
+              lint_rule::adding_required_field);
 static_assert(rule_in(body("ALTER TABLE t DROP COLUMN c", true)) == lint_rule::none);  // a revert
 static_assert(rule_in(body("DROP INDEX t_c", true)) == lint_rule::none);
 static_assert(rule_in(body("ALTER TABLE t ADD COLUMN c int NOT NULL", true)) == lint_rule::adding_required_field);

@@ -1,0 +1,93 @@
+// A folder's migrations are analysed twice over the same bodies: by the generator, when it writes
+// the registry header (strata::analysed_sql, which the registry trusts), and by the compiler's
+// constant evaluation, as for a C++ migration. Both must find the same facts: checksums, lint
+// findings, defects. Every migration of every format's corpus, and of a folder adopted with
+// lint-from (whose old files break rules), is compared.
+
+#include <gtest/gtest.h>
+
+#include <fmt_dbmate.hpp>
+#include <fmt_flyway.hpp>
+#include <fmt_golang_migrate.hpp>
+#include <fmt_goose.hpp>
+#include <fmt_sqlx.hpp>
+#include <fmt_strata.hpp>
+#include <fmt_adopted.hpp>
+#include <strata/dsl/findings.hpp>
+
+namespace {
+
+using strata::detail::migration_facts;
+
+// The compiler's own reading of M's bodies, as if the generator had written no facts.
+template <class D, class M>
+constexpr migration_facts read_in_the_compiler = strata::detail::analyse_bodies<typename D::language>(strata::detail::inspect<M>());
+
+template <class D, class M>
+constexpr bool same_facts() {
+  static_assert(requires { M::analysed; }, "a generated migration carries the generator's facts");
+  constexpr const migration_facts& trusted = strata::detail::facts<D, M>;
+  constexpr const migration_facts& read = read_in_the_compiler<D, M>;
+  return trusted.checksum == read.checksum && trusted.lint_hits == read.lint_hits && trusted.defect == read.defect &&
+         trusted.transactional == read.transactional && read.checksum != 0;
+}
+
+template <class D, class... Ms>
+constexpr bool all_same(const strata::registry_of<D, Ms...>*) {
+  return (same_facts<D, Ms>() && ...);
+}
+template <class R>
+constexpr bool generated_facts_match = all_same(static_cast<const R*>(nullptr));
+
+static_assert(generated_facts_match<fmt_strata>);
+static_assert(generated_facts_match<fmt_golang_migrate>);
+static_assert(generated_facts_match<fmt_sqlx>);
+static_assert(generated_facts_match<fmt_goose>);
+static_assert(generated_facts_match<fmt_dbmate>);
+static_assert(generated_facts_match<fmt_flyway>);
+static_assert(generated_facts_match<fmt_adopted>);
+
+// The adopted folder's old files do break rules: the facts compared above are not all empty.
+template <class D, class... Ms>
+constexpr strata::lint_rules_mask every_hit(const strata::registry_of<D, Ms...>*) {
+  return (strata::lint_rules_mask{0} | ... | strata::detail::facts<D, Ms>.lint_hits);
+}
+static_assert(every_hit(static_cast<const fmt_adopted*>(nullptr)) != 0);
+
+// The findings the generator reports (strata::findings_in, at run time) are the rules the
+// compiler's analysis finds, migration by migration.
+template <class D, class... Ms>
+void expect_same_findings(const strata::registry_of<D, Ms...>*) {
+  using L = typename D::language;
+  auto one = [](const migration_facts& read, std::string_view id) {
+    strata::lint_rules_mask found = 0;
+    for (const auto& f : strata::findings_in<L>(read, {}, {}))
+      if (f.finding.kind == strata::finding_kind::lint) found |= strata::rule_bit(f.finding.rule);
+    EXPECT_EQ(found, read.lint_hits) << id;
+  };
+  (one(read_in_the_compiler<D, Ms>, Ms::id), ...);
+}
+
+TEST(GeneratedFacts, TheGeneratorsFindingsAreTheCompilers) {
+  expect_same_findings(static_cast<const fmt_adopted*>(nullptr));
+  expect_same_findings(static_cast<const fmt_goose*>(nullptr));
+  expect_same_findings(static_cast<const fmt_flyway*>(nullptr));
+}
+
+TEST(GeneratedFacts, AnAdoptedFoldersOldFindingsAreListedWithTheirLines) {
+  using L = strata::postgresql::language;
+  using source = strata::migration_source<fmt_adopted>;
+  const auto& files = source::files;
+  ASSERT_EQ(files.size(), 4u);
+  ASSERT_EQ(files[1].file, "00002_email_index.sql");
+  const migration_facts& f = read_in_the_compiler<strata::postgresql::dialect, strata_migrations_fmt_adopted::file_00002_email_index_sql>;
+  const auto found = strata::findings_in<L>(f, {"00002_email_index.sql", files[1].up_line}, {"00002_email_index.sql", files[1].down_line});
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].message("00002_email_index"),
+            "00002_email_index.sql:3:1: error: require-concurrent-index-creation: CREATE INDEX users_email ON users (email); "
+            "CREATE INDEX CONCURRENTLY in a migration with `transactional = false`");
+  EXPECT_EQ(found[1].what, "adding-required-field");
+  EXPECT_EQ(found[1].line, 4u);
+}
+
+}  // namespace
