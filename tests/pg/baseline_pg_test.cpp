@@ -179,6 +179,27 @@ TEST(PgBaseline, MissingTableOtherLayoutAndAnExistingStrataHistoryAreRefused) {
   EXPECT_THAT(refusal<fmt_goose>(migrated, "goose"), HasSubstr("strata's history already records 1 revision"));
 }
 
+// Teams rename the other tool's table (golang-migrate's -x-migrations-table, a schema of its own):
+// --table names it; each part is quoted as an identifier, never spliced in as SQL.
+TEST(PgBaseline, ARenamedTableIsNamedWithTable) {
+  scratch_database db("bl_table");
+  db.run("CREATE SCHEMA legacy; CREATE TABLE legacy.\"schema_OM\" (version bigint not null primary key, dirty boolean not null); "
+         "INSERT INTO legacy.\"schema_OM\" (version, dirty) VALUES (2, false)");
+  const auto r = run_process(STRATA_FORMATS_CLI, {"golang-migrate", "baseline", "--from", "golang-migrate", "--table", "legacy.schema_OM"},
+                             {{"DATABASE_URL", db.url()}});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("strata baseline: 2 stamped"));
+  EXPECT_EQ(db.scalar("SELECT string_agg(revision, ',' ORDER BY revision) FROM strata_history"),
+            "000001_create_users,000002_create_orders");
+
+  scratch_database other("bl_table_missing");
+  const auto missing = run_process(STRATA_FORMATS_CLI,
+                                   {"golang-migrate", "baseline", "--from", "golang-migrate", "--table", "x; DROP TABLE y"},
+                                   {{"DATABASE_URL", other.url()}});
+  EXPECT_EQ(missing.code, 5) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("golang-migrate's table \"x; DROP TABLE y\" is not in this database"));
+}
+
 TEST(PgBaseline, TheCommandLine) {
   scratch_database db("bl_cli");
   db.run(goose_table);

@@ -17,6 +17,8 @@
 #include "../adapters/libpq_url.hpp"
 #include "../adapters/pqxx.hpp"
 #include "../detail/text.hpp"
+#include "../dsl/findings.hpp"
+#include "../dsl/formats.hpp"
 #include "../exec/baseline.hpp"
 #include "../exec/executor.hpp"
 #include "../schema/snapshot.hpp"
@@ -169,6 +171,36 @@ inline std::string allowances_of(const catalog& cat) {
   return strata::detail::count_of(count, "lint allowance") + (count ? ":\n" : "\n") + out.str();
 }
 
+// Every lint finding of the registry's SQL bodies, whatever its policy (lint_from, lint_off)
+// exempts: to plan the clean-up of an adopted history. A folder's at file:LINE:COL, in its words.
+template <class R>
+std::string every_finding_of() {
+  using L = typename R::dialect::language;
+  const catalog cat = catalog_of<R>();
+  std::ostringstream out;
+  std::size_t count = 0;
+  for (const auto& e : cat.entries) {  // in apply order
+    body_origin up, down;
+    std::string_view words;
+    if constexpr (from_folder<R>) {
+      using source = migration_source<R>;
+      const std::string dir(source::directory);
+      for (const source_file& f : source::files)
+        if (f.id == e.id) {
+          up = {dir + "/" + std::string(f.file), f.up_line};
+          down = {dir + "/" + std::string(f.down_file.empty() ? f.file : f.down_file), f.down_line};
+        }
+      if (const folder_format* format = folder_format_named(source::format)) words = format->no_transaction_words;
+    }
+    for (const located_finding& l : findings_in<L>(*e.facts, up, down, words)) {
+      out << l.message(e.id, "warning") << "\n";
+      ++count;
+    }
+  }
+  return strata::detail::count_of(count, "lint finding") + " in " + strata::detail::count_of(cat.size(), "revision") +
+         (count ? ", allowed by none of their own comments:\n" : "\n") + out.str();
+}
+
 // CLI11's messages quote the arguments (a URL among them): strata says what was wrong in its own
 // words, naming options and commands only.
 inline std::string describe_parse_error(const CLI::ParseError& e, int argc, const char* const* argv,
@@ -245,7 +277,8 @@ int main(int argc, const char* const* argv, io streams = {}) {
       "             STRATA_POOLING, STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL.");
   bool show_version = false, print_sql = false, single = false, json = false, remove_unknown = false;
   std::optional<long long> lock_timeout, retry_for;
-  std::string target, new_name, from_tool, drift_file;
+  std::string target, new_name, from_tool, from_table, drift_file;
+  bool lint_all = false;
   std::vector<std::string> revisions;
   std::size_t count = 0;  // +N / -N
   options o;              // filled once the command line is read
@@ -355,9 +388,13 @@ int main(int argc, const char* const* argv, io streams = {}) {
          say(streams.out, "verified: " + strata::detail::count_of(s.applied.size(), "applied revision") + " match this build\n");
          return int(success);
        }},
-      {"lint", "Every allowance of the safety lint in this build, with its reason", [](CLI::App&) {},
+      {"lint", "Every allowance of the safety lint in this build, with its reason (--all: every finding instead)",
+       [&](CLI::App& c) {
+         c.add_flag("--all", lint_all,
+                    "Every finding of the lint in every revision, the ones its policy (LINT_FROM, lint_off) exempts too");
+       },
        [&]() -> std::optional<int> {
-         say(streams.out, detail::allowances_of(catalog_of<R>()));
+         say(streams.out, lint_all ? detail::every_finding_of<R>() : detail::allowances_of(catalog_of<R>()));
          return success;
        }},
       {"repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)",
@@ -380,7 +417,10 @@ int main(int argc, const char* const* argv, io streams = {}) {
          }
        }},
       {"baseline", "Record as applied what another tool applied, read from its own history table; change nothing else",
-       [&](CLI::App& c) { c.add_option("--from", from_tool, folder_format_names(true, " or "))->required(); },
+       [&](CLI::App& c) {
+         c.add_option("--from", from_tool, folder_format_names(true, " or "))->required();
+         c.add_option("--table", from_table, "The tool's history table where it was renamed (schema_om, audit.goose_db_version)");
+       },
        [&]() -> std::optional<int> {
          if (baseline_reads(from_tool)) return std::nullopt;
          return fail(usage_error, "strata.usage",
@@ -388,7 +428,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
                          (detail::showable_word(from_tool) ? " (not '" + from_tool + "')" : std::string()));
        },
        [&](pq::connection& conn) {
-         say(streams.out, to_string(baseline<R>(conn, from_tool, o)) + "\n");
+         say(streams.out, to_string(baseline<R>(conn, from_tool, o, from_table)) + "\n");
          return int(success);
        }},
       {"schema", "Print the database's schema, one object per line (strata's own tables left out)",

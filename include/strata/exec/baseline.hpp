@@ -42,15 +42,27 @@ std::vector<std::string_view> versions_of(const catalog& cat) {
 
 }  // namespace detail
 
+// `table`: the tool's table where a team renamed it (`schema_om`, `audit.goose_versions`); the
+// tool's own name when empty.
 template <class R, connection Given>
-report baseline(Given& given, std::string_view tool, const options& o = {}) {
+report baseline(Given& given, std::string_view tool, const options& o = {}, std::string_view table_name = {}) {
   auto conn = detail::bind<R>(given);
   using C = decltype(conn);
   using D = detail::protocol_for<C>;
   if (!baseline_reads(tool))
     throw target_error("baseline --from " + std::string(tool) + ": not a tool strata reads (" +
                        folder_format_names(true) + ")");
-  const std::string table(folder_format_named(tool)->history_table);
+  std::string table(folder_format_named(tool)->history_table);
+  if (!table_name.empty()) {  // each part quoted: the name is the user's
+    table.clear();
+    for (std::string_view rest = table_name;;) {
+      const std::size_t dot = rest.find('.');
+      table += D::quoted(rest.substr(0, dot));
+      if (dot == std::string_view::npos) break;
+      table += '.';
+      rest.remove_prefix(dot + 1);
+    }
+  }
   const std::string nothing = "; nothing was changed";
   rows found;
   try {

@@ -378,6 +378,21 @@ inline migration_error rolled_back_failure(const migration_error& err, bool sing
                          err.statements_already_run(), message);
 }
 
+// What a failed run had committed before its failure, in order: those revisions stay applied
+// (or reverted), added to the failure's message.
+inline std::string committed_before(const report& r, bool up) {
+  const auto& list = up ? r.applied : r.reverted;
+  if (list.empty()) return std::string("\n  nothing was ") + (up ? "applied" : "reverted") + " before it in this run";
+  std::vector<std::string> ids;
+  for (const step& s : list) ids.push_back(s.revision);
+  return std::string("\n  ") + (up ? "applied" : "reverted") + " before it in this run, and committed: " + join(ids);
+}
+inline migration_error with_committed(const migration_error& err, const report& r, bool up) {
+  const std::string message = std::string(err.what()).substr(std::string_view(code_name(err.code())).size() + 2);
+  return migration_error(err.revision(), err.sqlstate(), err.statement(), err.statement_number(), err.position(),
+                         err.statements_already_run(), message + committed_before(r, up));
+}
+
 // Runs a program: each unit, retried while a table lock is not available (within
 // options.lock_retry_for), with the session's settings put back after each.
 template <connection C>
@@ -415,8 +430,8 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
                                                 [&](const catalog_entry& c) { return c.id == err.revision(); });
         if (!D::lock_not_available(err.sqlstate())) {
           put_back_quietly();
-          if (!u.transactional) throw outside_transaction_failure(conn, e, err);
-          throw rolled_back_failure(err, o.mode == mode::single_transaction);
+          if (!u.transactional) throw with_committed(outside_transaction_failure(conn, e, err), r, u.up);
+          throw with_committed(rolled_back_failure(err, o.mode == mode::single_transaction), r, u.up);
         }
         // It gave up waiting for a table lock, and nothing of it holds one now (a transactional
         // revision was rolled back; a non-transactional statement was cancelled whole): wait, then
@@ -432,7 +447,8 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
                                    std::to_string(attempt) + " attempt(s) within the retry budget of " +
                                    std::to_string(o.lock_retry_for.count()) + " ms; sessions holding locks: " + holders +
                                    (u.transactional ? "; it was rolled back, nothing of it was applied"
-                                                    : "; its history row says 'started' and the next run resumes it"));
+                                                    : "; its history row says 'started' and the next run resumes it") +
+                                   committed_before(r, u.up));
         }
         log(o, log_level::warning, what + " waited longer than " + std::string(D::lock_wait_name) + " for a lock and was " +
                                        (u.transactional ? "rolled back" : "cancelled") + " (attempt " +

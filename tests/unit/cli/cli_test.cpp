@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include <strata/cli.hpp>
+#include <fmt_adopted.hpp>
 
 namespace {
 
@@ -222,6 +223,31 @@ TEST(Cli, LintListsEveryAllowanceWithItsReasonWithoutADatabase) {
   EXPECT_THAT(out.str(), HasSubstr("2 lint allowances:"));
   EXPECT_THAT(out.str(), HasSubstr("0003_drops (up): ban-drop-column: unused since release 3.2\n    on: ALTER TABLE a DROP COLUMN x"));
   EXPECT_THAT(out.str(), HasSubstr("0004_renames (whole migration): renaming-table: readers moved to the view in 3.1"));
+}
+
+// An adopted folder (its strata.conf lints only what follows 00003_drop_plan): `lint --all` lists
+// the findings its policy exempts, each at its file, line and column, and does not fail.
+TEST(Cli, LintAllListsEveryFindingOfAnAdoptedFolderAtItsLine) {
+  std::ostringstream out, err;
+  const char* argv[] = {"svc", "lint", "--all"};
+  strata::cli::io io{out, err, [](const char*) -> const char* { return nullptr; }};
+  EXPECT_EQ(strata::cli::main<fmt_adopted>(3, argv, io), 0) << err.str();
+  const std::string dir(strata::migration_source<fmt_adopted>::directory);
+  EXPECT_THAT(out.str(), HasSubstr("3 lint findings in 4 revisions"));
+  EXPECT_THAT(out.str(), HasSubstr(dir + "/00002_email_index.sql:3:1: warning: require-concurrent-index-creation: "
+                                         "CREATE INDEX users_email ON users (email); CREATE INDEX CONCURRENTLY in a file run "
+                                         "outside a transaction (`-- +goose NO TRANSACTION`)\n"));
+  EXPECT_THAT(out.str(), HasSubstr(dir + "/00002_email_index.sql:4:1: warning: adding-required-field: "));
+  EXPECT_THAT(out.str(), HasSubstr(dir + "/00003_drop_plan.sql:2:1: warning: ban-drop-column: ALTER TABLE users DROP COLUMN plan; "));
+  EXPECT_THAT(out.str(), Not(HasSubstr("00004_note")));
+}
+
+TEST(Cli, LintAllOfACppRegistryNamesRevisionsAndLeavesOutWhatTheyAllow) {
+  std::ostringstream out, err;
+  const char* argv[] = {"svc", "lint", "--all"};
+  strata::cli::io io{out, err, [](const char*) -> const char* { return nullptr; }};
+  EXPECT_EQ(strata::cli::main<linted>(3, argv, io), 0) << err.str();
+  EXPECT_EQ(out.str(), "0 lint findings in 4 revisions\n");
 }
 
 }  // namespace
