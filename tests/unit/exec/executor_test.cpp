@@ -169,6 +169,21 @@ TEST(Upgrade, FailingStatementRollsBackAndStops) {
   EXPECT_NE(std::find(t.begin(), t.end(), rollback_text), t.end());
   EXPECT_FALSE(db.sent("UPDATE users"));  // nothing after the failure ran
   EXPECT_EQ(db.history->size(), 1u);      // only 0001 recorded
+  EXPECT_THAT(e->what(), HasSubstr("\n  applied before it in this run, and committed: 0001_users"));
+}
+
+TEST(Upgrade, AFailureSaysWhatTheRunHadCommittedBeforeIt) {
+  fake_connection db;
+  db.fail_on = "UPDATE users SET name = 'x'";
+  const auto late = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(late);
+  EXPECT_THAT(late->what(), HasSubstr("\n  applied before it in this run, and committed: 0001_users, 0002_name"));
+
+  fake_connection first;
+  first.fail_on = "CREATE TABLE users (id int)";
+  const auto early = strata::testing::thrown<strata::migration_error>([&] { strata::upgrade<app>(first); });
+  ASSERT_TRUE(early);
+  EXPECT_THAT(early->what(), HasSubstr("\n  nothing was applied before it in this run"));
 }
 
 TEST(Upgrade, TransactionalFailureSaysItWasRolledBack) {
