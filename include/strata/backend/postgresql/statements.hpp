@@ -39,9 +39,12 @@ struct statement_class {
   // CREATE or DROP without IF [NOT] EXISTS, ALTER TYPE ... ADD VALUE without IF NOT EXISTS: running
   // it twice fails, so a non-transactional migration could not be resumed after an interruption.
   bool not_idempotent = false;
-  lint_rule rule = lint_rule::none;
-  token table{};    // the table `rule` concerns (exempt when the same body created it)
+  lint_rule rule = lint_rule::none;  // the first rule it breaks
+  lint_rules_mask rules = 0;         // every rule it breaks (an ALTER TABLE's actions each have theirs)
+  token table{};    // the table the rules concern (exempt when the same body created it)
   token created{};  // CREATE TABLE's table
+  token added_not_valid{};  // ALTER TABLE ... ADD CONSTRAINT name ... NOT VALID: the constraint
+  token validated{};        // ALTER TABLE ... VALIDATE CONSTRAINT name
 };
 
 // The default expression of a column (at the reader, after DEFAULT): whether it calls a volatile
@@ -71,7 +74,7 @@ constexpr bool volatile_default(token_reader& r) noexcept {
 // and USING INDEX on the way.
 struct action_tail {
   bool not_valid = false, using_index = false, not_null = false, has_default = false, volatile_value = false,
-       references = false, unique = false;
+       references = false, unique = false, generated = false;  // generated: GENERATED ... AS (expr) STORED | AS IDENTITY
 };
 constexpr action_tail read_action(token_reader& r) noexcept {
   action_tail a;
@@ -94,6 +97,12 @@ constexpr action_tail read_action(token_reader& r) noexcept {
       r.advance();
       if (volatile_default(r)) a.volatile_value = true;
       continue;
+    } else if (depth == 0 && r.is("generated")) {
+      r.advance();
+      // AS (expr) STORED, or AS IDENTITY (a sequence's values): every row written when added
+      if ((r.take("always") || (r.take("by") && r.take("default"))) && r.take("as") && (r.is_punct('(') || r.is("identity")))
+        a.generated = true;
+      continue;
     } else if (depth == 0 && r.is("references")) a.references = true;
     else if (depth == 0 && (r.is("unique") || r.is("primary"))) a.unique = true;
     else if (depth == 0 && (r.is("serial") || r.is("bigserial") || r.is("smallserial") || r.is("serial2") ||
@@ -111,6 +120,7 @@ constexpr action_tail read_action(token_reader& r) noexcept {
 constexpr void refuse(statement_class& c) noexcept { c.kind = statement_kind::refused_in_transaction; }
 constexpr void flag(statement_class& c, lint_rule rule) noexcept {
   if (c.rule == lint_rule::none) c.rule = rule;
+  c.rules |= rule_bit(rule_id(rule));
 }
 
 // CREATE INDEX, CREATE FUNCTION|PROCEDURE (BEGIN ATOMIC), CREATE TABLE, and what cannot run in a transaction.
@@ -227,7 +237,8 @@ constexpr void classify_altering(token_reader& r, statement_class& c, bool) noex
   if (r.is_punct('*')) r.advance();
   while (!r.done()) {  // the actions, separated by commas
     if (r.take("add")) {
-      if (r.take("constraint")) r.take_name();
+      token constraint_name{};
+      if (r.take("constraint")) constraint_name = r.take_name();
       const bool foreign = r.is("foreign"), check = r.is("check"), unique = r.is("unique") || r.is("primary");
       const bool constraint = foreign || check || unique || r.is("exclude");
       if (!constraint) {
@@ -240,10 +251,13 @@ constexpr void classify_altering(token_reader& r, statement_class& c, bool) noex
       const action_tail a = read_action(r);
       if (foreign && !a.not_valid) flag(c, lint_rule::adding_foreign_key_constraint);
       if (check && !a.not_valid) flag(c, lint_rule::constraint_missing_not_valid);
+      if ((foreign || check) && a.not_valid) c.added_not_valid = constraint_name;
       if (unique && !a.using_index) flag(c, lint_rule::disallowed_unique_constraint);
       if (!constraint) {
         if (a.references) flag(c, lint_rule::adding_foreign_key_constraint);
-        if (a.not_null && !a.has_default) flag(c, lint_rule::adding_required_field);
+        // a stored generated or identity column is written into every row: a rewrite under ACCESS EXCLUSIVE
+        if (a.generated) flag(c, lint_rule::adding_field_with_default);
+        if (a.not_null && !a.has_default && !a.generated) flag(c, lint_rule::adding_required_field);
         if (a.volatile_value) flag(c, lint_rule::adding_field_with_default);
         if (a.unique) flag(c, lint_rule::disallowed_unique_constraint);
       }
@@ -256,6 +270,10 @@ constexpr void classify_altering(token_reader& r, statement_class& c, bool) noex
       } else if (r.is("type")) {
         flag(c, lint_rule::changing_column_type);
       }
+      read_action(r);
+    } else if (r.take("validate")) {
+      r.take("constraint");
+      c.validated = r.take_name();
       read_action(r);
     } else if (r.take("drop")) {
       if (!r.is("constraint")) flag(c, lint_rule::ban_drop_column);
@@ -435,9 +453,10 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
   sql_analysis a;
   std::size_t previous_end = 0;
   std::vector<token> created;  // every table the body has created so far: its rules do not apply to them
+  std::vector<token> not_valid;  // constraints the body added NOT VALID
   const scan_result r = scan_sql(text, checksum, [&](statement_span sp) {
     ++a.statement_count;
-    const statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin, down && transactional);
+    statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin, down && transactional);
     if (c.not_idempotent) {
       if (!a.has_non_idempotent) a.first_non_idempotent = sp;
       a.has_non_idempotent = true;
@@ -472,22 +491,42 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
       each(body_finding{finding_kind::bad_allowance, {bad_at, line_end}, no_lint_rule});
     }
     previous_end = sp.end;
-    if (c.rule != lint_rule::none) {
-      bool exempt = (allowed | here) & rule_bit(rule_id(c.rule));
-      if (down && (lint_rules[static_cast<std::size_t>(c.rule)].breaks_running_release ||
-                   c.rule == lint_rule::require_concurrent_index_deletion))
+    // A constraint added NOT VALID and validated in the same transaction: the strong lock of the
+    // ADD is held through the VALIDATE's scan, so splitting them gained nothing.
+    if (c.added_not_valid.kind != token_kind::end) not_valid.push_back(in_body(c.added_not_valid));
+    if (c.validated.kind != token_kind::end)
+      for (const token& t : not_valid)
+        if (same_name(text.data(), t, in_body(c.validated))) {
+          flag(c, lint_rule::constraint_missing_not_valid);
+          break;
+        }
+    // Each rule the statement breaks, the first one first: an allowance covers the rules it names.
+    const token table = in_body(c.table);
+    bool created_here = false;
+    for (std::size_t k = 0; k < created.size() && !created_here; ++k) created_here = same_name(text.data(), created[k], table);
+    lint_rules_mask rest = c.rules;
+    for (lint_rule rule = c.rule; rule != lint_rule::none;) {
+      const lint_rules_mask bit = rule_bit(rule_id(rule));
+      rest &= ~bit;
+      bool exempt = ((allowed | here) & bit) != 0;
+      if (down && (lint_rules[static_cast<std::size_t>(rule)].breaks_running_release ||
+                   rule == lint_rule::require_concurrent_index_deletion))
         exempt = true;
-      const token table = in_body(c.table);
-      for (std::size_t k = 0; k < created.size() && !exempt; ++k)
-        exempt = c.rule != lint_rule::transaction_nesting && same_name(text.data(), created[k], table);
+      if (created_here && rule != lint_rule::transaction_nesting) exempt = true;
       if (!exempt) {
         if (a.first_rule == no_lint_rule) {
-          a.first_rule = rule_id(c.rule);
+          a.first_rule = rule_id(rule);
           a.first_lint = sp;
         }
-        a.lint_hits |= rule_bit(rule_id(c.rule));
-        each(body_finding{finding_kind::lint, sp, rule_id(c.rule)});
+        a.lint_hits |= bit;
+        each(body_finding{finding_kind::lint, sp, rule_id(rule)});
       }
+      rule = lint_rule::none;
+      for (std::uint8_t r = 0; r < lint_rule_count && rest; ++r)
+        if (rest & rule_bit(r)) {
+          rule = static_cast<lint_rule>(r);
+          break;
+        }
     }
     if (c.created.kind != token_kind::end) created.push_back(in_body(c.created));
   }, nul_terminated);
