@@ -53,7 +53,13 @@ inline std::string next_version(const std::vector<std::string_view>& versions, c
   for (auto v : versions)
     if (!v.empty()) last = v;
   if (last.empty() && !format.timestamps) return std::string(format.first_version_width - 1, '0') + "1";
-  if (format.dotted) return plus_one(std::string(last.substr(0, last.find_first_of("._"))));
+  if (format.dotted) {  // the last part, in the folder's own scheme: V1_28 after V1_27, V2.2 after V2.1, V12 after V11
+    const std::size_t cut = last.find_last_of("._");
+    const std::size_t from = cut == std::string_view::npos ? 0 : cut + 1;
+    std::string part = plus_one(std::string(last.substr(from)));
+    if (part.size() < last.size() - from) part.insert(0, last.size() - from - part.size(), '0');
+    return std::string(last.substr(0, from)) + part;
+  }
   if (last.empty() || last.size() >= 12) {  // timestamps
     const std::string stamp = utc_timestamp(now);
     return strata::detail::compare_versions(stamp, last) > 0 ? stamp : plus_one(std::string(last));
@@ -92,7 +98,13 @@ std::string new_migration(std::string_view name, std::chrono::system_clock::time
                                                                : std::string()) +
                                             std::string(format->up_marker) + "\n\n" + std::string(format->down_marker) + "\n"});
         break;
-      case folder_layout::pairs: files = {{stem + ".up.sql", ""}, {stem + ".down.sql", ""}}; break;
+      case folder_layout::pairs: {
+        // as the folder writes them: sqlx folders may hold single <version>_<name>.sql files
+        const bool single = !source::files.empty() && !std::string_view(source::files.back().file).ends_with(".up.sql");
+        if (single) files = {{stem + ".sql", ""}};
+        else files = {{stem + ".up.sql", ""}, {stem + ".down.sql", ""}};
+        break;
+      }
       case folder_layout::versioned: files.push_back({"V" + v + "__" + std::string(name) + ".sql", ""}); break;
     }
     const std::filesystem::path dir(source::directory);

@@ -16,8 +16,10 @@
 
 #include <new_dbmate.hpp>
 #include <new_flyway.hpp>
+#include <new_flyway_underscored.hpp>
 #include <new_golang_migrate.hpp>
 #include <new_goose.hpp>
+#include <new_sqlx_single.hpp>
 #include <new_strata.hpp>
 
 // A registry whose folder was moved away after the build.
@@ -85,6 +87,19 @@ TEST(NewMigration, GolangMigratePair) {
   ASSERT_EQ(files.size(), 2u);
   EXPECT_TRUE(files.count("000007_add_notes.up.sql"));
   EXPECT_TRUE(files.count("000007_add_notes.down.sql"));
+}
+
+TEST(NewMigration, FlywayNextVersionInTheFoldersScheme) {
+  const auto [printed, files] = created<new_flyway_underscored>("add_notes", december);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files.begin()->first, "V1_28__add_notes.sql");
+  EXPECT_THAT(printed, HasSubstr("U1_28__add_notes.sql"));
+}
+
+TEST(NewMigration, SqlxSingleFilesWhereTheFolderHasThem) {
+  const auto [printed, files] = created<new_sqlx_single>("add_notes", december);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files.begin()->first, "20261201100000_add_notes.sql");
 }
 
 TEST(NewMigration, FlywayNextMajorVersion) {
