@@ -82,6 +82,9 @@ class generator {
     std::size_t line = 1;
     std::string message;
   };
+  // What the reading guessed, for a warning.
+  const std::vector<std::string>& notes() const { return reading_.notes; }
+  const fs::path& directory() const { return dir_; }
   // The findings that fail the build (the header then holds them as #error lines too).
   const std::vector<build_error>& errors() const { return errors_; }
 
@@ -472,6 +475,7 @@ int main(int argc, char** argv) {
   const std::string header = g.run();
   // Every finding at once, as a compiler prints errors; the header holds them as #error lines, so
   // that a build which does not run the generator again still fails.
+  for (const auto& note : g.notes()) std::cerr << g.directory().generic_string() << ": warning: " << note << "\n";
   for (const auto& e : g.errors()) std::cerr << e.message << "\n";
   if (!g.errors().empty())
     std::cerr << "strata: " << g.errors().size() << " finding(s) in the migrations of " << argv[1]

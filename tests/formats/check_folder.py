@@ -199,6 +199,26 @@ compiled = compile_with("refused", "".join(f"static_assert(!strata_migrations_ge
 expect("golang-migrate: each statement refused in a transaction makes its file non-transactional",
        compiled.returncode == 0, compiled.stderr)
 
+# Pairs are golang-migrate's layout and sqlx's: decided by evidence, and said when guessed.
+def generate_with_warnings(fmt_folder, files):
+    text = generate(fmt_folder, files)
+    r = subprocess.run([generator, "gen", os.path.join(work, fmt_folder), "auto", os.path.join(work, fmt_folder + ".hpp")],
+                       capture_output=True, text=True)
+    return text, r.stderr
+text, warned = generate_with_warnings("pairs_sqlx", {"1_a.up.sql": "CREATE TABLE a (id int);\n", "1_a.down.sql": "DROP TABLE a;\n",
+                                                     "2_i.up.sql": "-- no-transaction\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON a (id);\n",
+                                                     "2_i.down.sql": "-- no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS i;\n"})
+expect("pairs with sqlx's -- no-transaction are read as sqlx, without a warning",
+       'format = "sqlx"' in text and "warning" not in warned, text + warned)
+text, warned = generate_with_warnings("pairs_gm", {"1_a.up.sql": "BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n",
+                                                   "1_a.down.sql": "DROP TABLE a;\n"})
+expect("pairs with golang-migrate's wrapper are read as golang-migrate, without a warning",
+       'format = "golang-migrate"' in text and "warning" not in warned, text + warned)
+text, warned = generate_with_warnings("pairs_plain", {"1_a.up.sql": "CREATE TABLE a (id int);\n", "1_a.down.sql": "DROP TABLE a;\n"})
+expect("pairs that say nothing are read as golang-migrate, and the guess is said",
+       'format = "golang-migrate"' in text and "warning: read as golang-migrate" in warned and "FORMAT sqlx" in warned,
+       text + warned)
+
 text = generate("gm_wrapped", {"1_x.up.sql": "BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\n",
                                "1_x.down.sql": "DROP INDEX CONCURRENTLY IF EXISTS x_idx;\nDROP TABLE x;\n"})
 expect("golang-migrate: a wrapped file keeps its revision in one transaction, its pair's statements alike",

@@ -86,6 +86,24 @@ inline std::string detect_folder_format(const std::vector<folder_file>& files, f
   // sqlx writes both pairs and single files: one family with golang-migrate's pairs
   const std::string_view sqlx = formats::sqlx_format::row.name, golang_migrate = formats::golang_migrate_format::row.name;
   if (seen.size() == 2 && seen.count(sqlx) && seen.count(golang_migrate)) return std::string(sqlx);
+  // Pairs alone are both tools' layout: decided by evidence, sqlx's `-- no-transaction` line
+  // against golang-migrate's BEGIN; ... COMMIT; wrapper, and said so when nothing decides.
+  if (seen.size() == 1 && seen.count(golang_migrate)) {
+    const folder_file *sqlx_sign = nullptr, *golang_migrate_sign = nullptr;  // a file of each tool's words
+    for (const folder_file& f : files) {
+      if (!sqlx_sign && formats::first_line_says_no_transaction(f.text) &&
+          formats::lower(formats::trim(f.text.substr(0, f.text.find('\n')))).find("strata:") == std::string::npos)
+        sqlx_sign = &f;
+      std::string copy = f.text;
+      if (!golang_migrate_sign && formats::golang_migrate_format::unwrap_transaction(copy, reading.language))
+        golang_migrate_sign = &f;
+    }
+    if (sqlx_sign && !golang_migrate_sign) return std::string(sqlx);
+    if (!golang_migrate_sign)
+      reading.notes.push_back("read as golang-migrate: <version>_<name>.up.sql and .down.sql pairs are sqlx's layout too, and "
+                              "no file says which (FORMAT sqlx to choose sqlx)");
+    return std::string(golang_migrate);
+  }
   if (seen.size() > 1) {
     std::string list;
     for (const auto& [format, file] : seen) list += (list.empty() ? "" : ", ") + file->name + " (" + std::string(format) + ")";
