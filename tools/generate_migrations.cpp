@@ -400,6 +400,9 @@ class generator {
       } else {
         back_here();
         put("  static constexpr auto down = strata::irreversible;  // the file has no down\n");
+        if (format_row_ && !format_row_->irreversible_words.empty())
+          put("  static constexpr std::string_view irreversible_because = " + cpp_string(std::string(format_row_->irreversible_words)) +
+              ";\n");
       }
       back_here();
       if (f.transactional && f.transaction_by_content)  // by its statements (needs_no_transaction)

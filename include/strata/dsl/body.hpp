@@ -43,6 +43,7 @@ struct migration_facts {
   body_kind up = body_kind::missing, down = body_kind::missing;
   bool transactional = true;
   std::string_view description;
+  std::string_view irreversible_words = "down = strata::irreversible";  // what made it so, in its folder's words
   std::string_view up_text, down_text;
   code_body up_code = nullptr, down_code = nullptr;
   // The database's lock wait and statement time limit for this migration alone (its `lock_timeout`
@@ -160,6 +161,7 @@ constexpr migration_facts inspect() {
     }
   if constexpr (requires { M::transactional; }) f.transactional = static_cast<bool>(M::transactional);
   if constexpr (requires { M::description; }) f.description = std::string_view(M::description);
+  if constexpr (requires { M::irreversible_because; }) f.irreversible_words = std::string_view(M::irreversible_because);
   if constexpr (requires { M::allow; }) f.allow = std::string_view(M::allow);
   if constexpr (requires { std::chrono::duration_cast<std::chrono::milliseconds>(M::lock_timeout); })
     f.lock_timeout_ms = std::chrono::duration_cast<std::chrono::milliseconds>(M::lock_timeout).count();

@@ -36,7 +36,7 @@ inline void check_plan(const catalog& cat, const plan& p, bool up, const history
                          " is not transactional and cannot run in single-transaction mode; nothing was changed");
     if (!up && f.down == body_kind::irreversible)
       throw target_error("revision " + std::string(cat.entries[k].id) +
-                         " is irreversible (down = strata::irreversible); nothing was reverted. To forget it without "
+                         " is irreversible (" + std::string(f.irreversible_words) + "); nothing was reverted. To forget it without "
                          "running anything, `stamp` its parent");
     if (up && h.started[k] && f.up == body_kind::code)
       throw validation_error({std::string(cat.entries[k].id)},

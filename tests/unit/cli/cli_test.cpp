@@ -233,7 +233,7 @@ TEST(Cli, LintAllListsEveryFindingOfAnAdoptedFolderAtItsLine) {
   strata::cli::io io{out, err, [](const char*) -> const char* { return nullptr; }};
   EXPECT_EQ(strata::cli::main<fmt_adopted>(3, argv, io), 0) << err.str();
   const std::string dir(strata::migration_source<fmt_adopted>::directory);
-  EXPECT_THAT(out.str(), HasSubstr("3 lint findings in 4 revisions"));
+  EXPECT_THAT(out.str(), HasSubstr("3 lint findings in 5 revisions"));
   EXPECT_THAT(out.str(), HasSubstr(dir + "/00002_email_index.sql:3:1: warning: require-concurrent-index-creation: "
                                          "CREATE INDEX users_email ON users (email); CREATE INDEX CONCURRENTLY in a file run "
                                          "outside a transaction (`-- +goose NO TRANSACTION`)\n"));

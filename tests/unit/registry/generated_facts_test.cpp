@@ -4,6 +4,7 @@
 // findings, defects. Every migration of every format's corpus, and of a folder adopted with
 // lint-from (whose old files break rules), is compared.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fmt_dbmate.hpp>
@@ -14,6 +15,9 @@
 #include <fmt_strata.hpp>
 #include <fmt_adopted.hpp>
 #include <strata/dsl/findings.hpp>
+
+#include "../../support/fake_connection.hpp"
+#include "../../support/thrown.hpp"
 
 namespace {
 
@@ -78,7 +82,7 @@ TEST(GeneratedFacts, AnAdoptedFoldersOldFindingsAreListedWithTheirLines) {
   using L = strata::postgresql::language;
   using source = strata::migration_source<fmt_adopted>;
   const auto& files = source::files;
-  ASSERT_EQ(files.size(), 4u);
+  ASSERT_EQ(files.size(), 5u);
   ASSERT_EQ(files[1].file, "00002_email_index.sql");
   const migration_facts& f = read_in_the_compiler<strata::postgresql::dialect, strata_migrations_fmt_adopted::file_00002_email_index_sql>;
   const auto found = strata::findings_in<L>(f, {"00002_email_index.sql", files[1].up_line}, {"00002_email_index.sql", files[1].down_line});
@@ -88,6 +92,17 @@ TEST(GeneratedFacts, AnAdoptedFoldersOldFindingsAreListedWithTheirLines) {
             "CREATE INDEX CONCURRENTLY in a migration with `transactional = false`");
   EXPECT_EQ(found[1].what, "adding-required-field");
   EXPECT_EQ(found[1].line, 4u);
+}
+
+// A file without a down is irreversible, and a downgrade says so in the folder's words.
+TEST(GeneratedFacts, AnIrreversibleFileIsNamedInItsFoldersWords) {
+  strata::testing::fake_connection db;
+  db.history = strata::rows{};
+  for (std::string_view id : fmt_adopted::ids)
+    db.history->push_back(strata::testing::history_row(std::string(id), strata::detail::checksum_text(fmt_adopted::checksum(id))));
+  const auto e = strata::testing::thrown<strata::target_error>([&] { strata::downgrade<fmt_adopted>(db, {.target = "00004_note"}); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), ::testing::HasSubstr("00005_archived is irreversible (no `-- +goose Down` section)"));
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ namespace strata::formats {
 
 struct dbmate_format {
   static constexpr folder_format row{"dbmate", folder_layout::sections, "-- migrate:up", "-- migrate:down", 4, true, false, false,
-                                     "schema_migrations", "`transaction:false` on `-- migrate:up` and `-- migrate:down`"};
+                                     "schema_migrations", "`transaction:false` on `-- migrate:up` and `-- migrate:down`",
+                                     "no `-- migrate:down` section"};
   static constexpr int detection = 1;  // by its markers
   static bool claims(const folder_file& f) { return has_marker(f.text, "migrate:up"); }
   static void read(const std::vector<folder_file>& files, folder_reading& reading) { read_sections<dbmate_format>(files, reading); }

@@ -18,7 +18,8 @@ namespace strata::formats {
 
 struct flyway_format {
   static constexpr folder_format row{"flyway", folder_layout::versioned, "", "", 1, false, true, false, "flyway_schema_history",
-                                     "`executeInTransaction=false` in the script's .sql.conf"};
+                                     "`executeInTransaction=false` in the script's .sql.conf",
+                                     "no U<version>__ undo file"};
   static constexpr int detection = 0;  // by its file names
   static bool claims(const folder_file& f) { return script_name(f.name, true).prefix != 0 || is_callback(f.name); }
 

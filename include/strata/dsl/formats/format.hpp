@@ -31,6 +31,7 @@ struct folder_format {
   bool names_parents;                       // a file names its description and parents (strata's own)
   std::string_view history_table;           // the tool's own history table (`baseline --from`), or empty
   std::string_view no_transaction_words;    // how a file says it runs outside a transaction, for messages
+  std::string_view irreversible_words;      // what makes a file's revision irreversible, for messages
 };
 
 // One file of the folder, as read from disk (without a byte order mark).

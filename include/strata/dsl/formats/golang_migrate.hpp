@@ -14,7 +14,7 @@ namespace strata::formats {
 
 struct golang_migrate_format {
   static constexpr folder_format row{"golang-migrate", folder_layout::pairs, "", "", 6, false, false, false, "schema_migrations",
-                                     "the file without its transaction wrapper"};
+                                     "the file without its transaction wrapper", "no .down.sql file"};
   static constexpr int detection = 0;  // by its file names
   static bool claims(const folder_file& f) { return !pair_name_of(f.name).half.empty(); }
   static void read(const std::vector<folder_file>& files, folder_reading& reading) {

@@ -11,7 +11,8 @@ namespace strata::formats {
 
 struct goose_format {
   static constexpr folder_format row{"goose", folder_layout::sections, "-- +goose Up", "-- +goose Down", 5, false, false, false,
-                                     "goose_db_version", "`-- +goose NO TRANSACTION`"};
+                                     "goose_db_version", "`-- +goose NO TRANSACTION`",
+                                     "no `-- +goose Down` section"};
   static constexpr int detection = 1;  // by its markers
   static bool claims(const folder_file& f) { return has_marker(f.text, "+goose up"); }
   static void read(const std::vector<folder_file>& files, folder_reading& reading) { read_sections<goose_format>(files, reading); }

@@ -11,7 +11,8 @@
 namespace strata::formats {
 
 struct sqlx_format {
-  static constexpr folder_format row{"sqlx", folder_layout::pairs, "", "", 4, true, false, false, "_sqlx_migrations", "a first line `-- no-transaction`"};
+  static constexpr folder_format row{"sqlx", folder_layout::pairs, "", "", 4, true, false, false, "_sqlx_migrations", "a first line `-- no-transaction`",
+                                     "no .down.sql file"};
   static constexpr int detection = 2;  // a .sql file no other format claims
   static bool claims(const folder_file&) { return true; }
   static void read(const std::vector<folder_file>& files, folder_reading& reading) { read_pairs<sqlx_format>(files, reading); }

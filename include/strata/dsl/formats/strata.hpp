@@ -11,7 +11,8 @@
 namespace strata::formats {
 
 struct strata_format {
-  static constexpr folder_format row{"strata", folder_layout::sections, "-- strata:up", "-- strata:down", 4, false, false, true, "", "a line `-- strata:no-transaction`"};
+  static constexpr folder_format row{"strata", folder_layout::sections, "-- strata:up", "-- strata:down", 4, false, false, true, "", "a line `-- strata:no-transaction`",
+                                     "`-- strata:irreversible`, or no `-- strata:down` section"};
   static constexpr int detection = 1;  // by its markers
   static bool claims(const folder_file& f) { return has_marker(f.text, "strata:up"); }
   static void read(const std::vector<folder_file>& files, folder_reading& reading) { read_sections<strata_format>(files, reading); }
