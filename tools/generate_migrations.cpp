@@ -91,6 +91,7 @@ class generator {
   std::string run() {
     std::vector<strata::folder_file> sql, side;
     std::vector<fs::path> hpp;
+    std::vector<std::string> go;  // goose's Go migrations, refused in version order
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir_, ec)) {
       if (!e.is_regular_file()) continue;
@@ -100,9 +101,12 @@ class generator {
       else if (n == "strata.conf") read_policy_file(e.path());
       else if (n.size() > 4 && ends_with(n, ".hpp")) hpp.push_back(e.path());
       else if (n.size() > 3 && ends_with(n, ".go") && std::isdigit(static_cast<unsigned char>(n[0])))
-        reading_.fail(n, "a Go migration (goose): strata runs no Go code; write it as a C++ migration header "
-                         "(<version>_<name>.hpp, one strata::migration type with a code body)");
+        go.push_back(n);
     }
+    std::sort(go.begin(), go.end(), version_less);
+    for (const std::string& n : go)
+      reading_.fail(n, "a Go migration (goose): strata runs no Go code; write it as a C++ migration header "
+                       "(<version>_<name>.hpp, one strata::migration type with a code body)");
     if (ec) reading_.fail({}, "cannot read the folder " + dir_.string() + ": " + ec.message());
     std::sort(sql.begin(), sql.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     std::sort(hpp.begin(), hpp.end());

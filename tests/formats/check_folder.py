@@ -291,9 +291,11 @@ text = generate("bom", {"1_a.sql": b"\xef\xbb\xbf-- +goose Up\nSELECT 1;\n", "2_
 expect("a byte order mark is dropped: the annotation after it is read",
        'format = "goose"' in text and "#error" not in text and "\\357" not in text, text)
 
-text = generate("go", {"00001_a.sql": "-- +goose Up\nSELECT 1;\n", "00002_backfill.go": "package migrations\n"})
-expect("goose: a Go migration is refused naming the file",
-       "#error" in text and "00002_backfill.go: a Go migration" in text, text)
+text = generate("go", {"00001_a.sql": "-- +goose Up\nSELECT 1;\n", "00002_backfill.go": "package migrations\n",
+                       "00010_later.go": "package migrations\n", "00009_earlier.go": "package migrations\n"})
+expect("goose: Go migrations are refused naming each file, in version order",
+       "#error" in text and 0 < text.find("00002_backfill.go: a Go migration") < text.find("00009_earlier.go: a Go migration")
+       < text.find("00010_later.go: a Go migration"), text)
 
 text = generate("bad_id", {"1_add users.up.sql": "SELECT 1;\n"})
 expect("a file name that cannot be a revision id is refused naming the file",
