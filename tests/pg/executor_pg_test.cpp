@@ -16,6 +16,7 @@
 #include <strata/pq.hpp>
 
 #include "migrations.hpp"
+#include <fmt_resume.hpp>  // tests/formats/resume: a goose folder, no IF NOT EXISTS
 #include "pg_support.hpp"
 #include "runner_process.hpp"
 
@@ -337,10 +338,14 @@ TEST(PgNonTransactional, PartialFailureSaysWhatRanAndNamesTheInvalidIndex) {
   EXPECT_EQ(s.pending, std::vector<std::string>{"0005_half"});
   EXPECT_EQ(s.interrupted, std::vector<std::string>{"0005_half"});
 
-  // Once the data is fixed, the next run drops the INVALID index, runs the revision again from
-  // its first statement and records it once.
-  db.run("DELETE FROM users WHERE email = 'a@example.com'");  // its first statement inserts it again
+  EXPECT_THAT(e->what(), HasSubstr("the next run continues at statement 2"));
+  EXPECT_EQ(db.scalar("SELECT statements_done::text FROM strata_history WHERE revision = '0005_half'"), "1");
+
+  // Once the data is fixed (one of the two rows removed), the next run drops the INVALID index,
+  // continues at the failed statement (the INSERT before it is not run again) and records it once.
+  db.run("DELETE FROM users WHERE id = (SELECT min(id) FROM users WHERE email = 'a@example.com')");
   const strata::report r = strata::upgrade<with_half>(conn);
+  EXPECT_EQ(db.count("SELECT 1 FROM users WHERE email = 'a@example.com'"), 1);
   EXPECT_THAT(r.resumed, ::testing::ElementsAre("0005_half"));
   EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_email_unique'::regclass"), "true");
   EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0005_half'"), "applied");
@@ -471,6 +476,74 @@ TEST(PgInterrupted, BackendKilledMidBuildLeavesAnInvalidIndexTheNextRunRebuilds)
   const strata::report r = strata::upgrade<sets::resumable>(conn);
   EXPECT_THAT(r.resumed, ::testing::ElementsAre("0006_slow_index"));
   expect_resumed_once(db);
+}
+
+// A goose folder as its users write it (tests/formats/resume): its non-transactional file builds
+// two indexes concurrently without IF NOT EXISTS. Killed inside the second build, the next run
+// continues at the second statement: the first is not run again (it would fail: the index exists).
+void expect_goose_folder_finished(const scratch_database& db) {
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_slow_idx'::regclass"), "true");
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_email_idx'::regclass"), "true");
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_indexes WHERE tablename = 'users'"), 3);  // and the primary key
+  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '00002_indexes'"), "applied");
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history"), 3);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '00002_indexes' AND action = 'upgrade'"), 1);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '00002_indexes' AND action = 'resume'"), 1);
+}
+
+TEST(PgInterrupted, AGooseFileWithoutIfNotExistsContinuesAtTheStatementTheKilledRunnerWasRunning) {
+  scratch_database db("goosekill");
+  const pid_t victim = spawn_runner("goose_resumable", db.url());
+  ASSERT_FALSE(wait_for_statement(db, "users_slow_idx").empty());
+  kill(victim, SIGKILL);
+  EXPECT_EQ(wait_exit(victim), 128 + SIGKILL);
+  EXPECT_EQ(db.scalar("SELECT state || ' ' || statements_done FROM strata_history WHERE revision = '00002_indexes'"),
+            "started 1");
+  // The killed runner's backend goes on building; the next run waits for it, finds the index it
+  // finished, and records the statement without running it again.
+  const pid_t next = spawn_runner("goose_resumable", db.url());
+  EXPECT_EQ(wait_exit(next), 0);
+  expect_goose_folder_finished(db);
+  EXPECT_EQ(db.count("SELECT 1 FROM audit"), 0);
+  const pid_t third = spawn_runner("goose_resumable", db.url());  // nothing left to do
+  EXPECT_EQ(wait_exit(third), 0);
+  expect_goose_folder_finished(db);
+}
+
+TEST(PgInterrupted, AGooseFileWithoutIfNotExistsIsFinishedAfterItsBackendIsTerminatedMidBuild) {
+  scratch_database db("gooseterm");
+  const pid_t victim = spawn_runner("goose_resumable", db.url());
+  const std::string backend = wait_for_statement(db, "users_slow_idx");
+  ASSERT_FALSE(backend.empty());
+  db.run("SELECT pg_terminate_backend(" + backend + ")");
+  EXPECT_NE(wait_exit(victim), 0);
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_slow_idx'::regclass"), "false");
+  strata::pq::connection conn{db.url()};
+  std::vector<std::string> logged;
+  const strata::options o{.log = [&](strata::log_level, std::string_view m) { logged.emplace_back(m); }};
+  const strata::report r = strata::upgrade<fmt_resume>(conn, o);
+  EXPECT_THAT(r.resumed, ::testing::ElementsAre("00002_indexes"));
+  EXPECT_THAT(logged, ::testing::Contains(HasSubstr("00002_indexes: an earlier run began it and was interrupted; it "
+                                                     "continues at statement 2")));
+  EXPECT_THAT(logged, ::testing::Contains(HasSubstr("dropping the INVALID index users_slow_idx")));
+  expect_goose_folder_finished(db);
+  // and back: the down, also without IF EXISTS, runs once
+  strata::downgrade<fmt_resume>(conn, {.target = "00001_users"});
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_indexes WHERE tablename = 'users'"), 1);
+}
+
+// An earlier strata's history (without the progress columns) is brought to this layout in place
+// by the next run with work, and read as one without progress before that.
+TEST(PgHistory, AnEarlierHistoryGainsTheProgressColumnsInPlace) {
+  scratch_database db("oldhistory");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<fmt_resume>(conn, {.target = "00001_users"});
+  db.run("ALTER TABLE strata_history DROP COLUMN statements_done, DROP COLUMN reverting");
+  EXPECT_EQ(strata::status<fmt_resume>(conn).pending.size(), 2u);
+  const strata::report r = strata::upgrade<fmt_resume>(conn);
+  EXPECT_EQ(r.applied.size(), 2u);
+  EXPECT_EQ(db.count("SELECT 1 FROM information_schema.columns WHERE table_name = 'strata_history' AND column_name IN "
+                     "('statements_done', 'reverting')"), 2);
 }
 
 TEST(PgInterrupted, ConnectionLostInATransactionalMigrationNamesItAndSaysItWasRolledBack) {

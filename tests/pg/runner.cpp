@@ -6,10 +6,11 @@
 #include <strata/pq.hpp>
 
 #include "migrations.hpp"
+#include <fmt_resume.hpp>  // tests/formats/resume, a goose folder
 
 int main(int argc, char** argv) {
   if (argc != 3) {
-    std::fprintf(stderr, "usage: strata_pg_runner race|pooled|killable|resumable URL\n");
+    std::fprintf(stderr, "usage: strata_pg_runner race|pooled|killable|resumable|goose_resumable URL\n");
     return 2;
   }
   try {
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
     const strata::report r = std::strcmp(argv[1], "race") == 0        ? strata::upgrade<sets::race>(db, o)
                              : std::strcmp(argv[1], "pooled") == 0    ? strata::upgrade<sets::pooled>(db, o)
                              : std::strcmp(argv[1], "resumable") == 0 ? strata::upgrade<sets::resumable>(db, o)
+                             : std::strcmp(argv[1], "goose_resumable") == 0 ? strata::upgrade<fmt_resume>(db, o)
                                                                       : strata::upgrade<sets::killable>(db, o);
     std::cout << r << std::endl;
     return 0;

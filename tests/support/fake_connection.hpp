@@ -29,6 +29,7 @@ struct basic_fake_connection {
   // rows returned by the history read; nullopt: the table does not exist (SQLSTATE 42P01)
   std::optional<rows> history = std::nullopt;
   bool lock_available = true;
+  bool indexes_exist = false;  // what a resumed run finds when it looks up an index
   std::string fail_on;  // a statement (exact text) that fails with SQLSTATE fail_state
   std::string fail_state = "42P01";
   std::string fail_message = "ERROR:  injected failure";  // the server's text, its lines too
@@ -108,6 +109,8 @@ struct basic_fake_connection {
       removed_meanwhile.clear();
       return {{value(lock_available ? "t" : "f")}};
     }
+    if (text == protocol::index_exists_sql()) return {{value(indexes_exist ? "t" : "f")}};
+    if (text == protocol::index_gone_sql()) return {{value(indexes_exist ? "f" : "t")}};
     if (text == protocol::session_settings_sql()) {
       rows out;
       for (const auto& [name, setting] : session) out.push_back({value(name), value(setting)});
@@ -116,18 +119,33 @@ struct basic_fake_connection {
     if (text == protocol::restore_setting_sql()) session[params[0].value_or("")] = params[1].value_or("");
     if (text == protocol::existing_sql())  // the schema; which of it, history, log exist; the server process
       return {{value("public"), value(schema_exists ? "t" : "f"), value(history ? "t" : "f"), value(history ? "t" : "f"),
-               value("on"), value("4242")}};
+               value("on"), value("4242"), value("f")}};
     if (made_by(text, [](const protocol& t) { return t.log_count_sql(); })) return {{value("0")}};
     const bool recorded = written_by(text, [](const protocol& t, std::string_view a) { return t.record_sql(a); });
-    const bool started = written_by(text, [](const protocol& t, std::string_view a) { return t.start_sql(a); });
+    const bool started_up = written_by(text, [](const protocol& t, std::string_view a) { return t.start_sql(a, false); });
+    const bool started_down = written_by(text, [](const protocol& t, std::string_view a) { return t.start_sql(a, true); });
+    const bool started = started_up || started_down;
     if (recorded || started) {  // keep the history in step, like the database would
       if (!history) history = rows{};
+      const value way(started_down ? "true" : "false");
+      value done("0");  // a resumed revision keeps its progress when it goes on the same way
+      for (const row& r : *history)
+        if (r[0] == params[0] && r[6] == value("started") && r[10] == way) done = r[9];
       std::erase_if(*history, [&](const row& r) { return r[0] == params[0]; });
       history->push_back(history_row_of(params[0], params[2].value_or(""), started ? "started" : "applied"));
+      history->back()[9] = done;
+      history->back()[10] = way;
     }
+    if (history && made_by(text, [](const protocol& t) { return t.progress_sql(); }))
+      for (auto& r : *history)
+        if (r[0] == params[0]) r[9] = params[1];
     if (history && written_by(text, [](const protocol& t, std::string_view a) { return t.finish_sql(a); }))
       for (auto& r : *history)
-        if (r[0] == params[0]) r[6] = value("applied");
+        if (r[0] == params[0]) {
+          r[6] = value("applied");
+          r[9] = value("0");
+          r[10] = value("false");
+        }
     if (history && (written_by(text, [](const protocol& t, std::string_view a) { return t.erase_sql(a, true); }) ||
                     written_by(text, [](const protocol& t, std::string_view a) { return t.erase_sql(a, false); })))
       std::erase_if(*history, [&](const row& r) { return r[0] == params[0]; });
@@ -136,7 +154,7 @@ struct basic_fake_connection {
 
   static row history_row_of(value revision, std::string checksum, std::string state) {
     return {std::move(revision), value(std::move(checksum)), value("1"), value("2024-01-01 00:00:00+00"), value("0"),
-            value("app"), value(std::move(state)), value(""), value("")};
+            value("app"), value(std::move(state)), value(""), value(""), value("0"), value("false")};
   }
 
   std::size_t round_trips() const { return calls.size(); }
@@ -186,7 +204,7 @@ struct test_dialect_connection : basic_fake_connection<test_protocol> {
 
 inline row history_row(std::string revision, std::string checksum, std::string state = "applied") {
   return {value(std::move(revision)), value(std::move(checksum)), value("1"), value("2024-01-01 00:00:00+00"), value("3"),
-          value("app"), value(std::move(state)), value(""), value("")};
+          value("app"), value(std::move(state)), value(""), value(""), value("0"), value("false")};
 }
 
 }  // namespace strata::testing

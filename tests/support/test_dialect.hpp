@@ -31,7 +31,10 @@ struct test_protocol : postgresql::protocol {
     return postgresql::protocol::log_without_history_sql() + " /* test evidence */";
   }
   std::string record_sql(std::string_view action) const { return postgresql::protocol::record_sql(action) + " /* test */"; }
-  std::string start_sql(std::string_view action) const { return postgresql::protocol::start_sql(action) + " /* test */"; }
+  std::string start_sql(std::string_view action, bool reverting) const {
+    return postgresql::protocol::start_sql(action, reverting) + " /* test */";
+  }
+  std::string progress_sql() const { return postgresql::protocol::progress_sql() + " /* test */"; }
   std::string finish_sql(std::string_view action) const { return postgresql::protocol::finish_sql(action) + " /* test */"; }
   std::string erase_sql(std::string_view action, bool in_transaction = true) const {
     return postgresql::protocol::erase_sql(action, in_transaction) + " /* test */";

@@ -107,9 +107,10 @@ struct statement_cannot_run_in_a_transaction {
 template <class Migration, class Id, class Statement, class IdempotentForms>
 struct statement_must_be_idempotent_outside_a_transaction {
   static_assert(always_false<Migration, Id, Statement, IdempotentForms>,
-                "strata::registry: a non-transactional migration is resumed after an interruption by running its "
-                "statements again, so each must be harmless to repeat: write the statement in its form that "
-                "succeeds when already done (the dialect's forms are spelled above)");
+                "strata::registry: a non-transactional migration is resumed after an interruption at the statement "
+                "it was running, and this statement can neither run in a transaction with its progress record nor "
+                "be looked up to see whether it is done: write it in a form that can (the dialect's forms are "
+                "spelled above)");
 };
 
 // The safety lint (README "The safety lint"): the rule and its safe alternative are spelled above.

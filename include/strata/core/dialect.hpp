@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -93,6 +94,22 @@ struct analysis_context {
   bool nul_terminated = false;  // text[size] is '\0' (a literal): a faster scan
 };
 
+// How a statement of a non-transactional revision is run so that an interrupted run can be
+// resumed at it: the history records each statement's progress (exec/program.hpp).
+enum class resume_kind : std::uint8_t {
+  as_written,           // harmless to run twice, or not known to be otherwise: sent, then its progress
+  with_its_progress,    // would fail run twice, and can run in a transaction: in one with its progress
+  unless_index_exists,  // builds a named index concurrently: on a resume, skipped when it exists and is valid
+  unless_index_gone,    // drops a named index concurrently: on a resume, skipped when it is gone
+  opens_transaction,    // the body's own BEGIN: the statements up to its COMMIT and their progress share it
+  closes_transaction,   // the body's own COMMIT or ROLLBACK
+};
+struct resume_form {
+  resume_kind kind = resume_kind::as_written;
+  std::string index;  // unless_index_*: the index (as stored for a CREATE, as written for a DROP)
+  std::string table;  // unless_index_exists: its table, as written
+};
+
 template <class L>
 concept dialect_language = requires(std::string_view text, std::uint64_t& checksum, analysis_context context,
                                     bool& malformed) {
@@ -110,6 +127,7 @@ concept dialect_language = requires(std::string_view text, std::uint64_t& checks
   { L::closes_transaction(text) } -> std::same_as<bool>;
   { L::transaction_wrapper } -> std::convertible_to<std::string_view>;
   { L::may_change_settings(text) } -> std::same_as<bool>;
+  { L::resume_form_of(text) } -> std::same_as<resume_form>;
   { L::idempotent_forms } -> std::convertible_to<std::string_view>;
   { L::unsplittable_advice } -> std::convertible_to<std::string_view>;
 };

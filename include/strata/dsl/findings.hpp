@@ -110,8 +110,8 @@ std::vector<located_finding> findings_in(const detail::migration_facts& f, const
         case finding_kind::not_idempotent:
           if (f.transactional) continue;
           l.what = "cannot-run-twice";
-          l.advice = "a file outside a transaction is run again from this statement when an interrupted run is resumed: write " +
-                     std::string(L::idempotent_forms);
+          l.advice = "a file outside a transaction is resumed at this statement after an interruption, and strata cannot tell "
+                     "whether it is done: write " + std::string(L::idempotent_forms);
           break;
         case finding_kind::unterminated:
           l.what = "unterminated";

@@ -149,7 +149,9 @@ report migrate(Given& given, const options& o, bool up, Planner&& make_plan) {
       check_plan_through_pooler(cat, p, resolved);
       lock_guard<C> lock(conn, resolved);
       r.took_lock = true;
-      if (up) resolve_tables(conn, resolved, true, created);  // under the lock: CREATE TABLE races otherwise
+      // Under the lock (CREATE TABLE races otherwise): the tables, and an earlier strata's history
+      // brought to this layout; a downgrade writes the log too.
+      resolve_tables(conn, resolved, true, created);
       h = read_history(conn, cat, resolved);
       r.warnings = validate(h, resolved);
       r.warnings.insert(r.warnings.end(), created.begin(), created.end());
@@ -396,6 +398,7 @@ std::string sql_script(Given& given, bool up, const options& o = {}, std::size_t
   // What the run would create first, as it creates it (resolve_tables).
   prog.create_schema = up && !p.steps.empty() && !found.schema;
   prog.create_tables = up && !p.steps.empty() && !(found.history && found.log);
+  prog.add_progress_columns = !p.steps.empty() && found.progress_columns_missing;
   return detail::print_program<D>(cat, prog, resolved);
 }
 

@@ -36,7 +36,7 @@ inline long long elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 struct history_row {
   std::string revision, checksum, checksum_version, applied_at, execution_ms, applied_by, state, started_pid,
-      description;
+      description, statements_done, reverting;
 };
 
 struct history_view {
@@ -44,6 +44,8 @@ struct history_view {
   std::vector<history_row> rows;
   std::vector<bool> applied;  // by catalog position: recorded as applied
   std::vector<bool> started;  // by catalog position: a non-transactional revision an earlier run began
+  std::vector<bool> reverting;  // by catalog position: begun by a downgrade (started)
+  std::vector<std::size_t> statements_done;  // by catalog position: of a started revision's up (or down)
   std::vector<bool> edited;   // by catalog position: its checksum differs from this build's
   std::vector<std::size_t> row_of;  // by catalog position: index into rows
   std::vector<std::string> unknown, mismatched;
@@ -66,6 +68,8 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
   history_view h;
   h.applied.assign(cat.size(), false);
   h.started.assign(cat.size(), false);
+  h.reverting.assign(cat.size(), false);
+  h.statements_done.assign(cat.size(), 0);
   h.edited.assign(cat.size(), false);
   h.row_of.assign(cat.size(), 0);
   rows result;
@@ -109,10 +113,15 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
   }
   for (auto& r : result) {
     auto cell = [&r](std::size_t i) { return i < r.size() ? r[i].value_or("") : std::string(); };
-    history_row row{cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7), cell(8)};
+    history_row row{cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7), cell(8), cell(9), cell(10)};
     if (auto k = cat.find(row.revision)) {
       if (row.state == "applied") h.applied[*k] = true;
-      else if (row.state == "started") h.started[*k] = true;
+      else if (row.state == "started") {
+        h.started[*k] = true;
+        h.reverting[*k] = row.reverting == "true";
+        for (char c : row.statements_done)
+          if (c >= '0' && c <= '9') h.statements_done[*k] = h.statements_done[*k] * 10 + static_cast<std::size_t>(c - '0');
+      }
       else h.damage.push_back("revision " + row.revision + " has the state '" + row.state + "' in the history, which strata never writes");
       h.row_of[*k] = h.rows.size();
       const std::string compiled = checksum_text(cat.entries[*k].facts->checksum);

@@ -143,6 +143,7 @@ pooling detected_pooling(C& conn, const options& o, std::string_view server_pid)
 // What resolve_tables found before it created anything.
 struct tables_found {
   bool schema = false, history = false, log = false;
+  bool progress_columns_missing = false;  // a history of strata 0.2 or earlier
 };
 
 template <connection C>
@@ -161,10 +162,10 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   if (resolved.schema.empty()) resolved.schema = cell(0);
   if (resolved.schema.empty())
     throw config_error(std::string(D::no_current_schema) + ": set STRATA_SCHEMA (options.schema)");
-  if (found) *found = {cell(1) == "t", cell(2) == "t", cell(3) == "t"};
+  if (found) *found = {cell(1) == "t", cell(2) == "t", cell(3) == "t", cell(6) == "t"};
   if (!create) return resolved;
   const D r = tables_of<D>(resolved);
-  if (cell(1) == "t" && cell(2) == "t" && cell(3) == "t") return resolved;
+  if (cell(1) == "t" && cell(2) == "t" && cell(3) == "t" && cell(6) != "t") return resolved;
   // Through a pooler the caller holds no lock: the tables are created in a transaction that does.
   if (pooled(resolved)) begin_locked_transaction(conn, resolved);
   bool log_recreated = false;
@@ -173,6 +174,11 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
     log_recreated = cell(2) == "t" && cell(3) != "t";
     if (cell(1) != "t") conn.execute(r.create_schema_sql());
     if (cell(2) != "t" || cell(3) != "t") conn.execute(r.create_sql());
+    if (cell(6) == "t") {
+      log(o, log_level::info, "adding the columns statements_done and reverting to the history table " + r.qualified(r.history) +
+                                  " (written by an earlier strata)");
+      conn.execute(r.add_progress_columns_sql());
+    }
   } catch (...) {
     if (pooled(resolved)) {
       try {

@@ -42,6 +42,7 @@ std::string print_program(const catalog& cat, const program& prog, const options
       << " revision(s); nothing below has run\n";
   if (prog.create_schema) out << t.create_schema_sql() << ";\n";
   if (prog.create_tables) out << t.create_sql() << ";\n";
+  if (prog.add_progress_columns) out << t.add_progress_columns_sql() << ";\n";
   for (const program_unit& u : prog.units) {
     std::size_t shown = cat.size();
     for (const program_step& s : u.steps) {
@@ -49,7 +50,9 @@ std::string print_program(const catalog& cat, const program& prog, const options
         shown = s.revision;
         const auto& e = cat.entries[s.revision];
         out << "\n-- " << (prog.up ? "upgrade " : "downgrade ") << e.id
-            << (e.facts->transactional ? "" : " (not transactional)") << (u.resume ? ", resumed" : "") << "\n";
+            << (e.facts->transactional ? "" : " (not transactional)")
+            << (u.resume_at > 1 ? ", resumed at statement " + std::to_string(u.resume_at) : u.resume ? ", resumed" : "")
+            << "\n";
       }
       switch (s.kind) {
         case step_kind::sql: out << s.text << ";\n"; break;
@@ -70,6 +73,12 @@ std::string print_program(const catalog& cat, const program& prog, const options
         case step_kind::begin_locked:
           out << s.text << ";\n-- (through a connection pooler: strata takes its migration lock for this transaction, "
               << "and skips the revision if another runner has done it meanwhile)\n";
+          break;
+        case step_kind::skip_when_index_exists:
+          out << "-- (resuming: strata runs the next statement only if the index it builds is missing)\n";
+          break;
+        case step_kind::skip_when_index_gone:
+          out << "-- (resuming: strata runs the next statement only if the index it drops is still there)\n";
           break;
         case step_kind::check_indexes_valid:
           out << "-- (strata checks that the indexes this revision built are valid)\n";

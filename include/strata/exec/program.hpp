@@ -29,6 +29,9 @@ enum class step_kind : std::uint8_t {
   wait_for_interrupted_run,  // a backend of the interrupted run may still work on the revision
   drop_invalid_indexes,      // INVALID indexes the revision's CREATE INDEX statements left
   check_indexes_valid,       // the indexes the revision built are valid
+  // Resuming, before the statement an interrupted run may have finished: skip it when done.
+  skip_when_index_exists,  // params: the index it builds (as stored), its table
+  skip_when_index_gone,    // params: the index it drops (as written)
   // Through a pooler: BEGIN, the migration lock for this transaction, and a look at whether
   // another runner applied (or reverted) the unit's revisions meanwhile, which skips the unit.
   begin_locked,
@@ -41,6 +44,11 @@ struct program_step {
   std::size_t revision = 0;   // catalog position of the revision the step belongs to
   std::size_t statement = 0;  // 1-based number in the revision's body; 0 for strata's own steps
   bool commit = false;        // the COMMIT of a transaction (its loss leaves the outcome unknown)
+  // Outside a transaction: the body statement this step belongs to (the statement itself, its
+  // guard, its progress record, the transaction around them), and for a statement the one a retry
+  // starts again at (the body's own BEGIN when the statement is inside its transaction).
+  std::size_t for_statement = 0;
+  std::size_t restart_at = 0;
 };
 
 // Runs, and is retried, as a whole: one revision, or every revision in single-transaction mode.
@@ -48,6 +56,7 @@ struct program_unit {
   bool up = true;
   bool transactional = true;
   bool resume = false;  // a non-transactional revision an interrupted run began
+  std::size_t resume_at = 0;  // resuming: the statement it continues at (1: from the first)
   std::vector<std::size_t> revisions;
   std::vector<program_step> steps;
   std::vector<std::string> session_settings;  // set at session level: restored after the unit
@@ -58,6 +67,7 @@ struct program {
   bool up = true;
   bool create_schema = false;  // the history tables' schema is missing
   bool create_tables = false;  // the history tables are missing
+  bool add_progress_columns = false;  // the history is of strata 0.2 or earlier
   std::vector<program_unit> units;
 };
 
@@ -102,6 +112,39 @@ void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up)
   L::split(up ? f.up_text : f.down_text, [&](std::string_view s, std::size_t) {
     u.steps.push_back({step_kind::sql, std::string(s), {}, k, ++number});
     if (L::may_change_settings(s)) u.may_change_settings = true;
+  });
+}
+
+// A non-transactional body, from statement `done + 1` on, each statement followed by its progress
+// record: so that an interrupted run is resumed at the statement it was running, and that
+// statement is safe to run again (core/dialect.hpp resume_kind). Resuming, strata checks whether
+// the interrupted run finished the first statement it runs (every statement, when the interrupted
+// run went the other way: `guard_all`).
+template <class L, class P>
+void add_resumable_body(program_unit& u, std::size_t k, const catalog_entry& e, bool up, const P& t, bool resuming,
+                        std::size_t done, bool guard_all) {
+  const migration_facts& f = *e.facts;
+  std::size_t number = 0, own_begin = 0;  // own_begin: the body's own BEGIN we are inside, or 0
+  L::split(up ? f.up_text : f.down_text, [&](std::string_view s, std::size_t) {
+    ++number;
+    const resume_form form = L::resume_form_of(s);
+    const std::size_t restart_at = own_begin ? own_begin : number;
+    if (form.kind == resume_kind::opens_transaction) own_begin = number;
+    if (form.kind == resume_kind::closes_transaction) own_begin = 0;
+    if (number <= done) return;  // done by an earlier run
+    if (L::may_change_settings(s)) u.may_change_settings = true;
+    if (resuming && (guard_all || number == done + 1)) {
+      if (form.kind == resume_kind::unless_index_exists)
+        u.steps.push_back({step_kind::skip_when_index_exists, {}, {form.index, form.table}, k, 0, false, number, 0});
+      if (form.kind == resume_kind::unless_index_gone)
+        u.steps.push_back({step_kind::skip_when_index_gone, {}, {form.index}, k, 0, false, number, 0});
+    }
+    const bool wrap = form.kind == resume_kind::with_its_progress && restart_at == number;
+    if (wrap) u.steps.push_back({step_kind::sql, std::string(P::begin_sql), {}, k, 0, false, number, 0});
+    u.steps.push_back({step_kind::sql, std::string(s), {}, k, number, false, number, restart_at});
+    u.steps.push_back({step_kind::sql_parameters, t.progress_sql(), {std::string(e.id), std::to_string(number)}, k, 0,
+                       false, number, 0});
+    if (wrap) u.steps.push_back({step_kind::sql, std::string(P::commit_sql), {}, k, 0, true, number, 0});
   });
 }
 
@@ -163,12 +206,16 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       detail::add_record(u, k, e, up, t);
       u.steps.push_back({step_kind::sql, std::string(P::commit_sql), {}, k, 0, true});
     } else {
-      // Outside a transaction: the history row says 'started' before the first statement, so that
-      // an interrupted run is resumed by the next (README "Killed or interrupted runs").
+      // Outside a transaction: the history row says 'started' before the first statement, and
+      // counts the statements done, so that an interrupted run is resumed by the next at the
+      // statement it was running (README "Killed or interrupted runs").
       u.resume = up && h.started[k];
-      u.steps.push_back({step_kind::sql_parameters, t.start_sql(!up ? "start-downgrade" : u.resume ? "resume" : "start"),
-                         detail::record_params(e), k, 0});
-      if (u.resume) u.steps.push_back({step_kind::wait_for_interrupted_run, {}, {}, k, 0});
+      const bool same_way = h.started[k] && h.reverting[k] == !up;
+      const std::size_t done = same_way ? h.statements_done[k] : 0;
+      if (h.started[k]) u.resume_at = done + 1;
+      u.steps.push_back({step_kind::sql_parameters,
+                         t.start_sql(!up ? "start-downgrade" : u.resume ? "resume" : "start", !up), detail::record_params(e), k, 0});
+      if (h.started[k]) u.steps.push_back({step_kind::wait_for_interrupted_run, {}, {}, k, 0});
       // The run-wide lock wait is not for a migration that works concurrently (it would cancel a
       // concurrent build waiting for older transactions, as it must); its own member still is.
       bool concurrent = false;
@@ -180,7 +227,8 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       detail::add_settings<P>(u, k, f, own, false, false);
       const bool builds_indexes = up && f.up == body_kind::sql && !L::indexes_built_by(f.up_text).empty();
       if (builds_indexes) u.steps.push_back({step_kind::drop_invalid_indexes, {}, {}, k, 0});
-      detail::add_body<L>(u, k, f, up);
+      if ((up ? f.up : f.down) == body_kind::sql) detail::add_resumable_body<L>(u, k, e, up, t, h.started[k], done, !same_way);
+      else detail::add_body<L>(u, k, f, up);
       if (builds_indexes) u.steps.push_back({step_kind::check_indexes_valid, {}, {}, k, 0});
       if (up) u.steps.push_back({step_kind::sql_parameters, t.finish_sql("upgrade"), {std::string(e.id), std::string(version)}, k, 0});
       else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade", false), {std::string(e.id), std::string(version)}, k, 0});

@@ -231,6 +231,9 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
   // COMMIT the server session may be another client's.
   session_settings settings_at_begin;
   const bool settings_in_transaction = pooled(o) && u.may_change_settings;
+  // Outside a transaction: a transaction strata opened around a statement and its progress, or
+  // the body's own, may be open when a statement fails (rolled back then).
+  bool statement_transaction = false;
   try {
     try {
       while (i < u.steps.size()) {
@@ -284,6 +287,8 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
                 log(o, log_level::debug, std::string(e.id) + ": statement " + std::to_string(s.statement) + ": " +
                                              statement_head(s.text));
               const auto sent = std::chrono::steady_clock::now();
+              if (!u.transactional && s.for_statement > 0 && (s.statement == 0 || s.restart_at != s.for_statement))
+                statement_transaction = !s.commit;  // strata's BEGIN and COMMIT around a statement, or inside the body's own
               conn.execute(s.text);
               if (s.statement > 0)
                 log(o, log_level::debug, std::string(e.id) + ": statement " + std::to_string(s.statement) + " done in " +
@@ -306,6 +311,19 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
                 conn.execute(D::drop_index_sql(invalid));
               }
               break;
+            case step_kind::skip_when_index_exists:
+            case step_kind::skip_when_index_gone: {
+              const bool builds = s.kind == step_kind::skip_when_index_exists;
+              const rows r = conn.query(builds ? D::index_exists_sql() : D::index_gone_sql(), s.params);
+              if (!r.empty() && !r[0].empty() && r[0][0] == value("t")) {
+                log(o, log_level::info, std::string(e.id) + ": statement " + std::to_string(s.for_statement) +
+                                            " is done (the index " + s.params[0].value_or("") + " is " +
+                                            (builds ? "there" : "gone") + "): the interrupted run finished it");
+                while (i + 1 < u.steps.size() && u.steps[i + 1].statement != s.for_statement) ++i;
+                ++i;  // past the statement; its progress record follows
+              }
+              break;
+            }
             case step_kind::check_indexes_valid:
               if (const auto invalid = invalid_indexes_of(conn, e); !invalid.empty())
                 throw migration_error(std::string(e.id), "", "", 0, 0, 0,
@@ -323,7 +341,7 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
       finish_revision();
       return true;
     } catch (...) {
-      if (u.transactional) rollback_quietly(conn);
+      if (u.transactional || statement_transaction) rollback_quietly(conn);
       throw;
     }
   } catch (const connection_error& lost) {
@@ -355,9 +373,10 @@ migration_error outside_transaction_failure(C& conn, const catalog_entry& e, con
                " ran and stay applied";
   else
     message += "\n  none of its statements took effect";
+  const std::size_t at = std::max<std::size_t>(err.statement_number(), 1);
   message += "; its history row says 'started', and the next run " +
-             std::string(code ? "stops until you check it (a code body is not resumed automatically)"
-                              : "runs it again from its first statement");
+             (code ? std::string("stops until you check it (a code body is not resumed automatically)")
+                   : "continues at statement " + std::to_string(at));
   try {
     if (const auto invalid = invalid_indexes_of(conn, e); !invalid.empty())
       message += "\n  INVALID index left behind by the failed concurrent build: " + join(invalid) +
@@ -415,9 +434,12 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
   std::mt19937_64 jitter{std::random_device{}()};
   for (const program_unit& u : prog.units) {
     if (u.resume) r.resumed.emplace_back(cat.entries[u.revisions.front()].id);
-    if (u.resume)
-      log(o, log_level::warning, "resuming revision " + std::string(cat.entries[u.revisions.front()].id) +
-                                     ": an earlier run began it and was interrupted; its statements run again from the first");
+    if (u.resume_at > 0)
+      log(o, log_level::warning, std::string(u.up ? "resuming revision " : "reverting the interrupted revision ") +
+                                     std::string(cat.entries[u.revisions.front()].id) +
+                                     ": an earlier run began it and was interrupted; " +
+                                     (u.resume_at > 1 ? "it continues at statement " + std::to_string(u.resume_at)
+                                                      : std::string("it runs from its first statement")));
     std::vector<step> done;
     std::size_t from = 0;
     const auto deadline = std::chrono::steady_clock::now() + o.lock_retry_for;
@@ -460,8 +482,14 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
           from = 0;
         } else {
           for (const auto& invalid : invalid_indexes_of(conn, e)) conn.execute(D::drop_index_sql(invalid));
+          // from the cancelled statement's first step (its guard or transaction), or from the
+          // body's own BEGIN when the statement was inside the body's transaction
+          const auto failed = std::find_if(u.steps.begin(), u.steps.end(), [&](const program_step& s) {
+            return s.statement == err.statement_number() && s.statement > 0;
+          });
+          const std::size_t restart = failed == u.steps.end() ? 0 : failed->restart_at;
           from = static_cast<std::size_t>(std::find_if(u.steps.begin(), u.steps.end(), [&](const program_step& s) {
-                                            return s.statement == err.statement_number() && s.statement > 0;
+                                            return restart > 0 && s.for_statement == restart;
                                           }) - u.steps.begin());
           if (from >= u.steps.size()) from = 0;
         }

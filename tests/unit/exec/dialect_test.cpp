@@ -54,7 +54,8 @@ std::set<std::string> postgresql_only_texts() {
     t.schema = schema;
     for (std::string text : {t.read_sql(), t.digest_sql(), t.create_sql(), t.states_of_sql(), t.log_count_sql(),
                              t.log_without_history_sql(), t.record_sql("upgrade"), t.record_sql("stamp"),
-                             t.start_sql("start"), t.finish_sql("upgrade"), t.erase_sql("downgrade"),
+                             t.start_sql("start", false), t.start_sql("start-downgrade", true),
+                             t.progress_sql(), t.finish_sql("upgrade"), t.erase_sql("downgrade"),
                              t.erase_sql("downgrade", false), t.erase_sql("unstamp"), t.repair_sql()})
       out.insert(std::move(text));
   }

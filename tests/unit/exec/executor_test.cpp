@@ -29,6 +29,7 @@ using registry = strata::registry<run_dialect, Ms...>;
 const std::string begin_text = protocol::begin_sql, commit_text = protocol::commit_sql,
                   rollback_text = protocol::rollback_sql;
 using strata::testing::history_row;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -51,6 +52,12 @@ struct email_index : strata::migration<"0004_index", "0003_backfill"> {
   static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS b; DROP INDEX CONCURRENTLY IF EXISTS a"};
 };
 using app = registry<email_index, backfill, add_name, create_users>;
+
+protocol public_tables() {
+  protocol p;
+  p.schema = "public";
+  return p;
+}
 
 std::string checksum_of(std::string_view id) { return strata::detail::checksum_text(app::checksum(id)); }
 
@@ -81,13 +88,14 @@ TEST(Upgrade, EmptyDatabaseRunsEveryMigrationInOrder) {
   for (const auto& s : t)
     if (!s.starts_with("SELECT") && !s.starts_with("WITH") && !s.starts_with("CREATE TABLE IF")) statements.push_back(s);
   const char* lock_timeout = "SET LOCAL lock_timeout = '1000ms'";  // the default: sessions never queue long behind it
+  const std::string progress = public_tables().progress_sql();  // outside a transaction, after each statement
   EXPECT_THAT(statements, ElementsAre(begin_text, lock_timeout, "CREATE TABLE users (id int)", "CREATE INDEX users_id ON users (id)",
                                       commit_text,                                                           //
                                       begin_text, lock_timeout, "ALTER TABLE users ADD COLUMN name text", commit_text,  //
                                       begin_text, lock_timeout, "UPDATE users SET name = 'x'", commit_text,             //
                                       // no lock_timeout for a concurrent build: it waits for older transactions
-                                      "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)",
-                                      "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)"));
+                                      "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)", progress,
+                                      "CREATE INDEX CONCURRENTLY IF NOT EXISTS b ON users (name)", progress));
   EXPECT_TRUE(db.sent(protocol::try_lock_sql()));
   EXPECT_EQ(db.calls.back().text, protocol::unlock_sql());
 }
@@ -268,6 +276,90 @@ TEST(Upgrade, LostConnectionInANonTransactionalMigrationLeavesItToBeResumed) {
   EXPECT_THAT(e->what(), HasSubstr("may have run"));
   EXPECT_THAT(e->what(), HasSubstr("the next run resumes it"));
   EXPECT_EQ(db.history->back()[6], strata::value("started"));
+}
+
+// A non-transactional revision as goose and golang-migrate folders write them: no IF [NOT] EXISTS.
+struct plain_forms : strata::migration<"0004_index", "0003_backfill"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{
+      "CREATE TABLE audit (id int); CREATE INDEX CONCURRENTLY a ON users (id); CREATE INDEX CONCURRENTLY b ON users (name)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY b; DROP INDEX CONCURRENTLY a; DROP TABLE audit"};
+};
+using plain_app = registry<plain_forms, backfill, add_name, create_users>;
+
+// plain_app's history with its last revision begun and `done` of its statements done.
+strata::rows plain_history_begun(const char* done) {
+  strata::rows h = full_history();
+  h.back() = history_row("0004_index", strata::detail::checksum_text(plain_app::checksum("0004_index")), "started");
+  h.back()[9] = strata::value(done);
+  return h;
+}
+
+std::vector<std::string> texts_after(const std::vector<std::string>& t, std::string_view first) {
+  return {std::find_if(t.begin(), t.end(), [&](const std::string& s) { return s.starts_with(first); }), t.end()};
+}
+
+TEST(Upgrade, EachStatementOutsideATransactionRecordsItsProgress) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
+                            history_row("0003_backfill", checksum_of("0003_backfill"))};
+  strata::upgrade<plain_app>(db);
+  const std::string progress = public_tables().progress_sql();
+  std::vector<std::string> body;
+  std::vector<std::string> numbers;
+  for (const auto& c : db.calls) {
+    if (c.text == progress) numbers.push_back(c.params.at(1).value_or(""));
+    if (c.text.find("audit") != std::string::npos || c.text.find("ON users") != std::string::npos || c.text == progress ||
+        c.text == begin_text || c.text == commit_text)
+      body.push_back(c.text);
+  }
+  // CREATE TABLE would fail run twice: it runs in a transaction with its progress record; a
+  // concurrent build cannot, and is looked up on a resume instead.
+  EXPECT_THAT(body, ElementsAre(begin_text, "CREATE TABLE audit (id int)", progress, commit_text,
+                                "CREATE INDEX CONCURRENTLY a ON users (id)", progress,
+                                "CREATE INDEX CONCURRENTLY b ON users (name)", progress));
+  EXPECT_THAT(numbers, ElementsAre("1", "2", "3"));
+  EXPECT_EQ(db.history->back()[6], strata::value("applied"));
+}
+
+TEST(Upgrade, AnInterruptedRevisionContinuesAtTheStatementItWasRunning) {
+  fake_connection db;
+  db.history = plain_history_begun("2");  // statements 1 and 2 done
+  db.indexes_exist = true;
+  const strata::report r = strata::upgrade<plain_app>(db);
+  EXPECT_THAT(r.resumed, ElementsAre("0004_index"));
+  EXPECT_FALSE(db.sent("CREATE TABLE audit"));
+  EXPECT_FALSE(db.sent("CREATE INDEX CONCURRENTLY a"));
+  // the interrupted run may have finished statement 3: strata looks for its index, finds it, and
+  // records the statement as done without running it again
+  EXPECT_FALSE(db.sent("CREATE INDEX CONCURRENTLY b"));
+  EXPECT_TRUE(db.sent(protocol::index_exists_sql()));
+  EXPECT_EQ(db.history->back()[6], strata::value("applied"));
+}
+
+TEST(Upgrade, TheInterruptedStatementRunsAgainWhenItsIndexIsMissing) {
+  fake_connection db;
+  db.history = plain_history_begun("1");
+  strata::upgrade<plain_app>(db);
+  const auto t = texts_after(db.texts(), protocol::index_exists_sql());
+  ASSERT_FALSE(t.empty());
+  EXPECT_THAT(t, Contains("CREATE INDEX CONCURRENTLY a ON users (id)"));
+  EXPECT_THAT(t, Contains("CREATE INDEX CONCURRENTLY b ON users (name)"));
+  EXPECT_FALSE(db.sent("CREATE TABLE audit"));
+  // only the first statement it runs is looked up: the later ones were never begun
+  const auto all = db.texts();
+  EXPECT_EQ(std::count(all.begin(), all.end(), protocol::index_exists_sql()), 1);
+}
+
+TEST(Downgrade, AnInterruptedUpgradeIsRevertedWithEveryIndexStatementLookedUp) {
+  fake_connection db;
+  db.history = plain_history_begun("2");  // of its up: the down runs from its first statement
+  db.indexes_exist = true;
+  strata::downgrade<plain_app>(db, {.target = "0003_backfill"});
+  const auto all = db.texts();
+  EXPECT_EQ(std::count(all.begin(), all.end(), protocol::index_gone_sql()), 2);
+  EXPECT_TRUE(db.sent("DROP TABLE audit"));
+  EXPECT_EQ(db.history->size(), 3u);
 }
 
 TEST(Upgrade, AnInterruptedNonTransactionalRevisionIsResumedFromItsFirstStatement) {

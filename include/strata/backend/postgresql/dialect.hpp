@@ -48,11 +48,13 @@ struct language {
   static constexpr bool may_change_settings(std::string_view statement) {
     return postgresql::may_change_settings(statement);
   }
+  static resume_form resume_form_of(std::string_view statement) { return postgresql::resume_form_of(statement); }
   static std::vector<created_index> indexes_built_by(std::string_view body) { return postgresql::indexes_built_by(body); }
 
   // What the registry's diagnostics add for PostgreSQL.
+  // Forms of a statement refused in a transaction that a resumed run can repeat or look up.
   static constexpr std::string_view idempotent_forms =
-      "CREATE ... IF NOT EXISTS, DROP ... IF EXISTS, ALTER TYPE ... ADD VALUE IF NOT EXISTS";
+      "CREATE INDEX CONCURRENTLY with an index name, or DROP ... IF EXISTS";
   static constexpr std::string_view unsplittable_advice =
       "a BEGIN ATOMIC function body would be split at its semicolons: write the body as a $$ string (AS $$ ... $$)";
 };

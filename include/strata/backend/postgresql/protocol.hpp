@@ -85,36 +85,47 @@ struct protocol {
 
   // Before anything else of a run with work to do: the current schema, whether the schema, the
   // history and the log exist, standard_conforming_strings (the splitter reads '...' as
-  // PostgreSQL does with it on), and the server process (a pooler gives the client another id).
+  // PostgreSQL does with it on), the server process (a pooler gives the client another id), and
+  // whether the history lacks the progress columns (a history of strata 0.2 or earlier).
   // $1 the quoted schema or '', $2 and $3 the qualified tables.
   static std::string existing_sql() {
     return "SELECT coalesce(current_schema(), ''), $1 = '' OR to_regnamespace($1) IS NOT NULL, "
            "to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL, current_setting('standard_conforming_strings'), "
-           "pg_backend_pid()::text";
+           "pg_backend_pid()::text, to_regclass($2) IS NOT NULL AND (SELECT count(*) FROM pg_attribute WHERE "
+           "attrelid = to_regclass($2) AND attname IN ('statements_done', 'reverting') AND NOT attisdropped) < 2";
+  }
+  // Brings a history of strata 0.2 or earlier to this layout, in place (under the migration lock).
+  std::string add_progress_columns_sql() const {
+    return "ALTER TABLE " + qualified(history) +
+           " ADD COLUMN IF NOT EXISTS statements_done integer NOT NULL DEFAULT 0, "
+           "ADD COLUMN IF NOT EXISTS reverting boolean NOT NULL DEFAULT false";
   }
   std::string create_schema_sql() const { return "CREATE SCHEMA " + quote_identifier(schema); }
 
   // state: 'applied', or 'started' for a non-transactional revision whose statements have begun
   // (an interrupted run leaves it so; the next run resumes it). started_pid: the backend that
-  // began it.
+  // began it; statements_done: how many of its statements are done, of its down when reverting.
   std::string create_sql() const {
     return "CREATE TABLE IF NOT EXISTS " + qualified(history) +
            " (revision text PRIMARY KEY, parents text[] NOT NULL DEFAULT '{}', checksum text, "
            "checksum_version integer NOT NULL DEFAULT 1, description text, "
            "applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL DEFAULT 0, "
            "applied_by text NOT NULL DEFAULT current_user, state text NOT NULL DEFAULT 'applied', "
-           "started_pid integer);\n"
+           "started_pid integer, statements_done integer NOT NULL DEFAULT 0, reverting boolean NOT NULL DEFAULT false);\n"
            "CREATE TABLE IF NOT EXISTS " + qualified(log) +
            " (id bigserial PRIMARY KEY, action text NOT NULL, revision text NOT NULL, checksum text, "
            "execution_ms bigint, at timestamptz NOT NULL DEFAULT now(), by_user text NOT NULL DEFAULT current_user, "
            "strata_version text NOT NULL)";
   }
 
-  // The one query of a run that finds nothing to do.
+  // The history's rows. The progress columns are read through the row's jsonb, so that a history
+  // of strata 0.2 or earlier, which a run with work brings to this layout, reads as one without
+  // progress (as 0, not reverting).
   std::string read_sql() const {
     return "SELECT revision, coalesce(checksum, ''), checksum_version::text, applied_at::text, execution_ms::text, "
-           "applied_by, state, coalesce(started_pid::text, ''), coalesce(description, '') FROM " +
-           qualified(history) + " ORDER BY applied_at, revision";
+           "applied_by, state, coalesce(started_pid::text, ''), coalesce(description, ''), "
+           "coalesce(to_jsonb(h) ->> 'statements_done', '0'), coalesce(to_jsonb(h) ->> 'reverting', 'false') FROM " +
+           qualified(history) + " h ORDER BY applied_at, revision";
   }
 
   // The no-op start-up's one query: the history's row count, whether what validation needs of it
@@ -185,22 +196,30 @@ struct protocol {
            transaction_ms + ") RETURNING revision, execution_ms) " + log_from_h(action, "nullif($3, '')", "execution_ms", "$5");
   }
 
-  // A non-transactional revision begins: its row says 'started' until it is done. Same
-  // parameters as record_sql.
-  std::string start_sql(std::string_view action) const {
+  // A non-transactional revision begins (its up, or its down when `reverting`): its row says
+  // 'started' until it is done. A resumed one keeps its progress when it goes on the same way.
+  // Same parameters as record_sql.
+  std::string start_sql(std::string_view action, bool reverting) const {
+    const std::string way = reverting ? "true" : "false";
     return "WITH h AS (INSERT INTO " + qualified(history) +
-           " (revision, parents, checksum, checksum_version, description, execution_ms, state, started_pid) VALUES "
+           " AS was (revision, parents, checksum, checksum_version, description, execution_ms, state, started_pid, "
+           "statements_done, reverting) VALUES "
            "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), 0, "
-           "'started', pg_backend_pid()) ON CONFLICT (revision) DO UPDATE SET state = 'started', "
-           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum RETURNING revision) " +
-           log_from_h(action, "nullif($3, '')", "0", "$5");
+           "'started', pg_backend_pid(), 0, " + way + ") ON CONFLICT (revision) DO UPDATE SET state = 'started', "
+           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum, statements_done = "
+           "CASE WHEN was.state = 'started' AND was.reverting = " + way + " THEN was.statements_done ELSE 0 END, "
+           "reverting = " + way + " RETURNING revision) " + log_from_h(action, "nullif($3, '')", "0", "$5");
+  }
+  // A statement of a started revision is done. $1 revision, $2 its number in the body.
+  std::string progress_sql() const {
+    return "UPDATE " + qualified(history) + " SET statements_done = $2::integer WHERE revision = $1";
   }
 
   // A started revision is done: its time runs from its start. $1 revision, $2 version
   std::string finish_sql(std::string_view action) const {
     return "WITH h AS (UPDATE " + qualified(history) +
-           " SET state = 'applied', started_pid = NULL, execution_ms = " + since_started_ms +
-           ", applied_at = now() WHERE revision = $1 RETURNING revision, checksum, execution_ms) " +
+           " SET state = 'applied', started_pid = NULL, statements_done = 0, reverting = false, execution_ms = " +
+           since_started_ms + ", applied_at = now() WHERE revision = $1 RETURNING revision, checksum, execution_ms) " +
            log_from_h(action, "checksum", "execution_ms", "$2");
   }
 
@@ -272,6 +291,14 @@ struct protocol {
            "JOIN pg_index i ON i.indexrelid = c.oid WHERE NOT i.indisvalid AND NOT EXISTS "
            "(SELECT 1 FROM pg_stat_progress_create_index p WHERE p.index_relid = c.oid) ORDER BY 1";
   }
+  // On a resume, whether the statement the interrupted run may have finished is done (one row, 't'
+  // or 'f'): the index it builds exists ($1 its name as stored, $2 its table as written; an INVALID
+  // one was dropped before), or the one it drops is gone ($1 as written).
+  static std::string index_exists_sql() {
+    return "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relname = $1 "
+           "AND c.relnamespace = (SELECT t.relnamespace FROM pg_class t WHERE t.oid = to_regclass($2)))";
+  }
+  static std::string index_gone_sql() { return "SELECT to_regclass($1) IS NULL"; }
   static std::string drop_index_sql(std::string_view regclass_text) {
     return "DROP INDEX CONCURRENTLY IF EXISTS " + std::string(regclass_text);
   }

@@ -37,8 +37,10 @@ enum class statement_kind : std::uint8_t {
 struct statement_class {
   statement_kind kind = statement_kind::ordinary;
   // CREATE or DROP without IF [NOT] EXISTS, ALTER TYPE ... ADD VALUE without IF NOT EXISTS: running
-  // it twice fails, so a non-transactional migration could not be resumed after an interruption.
+  // it twice fails, so a non-transactional migration could not be resumed after an interruption
+  // where it was the interrupted statement, unless strata makes it safe (resumable below).
   bool not_idempotent = false;
+  bool index_named = false;  // CREATE INDEX with its name, or DROP INDEX: strata can look it up
   lint_rule rule = lint_rule::none;  // the first rule it breaks
   lint_rules_mask rules = 0;         // every rule it breaks (an ALTER TABLE's actions each have theirs)
   token table{};    // the table the rules concern (exempt when the same body created it)
@@ -118,6 +120,15 @@ constexpr action_tail read_action(token_reader& r) noexcept {
 // transactional migration's `down`, where no lint rule of a DROP applies and nothing is resumed).
 
 constexpr void refuse(statement_class& c) noexcept { c.kind = statement_kind::refused_in_transaction; }
+
+// Whether an interrupted non-transactional revision can be resumed at this statement (exec/
+// program.hpp): it is harmless to repeat; or it can run in a transaction, and strata runs it in
+// one with its progress record, so it either ran and is recorded or did not run; or it is a
+// CREATE or DROP INDEX CONCURRENTLY of a named index, which strata skips on a resume when the
+// index is there (valid) or gone.
+constexpr bool resumable(const statement_class& c) noexcept {
+  return !c.not_idempotent || c.kind == statement_kind::ordinary || c.index_named;
+}
 constexpr void flag(statement_class& c, lint_rule rule) noexcept {
   if (c.rule == lint_rule::none) c.rule = rule;
   c.rules |= rule_bit(rule_id(rule));
@@ -130,7 +141,7 @@ constexpr void classify_creating(token_reader& r, statement_class& c, bool) noex
   if (r.take("index")) {
     const bool concurrently = r.take("concurrently");
     const bool if_not_exists = r.take("if") && r.take("not") && r.take("exists");
-    if (!r.is("on")) r.take_name();
+    if (!r.is("on")) c.index_named = r.take_name().kind != token_kind::end;
     if (r.take("on")) {
       r.take("only");
       c.table = r.take_name();
@@ -177,6 +188,7 @@ constexpr void classify_dropping(token_reader& r, statement_class& c, bool refus
   if (r.take("index")) {
     const bool concurrently = r.take("concurrently");
     c.not_idempotent = !(r.take("if") && r.take("exists"));
+    c.index_named = true;
     if (concurrently) refuse(c);
     else flag(c, lint_rule::require_concurrent_index_deletion);
     return;
@@ -457,7 +469,7 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
   const scan_result r = scan_sql(text, checksum, [&](statement_span sp) {
     ++a.statement_count;
     statement_class c = classify_statement(text.data() + sp.begin, sp.end - sp.begin, down && transactional);
-    if (c.not_idempotent) {
+    if (!resumable(c)) {
       if (!a.has_non_idempotent) a.first_non_idempotent = sp;
       a.has_non_idempotent = true;
       each(body_finding{finding_kind::not_idempotent, sp, no_lint_rule});
@@ -640,6 +652,35 @@ inline std::optional<created_index> index_created_by(std::string_view statement)
   }
   out.table = std::string(statement.substr(table_begin, table_end - table_begin));
   return out;
+}
+
+// How a statement of a non-transactional revision runs so that an interrupted run can be resumed
+// at it (core/dialect.hpp resume_kind).
+inline resume_form resume_form_of(std::string_view statement) {
+  detail::token_reader r(statement.data(), statement.size());
+  if (r.take("begin") || (r.take("start") && r.is("transaction"))) return {resume_kind::opens_transaction, {}, {}};
+  if (r.take("commit") || r.take("end") || r.take("rollback") || r.take("abort"))
+    return {r.is("prepared") ? resume_kind::as_written : resume_kind::closes_transaction, {}, {}};
+  const detail::statement_class c = detail::classify_statement(statement.data(), statement.size());
+  if (!c.not_idempotent) return {resume_kind::as_written, {}, {}};
+  if (c.kind == detail::statement_kind::ordinary) return {resume_kind::with_its_progress, {}, {}};
+  if (!c.index_named) return {resume_kind::as_written, {}, {}};
+  if (auto created = index_created_by(statement)) return {resume_kind::unless_index_exists, created->name, created->table};
+  // DROP INDEX CONCURRENTLY name: the name as written (to_regclass reads it as the DROP does)
+  detail::token_reader d(statement.data(), statement.size());
+  d.take("drop");
+  d.take("index");
+  d.take("concurrently");
+  if (!d.is_name()) return {resume_kind::as_written, {}, {}};
+  const std::uint32_t begin = d.current.begin;
+  std::uint32_t end = d.current.end;
+  while (d.is_name()) {
+    end = d.current.end;
+    d.advance();
+    if (!d.is_punct('.')) break;
+    d.advance();
+  }
+  return {resume_kind::unless_index_gone, std::string(statement.substr(begin, end - begin)), {}};
 }
 
 // The indexes the CREATE INDEX statements of an SQL body build.

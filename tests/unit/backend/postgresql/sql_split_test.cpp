@@ -186,3 +186,31 @@ TEST(SqlChecksum, SameAtRunTimeAndCompileTime) {
 }
 
 }  // namespace
+
+// How a statement outside a transaction is made safe to run again on a resume.
+TEST(ResumeForm, EachStatementIsRunSoThatAResumeCanRepeatIt) {
+  using strata::resume_kind;
+  const auto kind = [](std::string_view s) { return strata::postgresql::resume_form_of(s).kind; };
+  EXPECT_EQ(kind("CREATE TABLE t (x int)"), resume_kind::with_its_progress);
+  EXPECT_EQ(kind("CREATE INDEX i ON t (x)"), resume_kind::with_its_progress);
+  EXPECT_EQ(kind("DROP TABLE t"), resume_kind::with_its_progress);
+  EXPECT_EQ(kind("ALTER TYPE mood ADD VALUE 'meh'"), resume_kind::with_its_progress);
+  EXPECT_EQ(kind("CREATE TABLE IF NOT EXISTS t (x int)"), resume_kind::as_written);
+  EXPECT_EQ(kind("INSERT INTO t VALUES (1)"), resume_kind::as_written);
+  EXPECT_EQ(kind("CREATE INDEX CONCURRENTLY ON t (x)"), resume_kind::as_written);  // no name to look up
+  EXPECT_EQ(kind("BEGIN"), resume_kind::opens_transaction);
+  EXPECT_EQ(kind("start transaction"), resume_kind::opens_transaction);
+  EXPECT_EQ(kind("COMMIT"), resume_kind::closes_transaction);
+  EXPECT_EQ(kind("END"), resume_kind::closes_transaction);
+  EXPECT_EQ(kind("ROLLBACK"), resume_kind::closes_transaction);
+  EXPECT_EQ(kind("COMMIT PREPARED 'x'"), resume_kind::as_written);
+
+  const auto built = strata::postgresql::resume_form_of("CREATE UNIQUE INDEX CONCURRENTLY \"Users_Idx\" ON app.users (x)");
+  EXPECT_EQ(built.kind, resume_kind::unless_index_exists);
+  EXPECT_EQ(built.index, "Users_Idx");  // as PostgreSQL stores it
+  EXPECT_EQ(built.table, "app.users");
+  const auto dropped = strata::postgresql::resume_form_of("DROP INDEX CONCURRENTLY app.\"Users_Idx\" CASCADE");
+  EXPECT_EQ(dropped.kind, resume_kind::unless_index_gone);
+  EXPECT_EQ(dropped.index, "app.\"Users_Idx\"");  // as written: to_regclass reads it as the DROP does
+  EXPECT_EQ(strata::postgresql::resume_form_of("DROP INDEX CONCURRENTLY IF EXISTS i").kind, resume_kind::as_written);
+}

@@ -57,6 +57,19 @@ static_assert(!repeatable("ALTER TYPE mood ADD VALUE 'meh'"));
 static_assert(repeatable("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'meh'"));
 static_assert(repeatable("VACUUM t"));
 static_assert(repeatable("UPDATE t SET x = 1"));
+// What a resumed run can still not repeat safely: every statement above can (in a transaction
+// with its progress record, or looked up by its index name), but for these.
+constexpr bool resumable(std::string_view s) {
+  return strata::postgresql::detail::resumable(strata::postgresql::detail::classify_statement(s.data(), s.size()));
+}
+static_assert(resumable("CREATE INDEX CONCURRENTLY i ON t (x)"));
+static_assert(resumable("DROP INDEX CONCURRENTLY i"));
+static_assert(resumable("CREATE TABLE t (x int)"));
+static_assert(resumable("ALTER TYPE mood ADD VALUE 'meh'"));
+static_assert(!resumable("CREATE INDEX CONCURRENTLY ON t (x)"));
+static_assert(!resumable("CREATE UNIQUE INDEX CONCURRENTLY ON t (x)"));
+static_assert(!resumable("DROP TABLESPACE space"));
+static_assert(resumable("DROP TABLESPACE IF EXISTS space"));
 
 }  // namespace
 
