@@ -140,6 +140,29 @@ TEST(PgBaseline, FlywayBaselineUndoAndDottedVersions) {
               ElementsAre("V1__Create_users", "V2__Create_orders", "V2.1__Order_total"));
 }
 
+// A version Flyway applied whose file the folder no longer has (Flyway was told to ignore it:
+// ignoreMigrationPatterns = *:missing): refused, naming it; passed over with a warning when asked.
+TEST(PgBaseline, FlywayVersionWhoseFileIsGoneIsRefusedOrPassedOverWhenAsked) {
+  scratch_database db("bl_flyway_missing");
+  db.run(flyway_table);
+  db.run(flyway_row(1, "1", "SQL", true));
+  db.run(flyway_row(2, "1.5", "SQL", true));  // its file deleted since
+  db.run(flyway_row(3, "2", "SQL", true));
+  EXPECT_THAT(refusal<fmt_flyway>(db, "flyway"),
+              HasSubstr("flyway applied version 1.5, which this build's registry does not have"));
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'strata_history'"), 0);
+  strata::pq::connection conn(db.url());
+  std::vector<std::string> logged;
+  const strata::options o{.log = [&](strata::log_level l, std::string_view m) {
+    if (l == strata::log_level::warning) logged.emplace_back(m);
+  }};
+  const strata::report r = strata::baseline<fmt_flyway>(conn, "flyway", o, {}, strata::missing_versions::ignored);
+  EXPECT_THAT(r.stamped, ElementsAre("V1__Create_users", "V2__Create_orders"));
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_THAT(r.warnings[0], HasSubstr("version 1.5"));
+  EXPECT_THAT(logged, ElementsAre(HasSubstr("flyway applied version 1.5, which this build does not have: passed over")));
+}
+
 TEST(PgBaseline, FlywayFailedMigrationIsRefused) {
   scratch_database db("bl_flyway_failed");
   db.run(flyway_table);
@@ -212,6 +235,21 @@ TEST(PgBaseline, TheCommandLine) {
   const auto wrong = run_process(STRATA_FORMATS_CLI, {"goose", "baseline", "--from", "liquibase"}, {{"DATABASE_URL", db.url()}});
   EXPECT_EQ(wrong.code, 2);
   EXPECT_THAT(wrong.err, HasSubstr("baseline --from takes golang-migrate, goose, dbmate, flyway or sqlx"));
+}
+
+TEST(PgBaseline, TheCommandLinePassesOverAMissingVersionWhenAsked) {
+  scratch_database db("bl_cli_missing");
+  db.run(flyway_table);
+  db.run(flyway_row(1, "1", "SQL", true));
+  db.run(flyway_row(2, "1.5", "SQL", true));
+  const auto refused = run_process(STRATA_FORMATS_CLI, {"flyway", "baseline", "--from", "flyway"}, {{"DATABASE_URL", db.url()}});
+  EXPECT_EQ(refused.code, 5);
+  EXPECT_THAT(refused.err, HasSubstr("--ignore-missing"));
+  const auto r = run_process(STRATA_FORMATS_CLI, {"flyway", "baseline", "--from", "flyway", "--ignore-missing"},
+                             {{"DATABASE_URL", db.url()}});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("1 stamped"));
+  EXPECT_THAT(r.out + r.err, HasSubstr("version 1.5"));
 }
 
 }  // namespace

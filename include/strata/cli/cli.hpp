@@ -278,7 +278,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
   bool show_version = false, print_sql = false, single = false, json = false, remove_unknown = false;
   std::optional<long long> lock_timeout, retry_for;
   std::string target, new_name, from_tool, from_table, drift_file;
-  bool lint_all = false;
+  bool lint_all = false, from_ignore_missing = false;
   std::vector<std::string> revisions;
   std::size_t count = 0;  // +N / -N
   options o;              // filled once the command line is read
@@ -420,6 +420,9 @@ int main(int argc, const char* const* argv, io streams = {}) {
        [&](CLI::App& c) {
          c.add_option("--from", from_tool, folder_format_names(true, " or "))->required();
          c.add_option("--table", from_table, "The tool's history table where it was renamed (schema_om, audit.goose_db_version)");
+         c.add_flag("--ignore-missing", from_ignore_missing,
+                    "Pass over, with a warning, versions the tool applied whose files this build lacks (Flyway's "
+                    "ignoreMigrationPatterns = *:missing)");
        },
        [&]() -> std::optional<int> {
          if (baseline_reads(from_tool)) return std::nullopt;
@@ -428,7 +431,9 @@ int main(int argc, const char* const* argv, io streams = {}) {
                          (detail::showable_word(from_tool) ? " (not '" + from_tool + "')" : std::string()));
        },
        [&](pq::connection& conn) {
-         say(streams.out, to_string(baseline<R>(conn, from_tool, o, from_table)) + "\n");
+         say(streams.out, to_string(baseline<R>(conn, from_tool, o, from_table,
+                                                from_ignore_missing ? missing_versions::ignored : missing_versions::refused)) +
+                              "\n");
          return int(success);
        }},
       {"schema", "Print the database's schema, one object per line (strata's own tables left out)",

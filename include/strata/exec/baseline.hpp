@@ -42,10 +42,16 @@ std::vector<std::string_view> versions_of(const catalog& cat) {
 
 }  // namespace detail
 
+// What a baseline does with a version the tool applied whose migration this build lacks (its file
+// deleted since): refused, or passed over with a warning, as the tool was told to (Flyway's
+// `ignoreMigrationPatterns = *:missing`).
+enum class missing_versions { refused, ignored };
+
 // `table`: the tool's table where a team renamed it (`schema_om`, `audit.goose_versions`); the
 // tool's own name when empty.
 template <class R, connection Given>
-report baseline(Given& given, std::string_view tool, const options& o = {}, std::string_view table_name = {}) {
+report baseline(Given& given, std::string_view tool, const options& o = {}, std::string_view table_name = {},
+                missing_versions missing = missing_versions::refused) {
   auto conn = detail::bind<R>(given);
   using C = decltype(conn);
   using D = detail::protocol_for<C>;
@@ -103,13 +109,19 @@ report baseline(Given& given, std::string_view tool, const options& o = {}, std:
   const catalog cat = catalog_of<R>();
   const std::vector<std::string_view> versions = detail::versions_of<R>(cat);
   std::vector<bool> applied(cat.size(), false);
+  std::vector<std::string> passed_over;
   for (const std::string& v : applied_versions) {
     const auto k = std::find_if(versions.begin(), versions.end(),
                                 [&](std::string_view mine) { return !mine.empty() && detail::compare_versions(mine, v) == 0; });
+    if (k == versions.end() && missing == missing_versions::ignored) {
+      passed_over.push_back(v);
+      continue;
+    }
     if (k == versions.end())
       throw validation_error({v}, std::string(tool) + " applied version " + v +
                                       ", which this build's registry does not have (head " + std::string(R::head) +
-                                      ")" + nothing);
+                                      "): restore its file, or pass it over with --ignore-missing if " + std::string(tool) +
+                                      " was told to ignore it" + nothing);
     applied[static_cast<std::size_t>(k - versions.begin())] = true;
   }
   if (!baseline_version.empty())
@@ -136,6 +148,11 @@ report baseline(Given& given, std::string_view tool, const options& o = {}, std:
                                      ": baseline is for a database another tool migrated" + nothing);
   };
   report r = detail::stamp_as<R>(conn, cat.entries[target].id, o, "baseline", strata_history_is_empty);
+  for (const std::string& v : passed_over) {
+    r.warnings.push_back(std::string(tool) + " applied version " + v +
+                         ", which this build does not have: passed over (--ignore-missing); strata does not record it");
+    detail::log(o, log_level::warning, r.warnings.back());
+  }
   detail::log(o, log_level::info, "baseline from " + std::string(tool) + ": " +
                                       detail::count_of(r.stamped.size(), "revision") + " recorded as applied");
   return r;
