@@ -182,10 +182,9 @@ class generator {
       const strata::detail::migration_facts facts = facts_of(f);
       f.checksum = facts.checksum;
       f.lint_hits = facts.lint_hits;
-      const strata::body_origin up{(dir_ / f.file).generic_string(), f.up_line};
-      const strata::body_origin down{(dir_ / (f.down_file.empty() ? f.file : f.down_file)).generic_string(), f.down_line};
+      const strata::file_origins at = strata::origins_of(dir_.generic_string(), f.file, f.up_line, f.down_file, f.down_line);
       const std::string_view words = format_row_ ? format_row_->no_transaction_words : std::string_view();
-      for (const strata::located_finding& l : strata::findings_in<language>(facts, up, down, words)) {
+      for (const strata::located_finding& l : strata::findings_in<language>(facts, at.up, at.down, words)) {
         if (l.finding.kind == strata::finding_kind::lint && (i < lint_start || (off & strata::rule_bit(l.finding.rule))))
           continue;
         errors_.push_back({l.file, l.line, l.message(f.id)});

@@ -180,19 +180,15 @@ std::string every_finding_of() {
   std::ostringstream out;
   std::size_t count = 0;
   for (const auto& e : cat.entries) {  // in apply order
-    body_origin up, down;
+    file_origins at;  // none for a C++ migration
     std::string_view words;
     if constexpr (from_folder<R>) {
       using source = migration_source<R>;
-      const std::string dir(source::directory);
       for (const source_file& f : source::files)
-        if (f.id == e.id) {
-          up = {dir + "/" + std::string(f.file), f.up_line};
-          down = {dir + "/" + std::string(f.down_file.empty() ? f.file : f.down_file), f.down_line};
-        }
+        if (f.id == e.id) at = origins_of(source::directory, f.file, f.up_line, f.down_file, f.down_line);
       if (const folder_format* format = folder_format_named(source::format)) words = format->no_transaction_words;
     }
-    for (const located_finding& l : findings_in<L>(*e.facts, up, down, words)) {
+    for (const located_finding& l : findings_in<L>(*e.facts, at.up, at.down, words)) {
       out << l.message(e.id, "warning") << "\n";
       ++count;
     }

@@ -20,6 +20,17 @@ struct body_origin {
   std::size_t first_line = 1;
 };
 
+// The origins of a migration file's two bodies: its up at `up_line` of `file`, its down at
+// `down_line` of `down_file` (golang-migrate's .down.sql) or of the same file when that is empty.
+struct file_origins {
+  body_origin up, down;
+};
+inline file_origins origins_of(std::string_view directory, std::string_view file, std::size_t up_line,
+                               std::string_view down_file, std::size_t down_line) {
+  const std::string dir = directory.empty() ? std::string() : std::string(directory) + "/";
+  return {{dir + std::string(file), up_line}, {dir + std::string(down_file.empty() ? file : down_file), down_line}};
+}
+
 struct located_finding {
   std::string file;          // empty for a migration that is no file: then `revision` alone names it
   std::size_t line = 0, column = 0;

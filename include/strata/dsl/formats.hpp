@@ -91,9 +91,7 @@ inline std::string detect_folder_format(const std::vector<folder_file>& files, f
   if (seen.size() == 1 && seen.count(golang_migrate)) {
     const folder_file *sqlx_sign = nullptr, *golang_migrate_sign = nullptr;  // a file of each tool's words
     for (const folder_file& f : files) {
-      if (!sqlx_sign && formats::first_line_says_no_transaction(f.text) &&
-          formats::lower(formats::trim(f.text.substr(0, f.text.find('\n')))).find("strata:") == std::string::npos)
-        sqlx_sign = &f;
+      if (!sqlx_sign && formats::first_line_is_sqlx_no_transaction(f.text)) sqlx_sign = &f;
       std::string copy = f.text;
       if (!golang_migrate_sign && formats::golang_migrate_format::unwrap_transaction(copy, reading.language))
         golang_migrate_sign = &f;

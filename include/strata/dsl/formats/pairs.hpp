@@ -22,6 +22,12 @@ inline pair_name pair_name_of(std::string_view file) {
   return {version_underscore_name(file), {}};
 }
 
+// sqlx's own `-- no-transaction` first line (not strata's `-- strata:no-transaction`): evidence
+// that a folder of pairs is sqlx's.
+inline bool first_line_is_sqlx_no_transaction(std::string_view text) {
+  const auto w = comment_words(text.substr(0, text.find('\n')));
+  return w && lower(*w) == "no-transaction";
+}
 inline bool first_line_says_no_transaction(std::string_view text) {
   const auto w = comment_words(text.substr(0, text.find('\n')));
   return w && (lower(*w) == "no-transaction" || lower(*w) == "strata:no-transaction");
