@@ -176,16 +176,21 @@ class generator {
       }
       lint_start = static_cast<std::size_t>(from - files_.begin()) + 1;
     }
+    std::vector<std::string_view> earlier;  // the up bodies before this file, in apply order
     for (std::size_t i = 0; i < files_.size(); ++i) {
       migration_file& f = files_[i];
       if (!f.cpp_type.empty()) continue;  // a C++ migration keeps the compiler's checks
       const strata::detail::migration_facts facts = facts_of(f);
+      // what the earlier files show harmless (a widening), as the registry clears it
+      const strata::lint_rules_mask cleared = strata::detail::cleared_by_earlier<language>(facts, earlier);
+      earlier.push_back(f.up);
       f.checksum = facts.checksum;
-      f.lint_hits = facts.lint_hits;
+      f.lint_hits = facts.lint_hits & ~cleared;
       const strata::file_origins at = strata::origins_of(dir_.generic_string(), f.file, f.up_line, f.down_file, f.down_line);
       const std::string_view words = format_row_ ? format_row_->no_transaction_words : std::string_view();
       for (const strata::located_finding& l : strata::findings_in<language>(facts, at.up, at.down, words)) {
-        if (l.finding.kind == strata::finding_kind::lint && (i < lint_start || (off & strata::rule_bit(l.finding.rule))))
+        if (l.finding.kind == strata::finding_kind::lint &&
+            (i < lint_start || ((off | cleared) & strata::rule_bit(l.finding.rule))))
           continue;
         errors_.push_back({l.file, l.line, l.message(f.id)});
       }

@@ -17,6 +17,7 @@
 
 #include "migrations.hpp"
 #include <fmt_resume.hpp>  // tests/formats/resume: a goose folder, no IF NOT EXISTS
+#include <fmt_widening.hpp>  // tests/formats/widening: type changes that only widen
 #include "pg_support.hpp"
 #include "runner_process.hpp"
 
@@ -530,6 +531,23 @@ TEST(PgInterrupted, AGooseFileWithoutIfNotExistsIsFinishedAfterItsBackendIsTermi
   // and back: the down, also without IF EXISTS, runs once
   strata::downgrade<fmt_resume>(conn, {.target = "00001_users"});
   EXPECT_EQ(db.count("SELECT 1 FROM pg_indexes WHERE tablename = 'users'"), 1);
+}
+
+// What the lint lets through as a widening, PostgreSQL makes without rewriting the table: the
+// table keeps its file (relfilenode); a change the lint flags (integer to bigint) gets a new one.
+TEST(PgLint, AWideningTheLintPassesLeavesTheTableUnrewritten) {
+  scratch_database db("widening");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<fmt_widening>(conn, {.target = "000001_create_products"});
+  db.run("INSERT INTO products (name, price, code) SELECT 'p' || g, g, 'c' FROM generate_series(1, 1000) g");
+  const std::string before = db.scalar("SELECT relfilenode::text FROM pg_class WHERE relname = 'products'");
+  strata::upgrade<fmt_widening>(conn);
+  EXPECT_EQ(db.scalar("SELECT relfilenode::text FROM pg_class WHERE relname = 'products'"), before);
+  EXPECT_EQ(db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'products'::regclass "
+                      "AND attname = 'price'"),
+            "numeric(14,2)");
+  db.run("ALTER TABLE products ALTER COLUMN stock TYPE bigint");
+  EXPECT_NE(db.scalar("SELECT relfilenode::text FROM pg_class WHERE relname = 'products'"), before);
 }
 
 // An earlier strata's history (without the progress columns) is brought to this layout in place

@@ -179,6 +179,7 @@ std::string every_finding_of() {
   const catalog cat = catalog_of<R>();
   std::ostringstream out;
   std::size_t count = 0;
+  std::vector<std::string_view> earlier;  // up bodies in apply order: what they show harmless is no finding
   for (const auto& e : cat.entries) {  // in apply order
     file_origins at;  // none for a C++ migration
     std::string_view words;
@@ -188,7 +189,17 @@ std::string every_finding_of() {
         if (f.id == e.id) at = origins_of(source::directory, f.file, f.up_line, f.down_file, f.down_line);
       if (const folder_format* format = folder_format_named(source::format)) words = format->no_transaction_words;
     }
-    for (const located_finding& l : findings_in<L>(*e.facts, at.up, at.down, words)) {
+    const std::vector<located_finding> found = findings_in<L>(*e.facts, at.up, at.down, words);
+    const auto of_clearable_rule = [](const located_finding& l, bool in_up) {
+      return l.in_up == in_up && l.finding.kind == finding_kind::lint && (L::rules_history_may_clear & rule_bit(l.finding.rule));
+    };
+    lint_rules_mask cleared = 0;
+    if (std::any_of(found.begin(), found.end(), [&](const located_finding& l) { return of_clearable_rule(l, true); }) &&
+        std::none_of(found.begin(), found.end(), [&](const located_finding& l) { return of_clearable_rule(l, false); }))
+      cleared = L::cleared_by_history(e.facts->up_text, earlier);
+    earlier.push_back(e.facts->up_text);
+    for (const located_finding& l : found) {
+      if (l.finding.kind == finding_kind::lint && (cleared & rule_bit(l.finding.rule))) continue;
       out << l.message(e.id, "warning") << "\n";
       ++count;
     }

@@ -128,6 +128,8 @@ concept dialect_language = requires(std::string_view text, std::uint64_t& checks
   { L::transaction_wrapper } -> std::convertible_to<std::string_view>;
   { L::may_change_settings(text) } -> std::same_as<bool>;
   { L::resume_form_of(text) } -> std::same_as<resume_form>;
+  { L::rules_history_may_clear } -> std::convertible_to<lint_rules_mask>;
+  { L::cleared_by_history(text, std::span<const std::string_view>{}) } -> std::same_as<lint_rules_mask>;
   { L::idempotent_forms } -> std::convertible_to<std::string_view>;
   { L::unsplittable_advice } -> std::convertible_to<std::string_view>;
 };

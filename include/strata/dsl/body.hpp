@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string_view>
 #include <type_traits>
 
@@ -61,7 +62,19 @@ struct migration_facts {
   std::string_view allow;        // the migration's `allow` member: "RULE[, RULE]: reason"
   lint_rules_mask allowed = 0;   // its rules
   lint_rules_mask lint_hits = 0;
+  bool analysed_by_generator = false;  // trusted: the generator also applied what the earlier migrations clear
 };
+
+// The lint rules the earlier migrations (their up bodies, in apply order) show harmless in `f`: a
+// column type change that only widens. Only for a finding of the up alone: a down that changes the
+// type back rewrites.
+template <dialect_language L>
+constexpr lint_rules_mask cleared_by_earlier(const migration_facts& f, std::span<const std::string_view> earlier) {
+  if (f.analysed_by_generator || !(f.up_scan.lint_hits & L::rules_history_may_clear) ||
+      (f.down_scan.lint_hits & L::rules_history_may_clear))
+    return 0;
+  return L::cleared_by_history(f.up_text, earlier);
+}
 
 // How each body of a migration is read: its allowances, where it runs, and that a `down` is spared
 // the destructive rules. One place, for the registry's analysis and the generator's alike.
@@ -180,6 +193,7 @@ constexpr migration_facts facts_of() {
       if (!kinds_are_sound(f)) return f;
       f.checksum = M::analysed.checksum;
       f.lint_hits = M::analysed.lint_hits;
+      f.analysed_by_generator = true;
       return f;
     }
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/basic_tuple.hpp>
@@ -383,16 +384,29 @@ struct lint_stage {
     return position[i] + 1;
   }();
   // The first migration (in apply order, from `From` on) whose statements break a rule not
-  // switched off.
-  static constexpr std::uint32_t first = [] {
-    if (from_position == no_index) return no_index;
+  // switched off nor cleared by the earlier migrations (a widening), and the rules off for it.
+  struct unsafe {
+    std::uint32_t index = no_index;
+    lint_rules_mask off = Off;
+  };
+  static constexpr unsafe found = [] {
+    if (from_position == no_index) return unsafe{};
     const migration_facts* const* f = G::facts_by_list.data();
+    const std::uint32_t* order = G::order.order;
     for (std::uint32_t k = from_position; k < G::size; ++k) {
-      const std::uint32_t i = G::order.order[k];
-      if (i < G::size && (f[i]->lint_hits & ~Off) != 0) return i;
+      const std::uint32_t i = order[k];
+      if (i >= G::size || (f[i]->lint_hits & ~Off) == 0) continue;
+      lint_rules_mask cleared = 0;
+      if (f[i]->lint_hits & ~Off & G::dialect::language::rules_history_may_clear) {
+        std::vector<std::string_view> earlier;
+        for (std::uint32_t j = 0; j < k; ++j) earlier.push_back(f[order[j]]->up_text);
+        cleared = cleared_by_earlier<typename G::dialect::language>(*f[i], earlier);
+      }
+      if ((f[i]->lint_hits & ~(Off | cleared)) != 0) return unsafe{i, Off | cleared};
     }
-    return no_index;
+    return unsafe{};
   }();
+  static constexpr std::uint32_t first = found.index;
 };
 
 template <class G, lint_rules_mask Off, fixed_string From, bool Unsafe = lint_stage<G, Off, From>::first != no_index>
@@ -402,9 +416,10 @@ struct lint_diagnostic {
 template <class G, lint_rules_mask Off, fixed_string From>
 struct lint_diagnostic<G, Off, From, true> {
   using M = typename nth_of<G, lint_stage<G, Off, From>::first>::type;
-  using type = diag::statement_is_unsafe_on_a_live_table<M, spell<M::id>, spell<finding_rule<typename G::dialect, M, Off>>,
-                                                         spell<finding_text<typename G::dialect, M, Off>, 80>,
-                                                         spell<finding_alternative<typename G::dialect, M, Off>, 128>>;
+  static constexpr lint_rules_mask off = lint_stage<G, Off, From>::found.off;
+  using type = diag::statement_is_unsafe_on_a_live_table<M, spell<M::id>, spell<finding_rule<typename G::dialect, M, off>>,
+                                                         spell<finding_text<typename G::dialect, M, off>, 80>,
+                                                         spell<finding_alternative<typename G::dialect, M, off>, 128>>;
 };
 
 // Whether a registry's own checks pass: only then is the lint run (one diagnostic per defect).

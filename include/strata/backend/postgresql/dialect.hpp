@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../../core/dialect.hpp"
+#include "column_types.hpp"
 #include "lexer.hpp"
 #include "lint.hpp"
 #include "protocol.hpp"
@@ -47,6 +48,12 @@ struct language {
   static constexpr bool runs_concurrently(std::string_view statement) { return postgresql::runs_concurrently(statement); }
   static constexpr bool may_change_settings(std::string_view statement) {
     return postgresql::may_change_settings(statement);
+  }
+  // The lint rules whose findings the earlier migrations can show harmless, and those they do for
+  // an up body: a column type change that only widens (column_types.hpp).
+  static constexpr lint_rules_mask rules_history_may_clear = rule_bit(rule_id(lint_rule::changing_column_type));
+  static constexpr lint_rules_mask cleared_by_history(std::string_view up, std::span<const std::string_view> earlier) {
+    return detail::type_changes_only_widen(up, earlier) ? rules_history_may_clear : 0;
   }
   static resume_form resume_form_of(std::string_view statement) { return postgresql::resume_form_of(statement); }
   static std::vector<created_index> indexes_built_by(std::string_view body) { return postgresql::indexes_built_by(body); }

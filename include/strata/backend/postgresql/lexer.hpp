@@ -502,9 +502,9 @@ struct token_reader {
   }
 };
 
-// Whether two name tokens (of the same body) name the same object: a word folds to lower case, a
-// quoted identifier does not.
-constexpr bool same_name(const char* s, token a, token b) noexcept {
+// Whether two name tokens (`a` in text `sa`, `b` in `sb`) name the same object: a word folds to
+// lower case, a quoted identifier does not.
+constexpr bool same_name_in(const char* sa, token a, const char* sb, token b) noexcept {
   if (a.kind == token_kind::end || b.kind == token_kind::end) return false;
   auto folded = [&](token t, std::uint32_t& b0, std::uint32_t& e0) {
     b0 = t.begin;
@@ -519,13 +519,15 @@ constexpr bool same_name(const char* s, token a, token b) noexcept {
   folded(b, bb, be);
   if (ae - ab != be - bb) return false;
   for (std::uint32_t k = 0; k < ae - ab; ++k) {
-    char x = s[ab + k], y = s[bb + k];
+    char x = sa[ab + k], y = sb[bb + k];
     if (a.kind == token_kind::word && x >= 'A' && x <= 'Z') x = static_cast<char>(x | 0x20);
     if (b.kind == token_kind::word && y >= 'A' && y <= 'Z') y = static_cast<char>(y | 0x20);
     if (x != y) return false;
   }
   return true;
 }
+// The same, for two tokens of one text.
+constexpr bool same_name(const char* s, token a, token b) noexcept { return same_name_in(s, a, s, b); }
 
 }  // namespace strata::postgresql::detail
 

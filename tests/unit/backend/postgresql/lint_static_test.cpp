@@ -2,7 +2,10 @@
 // forms, words inside literals, comments, dollar quotes and quoted identifiers that never count,
 // and the registry's exemptions and policies. Building this file is the test.
 #include <array>
+#include <initializer_list>
+#include <span>
 #include <string>
+#include <string_view>
 #include <strata/strata.hpp>
 
 namespace {
@@ -196,6 +199,54 @@ using adopted = strata::registry<strata::lint_policy<strata::lint_from<"0001_leg
 static_assert(adopted::size == 3);
 using relaxed = strata::registry<strata::lint_policy<strata::lint_off<"ban-drop-column">>, legacy_drop, newer, renames>;
 static_assert(relaxed::head == "0003_renames");
+
+// --- changing-column-type: a widening the earlier migrations show needs no rewrite ---------------
+constexpr bool only_widens(std::string_view body, std::initializer_list<std::string_view> earlier) {
+  return strata::postgresql::detail::type_changes_only_widen(body, std::span<const std::string_view>(earlier.begin(), earlier.size()));
+}
+constexpr std::string_view products =
+    "CREATE TABLE products (id bigint PRIMARY KEY, name varchar(50) NOT NULL, price numeric(10, 2), note text, "
+    "code character varying(8), qty int, CONSTRAINT p_name CHECK (name <> ''))";
+static_assert(only_widens("ALTER TABLE products ALTER COLUMN name TYPE text", {products}));
+static_assert(only_widens("ALTER TABLE products ALTER name TYPE varchar(80)", {products}));
+static_assert(only_widens("ALTER TABLE products ALTER COLUMN name SET DATA TYPE character varying", {products}));
+static_assert(only_widens("ALTER TABLE products ALTER COLUMN price TYPE numeric(12,2)", {products}));
+static_assert(only_widens("ALTER TABLE products ALTER COLUMN price TYPE numeric", {products}));
+static_assert(only_widens("ALTER TABLE products ALTER COLUMN code TYPE varchar(8)", {products}));
+static_assert(only_widens("ALTER TABLE public.products ALTER COLUMN name TYPE text, ALTER COLUMN price TYPE decimal(11,2)", {products}));
+// rewrites (or scans): narrower, another scale, another family, USING, a column never declared
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN name TYPE varchar(20)", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN price TYPE numeric(12,3)", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN note TYPE varchar(10)", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN qty TYPE bigint", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN name TYPE text USING lower(name)", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN name TYPE text COLLATE \"C\"", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN name TYPE text, ALTER COLUMN qty TYPE bigint", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN name TYPE text[]", {products}));
+static_assert(!only_widens("ALTER TABLE other ALTER COLUMN name TYPE text", {products}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN name TYPE text", {}));
+static_assert(!only_widens("ALTER TABLE \"Products\" ALTER COLUMN name TYPE text", {products}));  // another table
+// the latest declaration counts: an earlier widening, then this body's own ADD COLUMN
+static_assert(only_widens("ALTER TABLE products ALTER COLUMN name TYPE varchar(100)",
+                          {products, "ALTER TABLE products ALTER COLUMN name TYPE varchar(90)"}));
+static_assert(!only_widens("ALTER TABLE products ALTER COLUMN name TYPE varchar(60)",
+                           {products, "ALTER TABLE products ALTER COLUMN name TYPE varchar(90)"}));
+static_assert(only_widens("ALTER TABLE products ADD COLUMN tag varchar(4); ALTER TABLE products ALTER COLUMN tag TYPE text",
+                          {products}));
+
+// In a registry: the widening compiles; its rule still holds for a change that rewrites
+// (compile_fail/lint_changing_column_type.cpp).
+struct create_products : strata::migration<"0001_products"> {
+  static constexpr strata::sql up{products};
+  static constexpr strata::sql down{"DROP TABLE products"};
+};
+struct widen_products : strata::migration<"0002_widen", "0001_products"> {
+  static constexpr strata::sql up{"ALTER TABLE products ALTER COLUMN name TYPE text, ALTER COLUMN price TYPE numeric(14,2)"};
+  static constexpr strata::sql down{"SELECT 1"};
+};
+using widened = strata::registry<widen_products, create_products>;
+static_assert(widened::size == 2);
+static_assert(strata::detail::facts<strata::default_dialect, widen_products>.lint_hits != 0);  // cleared by the registry
 
 }  // namespace
 
