@@ -153,7 +153,7 @@ def compile_with(fmt_folder, checks):
 
 def member(header, type_name, member_name):
     """The declaration of MEMBER_NAME in the generated struct TYPE_NAME, or ''."""
-    m = re.search(r"struct " + type_name + r" :.*?\n};", header, re.S)
+    m = re.search(r"struct " + type_name + r" \{.*?\n};", header, re.S)
     found = re.search(r"static constexpr \S+ " + member_name + r" = [^\n]*", m.group(0)) if m else None
     return found.group(0) if found else ""
 
@@ -304,7 +304,7 @@ expect("a file name that cannot be a revision id is refused naming the file",
 text = generate("same_name", {"0001_a-b.sql": "-- strata:parents\n-- strata:up\nSELECT 1;\n",
                               "0001_a_b.sql": "-- strata:parents 0001_a-b\n-- strata:up\nSELECT 1;\n"})
 expect("two file names spelling one C++ name get two types",
-       "struct file_0001_a_b_sql :" in text and "struct file_0001_a_b_sql_2 :" in text and "#error" not in text, text)
+       "struct file_0001_a_b_sql {" in text and "struct file_0001_a_b_sql_2 {" in text and "#error" not in text, text)
 
 print("\n".join(problems) if problems else "every change picked up by cmake --build; every defect named its file")
 sys.exit(1 if problems else 0)

@@ -104,6 +104,9 @@ struct id_report<false> {
 
 }  // namespace detail
 
+// A migration type's members, which the registry reads: id, parents, id_hash, parent_hashes and
+// ids_are_valid. A type generated from a folder (strata_add_migrations) has them written out by the
+// generator, which checked and hashed its ids: the compiler then instantiates no template per file.
 template <fixed_string Id, fixed_string... Parents>
 struct migration {
   static constexpr detail::id_defect id_defect_found =

@@ -44,8 +44,19 @@ constexpr bool same_facts(std::span<const std::string_view> earlier) {
          trusted.defect == read.defect && trusted.transactional == read.transactional && read.checksum != 0;
 }
 
+// The ids the generator checked and hashed are the ones strata::migration<"id", "parent"> would
+// check and hash.
+template <class M>
+constexpr bool same_ids() {
+  if (M::id_hash != strata::detail::hash_id(M::id) || !M::ids_are_valid || !strata::is_valid_revision_id(M::id)) return false;
+  for (std::size_t k = 0; k < M::parents.size(); ++k)
+    if (M::parent_hashes[k] != strata::detail::hash_id(M::parents[k])) return false;
+  return true;
+}
+
 template <class D, class... Ms>
 constexpr bool all_same(const strata::registry_of<D, Ms...>*) {
+  static_assert((same_ids<Ms>() && ...));
   const std::array<std::string_view, sizeof...(Ms)> ups{read_in_the_compiler<D, Ms>.up_text...};  // list order is file order
   std::size_t k = 0;
   return (same_facts<D, Ms>(std::span<const std::string_view>(ups.data(), k++)) && ...);
