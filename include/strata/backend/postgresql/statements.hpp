@@ -548,6 +548,19 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
   return a;
 }
 
+// The possibly qualified name at the reader (a.b."c"), as written in `statement`; the reader after it.
+inline std::string written_name(token_reader& r, std::string_view statement) {
+  const std::uint32_t begin = r.current.begin;
+  std::uint32_t end = r.current.end;
+  while (r.is_name()) {
+    end = r.current.end;
+    r.advance();
+    if (!r.is_punct('.')) break;
+    r.advance();
+  }
+  return std::string(statement.substr(begin, end - begin));
+}
+
 // A name token as PostgreSQL stores it: a word folded to lower case, a quoted identifier unquoted.
 inline std::string stored_name(const char* s, token t) {
   std::string out;
@@ -642,15 +655,7 @@ inline std::optional<created_index> index_created_by(std::string_view statement)
   if (!r.take("on")) return std::nullopt;
   r.take("only");
   if (!r.is_name()) return std::nullopt;
-  const std::uint32_t table_begin = r.current.begin;
-  std::uint32_t table_end = r.current.end;
-  while (r.is_name()) {
-    table_end = r.current.end;
-    r.advance();
-    if (!r.is_punct('.')) break;
-    r.advance();
-  }
-  out.table = std::string(statement.substr(table_begin, table_end - table_begin));
+  out.table = detail::written_name(r, statement);
   return out;
 }
 
@@ -672,15 +677,7 @@ inline resume_form resume_form_of(std::string_view statement) {
   d.take("index");
   d.take("concurrently");
   if (!d.is_name()) return {resume_kind::as_written, {}, {}};
-  const std::uint32_t begin = d.current.begin;
-  std::uint32_t end = d.current.end;
-  while (d.is_name()) {
-    end = d.current.end;
-    d.advance();
-    if (!d.is_punct('.')) break;
-    d.advance();
-  }
-  return {resume_kind::unless_index_gone, std::string(statement.substr(begin, end - begin)), {}};
+  return {resume_kind::unless_index_gone, detail::written_name(d, statement), {}};
 }
 
 // The indexes the CREATE INDEX statements of an SQL body build.
