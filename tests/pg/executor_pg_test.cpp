@@ -550,6 +550,33 @@ TEST(PgLint, AWideningTheLintPassesLeavesTheTableUnrewritten) {
   EXPECT_NE(db.scalar("SELECT relfilenode::text FROM pg_class WHERE relname = 'products'"), before);
 }
 
+// A non-transactional file's CREATE TABLE without IF NOT EXISTS runs in a transaction with its
+// progress record: after a later statement fails, the next run continues there and does not create
+// the table again (which would fail).
+struct tables_then_index : strata::migration<"0005_tables_then_index", "0004_orders"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"CREATE TABLE tags (id bigint, user_email text);\n"
+                                  "INSERT INTO tags VALUES (1, 'x'), (1, 'y');\n"
+                                  "CREATE UNIQUE INDEX CONCURRENTLY tags_id ON tags (id)"};
+  static constexpr strata::sql down{"DROP TABLE tags"};
+};
+using with_tags = strata::registry<sets::users, sets::names, sets::email_index, sets::orders, tables_then_index>;
+
+TEST(PgNonTransactional, ACreateTableWithoutIfNotExistsIsNotRunAgainWhenTheRunContinues) {
+  scratch_database db("tags");
+  strata::pq::connection conn{db.url()};
+  const auto e = thrown<strata::migration_error>([&] { strata::upgrade<with_tags>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->statement_number(), 3u);
+  EXPECT_EQ(db.scalar("SELECT statements_done::text FROM strata_history WHERE revision = '0005_tables_then_index'"), "2");
+  db.run("DELETE FROM tags WHERE user_email = 'y'");
+  const strata::report r = strata::upgrade<with_tags>(conn);
+  EXPECT_THAT(r.resumed, ::testing::ElementsAre("0005_tables_then_index"));
+  EXPECT_EQ(db.count("SELECT 1 FROM tags"), 1);  // neither the table nor its rows made again
+  EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'tags_id'::regclass"), "true");
+  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0005_tables_then_index'"), "applied");
+}
+
 // An earlier strata's history (without the progress columns) is brought to this layout in place
 // by the next run with work, and read as one without progress before that.
 TEST(PgHistory, AnEarlierHistoryGainsTheProgressColumnsInPlace) {

@@ -190,8 +190,10 @@ struct script_users : strata::migration<"0001_users"> {
 };
 struct script_index : strata::migration<"0002_email_index", "0001_users"> {
   static constexpr bool transactional = false;
-  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email)"};
-  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS users_email"};
+  // CREATE TABLE runs in a transaction with its progress record; the concurrent build alone
+  static constexpr strata::sql up{"CREATE TABLE email_audit (id bigint);\n"
+                                  "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS users_email; DROP TABLE email_audit"};
 };
 struct script_orders : strata::migration<"0003_orders", "0002_email_index"> {
   static constexpr auto lock_timeout = 2s;
