@@ -32,6 +32,7 @@ struct basic_fake_connection {
   bool indexes_exist = false;  // what a resumed run finds when it looks up an index
   std::string fail_on;  // a statement (exact text) that fails with SQLSTATE fail_state
   std::string fail_state = "42P01";
+  bool fail_once = false;  // fail_on fails the first time only
   std::string fail_message = "ERROR:  injected failure";  // the server's text, its lines too
   bool lose_connection_on_commit = false;
   std::vector<std::string> applied_meanwhile;  // recorded by "another runner" when strata takes a transaction's lock
@@ -59,6 +60,11 @@ struct basic_fake_connection {
     return false;
   }
 
+  void fail(std::string_view text) {
+    if (fail_once) fail_on.clear();
+    throw database_error(fail_message, fail_state, std::string(text));
+  }
+
   void execute(std::string_view text) {
     calls.push_back({std::string(text), {}});
     if (text.starts_with("SET ") && !text.starts_with("SET LOCAL ")) {  // SET name = value
@@ -67,14 +73,14 @@ struct basic_fake_connection {
       if (eq != std::string::npos) session[s.substr(0, eq)] = s.substr(eq + 3);
     }
     if (text.starts_with("RESET ")) session.erase(std::string(text.substr(6)));
-    if (!fail_on.empty() && text == fail_on) throw database_error(fail_message, fail_state, std::string(text));
+    if (!fail_on.empty() && text == fail_on) fail(text);
     if (lose_connection_on_commit && text == std::string_view(protocol::commit_sql)) throw connection_error("connection lost", true);
     if (!lose_connection_on.empty() && text == lose_connection_on) throw connection_error("connection lost", true);
   }
 
   rows query(std::string_view text, std::span<const value> params) {
     calls.push_back({std::string(text), std::vector<value>(params.begin(), params.end())});
-    if (!fail_on.empty() && text == fail_on) throw database_error(fail_message, fail_state, std::string(text));
+    if (!fail_on.empty() && text == fail_on) fail(text);
     if (made_by(text, [](const protocol& t) { return t.log_without_history_sql(); })) return {};  // the log agrees with the history
     if (made_by(text, [](const protocol& t) { return t.states_of_sql(); })) {  // the states of the revisions in $1 ({"a","b"})
       rows out;

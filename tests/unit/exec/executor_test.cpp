@@ -362,6 +362,41 @@ TEST(Downgrade, AnInterruptedUpgradeIsRevertedWithEveryIndexStatementLookedUp) {
   EXPECT_EQ(db.history->size(), 3u);
 }
 
+// The body's own BEGIN ... COMMIT outside a strata transaction: its statements and their progress
+// records share it (strata opens none inside), and a statement in it that gave up waiting for a
+// lock runs again from that BEGIN, after a ROLLBACK.
+struct own_transaction : strata::migration<"0004_index", "0003_backfill"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id); BEGIN; CREATE TABLE x (id int); INSERT INTO x VALUES (1); COMMIT"};
+  static constexpr strata::sql down{"DROP TABLE x; DROP INDEX CONCURRENTLY IF EXISTS a"};
+};
+using own_transaction_app = registry<own_transaction, backfill, add_name, create_users>;
+
+TEST(Upgrade, TheBodysOwnTransactionHoldsItsStatementsProgressAndIsRetriedWhole) {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", checksum_of("0001_users")), history_row("0002_name", ""),
+                            history_row("0003_backfill", checksum_of("0003_backfill"))};
+  db.fail_on = "INSERT INTO x VALUES (1)";
+  db.fail_state = "55P03";  // lock_not_available
+  db.fail_once = true;
+  using std::chrono::milliseconds;
+  const strata::report r = strata::upgrade<own_transaction_app>(
+      db, {.lock_retry_for = milliseconds(5000), .lock_retry_base = milliseconds(1), .lock_retry_cap = milliseconds(2)});
+  ASSERT_EQ(r.applied.size(), 1u);
+  const std::string progress = public_tables().progress_sql();
+  std::vector<std::string> seen;
+  for (const auto& t : db.texts())
+    if (t == progress || t == begin_text || t == commit_text || t == rollback_text || t == "BEGIN" || t == "COMMIT" ||
+        t.starts_with("CREATE TABLE x") || t.starts_with("INSERT INTO x") || t.starts_with("CREATE INDEX CONCURRENTLY"))
+      seen.push_back(t == progress ? "progress" : t);
+  EXPECT_THAT(seen, ElementsAre("CREATE INDEX CONCURRENTLY IF NOT EXISTS a ON users (id)", "progress",  //
+                                "BEGIN", "progress", "CREATE TABLE x (id int)", "progress", "INSERT INTO x VALUES (1)",
+                                rollback_text,  // the lock wait ran out: the body's transaction is rolled back
+                                "BEGIN", "progress", "CREATE TABLE x (id int)", "progress", "INSERT INTO x VALUES (1)",
+                                "progress", "COMMIT", "progress"));
+}
+
 TEST(Upgrade, AnInterruptedNonTransactionalRevisionIsResumedFromItsFirstStatement) {
   fake_connection db;
   db.history = full_history();
