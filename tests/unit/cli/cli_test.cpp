@@ -8,6 +8,7 @@
 
 #include <strata/cli.hpp>
 #include <fmt_adopted.hpp>
+#include <fmt_widening.hpp>
 
 namespace {
 
@@ -240,6 +241,16 @@ TEST(Cli, LintAllListsEveryFindingOfAnAdoptedFolderAtItsLine) {
   EXPECT_THAT(out.str(), HasSubstr(dir + "/00002_email_index.sql:4:1: warning: adding-required-field: "));
   EXPECT_THAT(out.str(), HasSubstr(dir + "/00003_drop_plan.sql:2:1: warning: ban-drop-column: ALTER TABLE users DROP COLUMN plan; "));
   EXPECT_THAT(out.str(), Not(HasSubstr("00004_note")));
+}
+
+// A widening the earlier file's declarations show needs no rewrite is no finding for `lint --all`
+// either (tests/formats/widening: its down, which narrows back, allows the rule with a reason).
+TEST(Cli, LintAllListsNoWideningThatNeedsNoRewrite) {
+  std::ostringstream out, err;
+  const char* argv[] = {"svc", "lint", "--all"};
+  strata::cli::io io{out, err, [](const char*) -> const char* { return nullptr; }};
+  EXPECT_EQ(strata::cli::main<fmt_widening>(3, argv, io), 0) << err.str();
+  EXPECT_EQ(out.str(), "0 lint findings in 2 revisions\n");
 }
 
 TEST(Cli, LintAllOfACppRegistryNamesRevisionsAndLeavesOutWhatTheyAllow) {
