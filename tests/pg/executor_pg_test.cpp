@@ -446,29 +446,42 @@ void expect_resumed_once(const scratch_database& db) {
   EXPECT_EQ(db.count("SELECT 1 FROM strata_log WHERE revision = '0006_slow_index' AND action = 'resume'"), 1);
 }
 
-TEST(PgInterrupted, RunnerKilledDuringAConcurrentIndexBuildIsResumedByTheNextRun) {
-  scratch_database db("cickill");
-  const pid_t victim = spawn_runner("resumable", db.url());
+// SIGKILLs a runner of `set` inside the concurrent build of users_slow_idx.
+void kill_runner_inside_the_slow_build(const scratch_database& db, const char* set) {
+  const pid_t victim = spawn_runner(set, db.url());
   ASSERT_FALSE(wait_for_statement(db, "users_slow_idx").empty());
   kill(victim, SIGKILL);
   EXPECT_EQ(wait_exit(victim), 128 + SIGKILL);
-  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0006_slow_index'"), "started");
-  // The killed runner's backend goes on building; the next run waits for it, then resumes.
-  const pid_t next = spawn_runner("resumable", db.url());
-  EXPECT_EQ(wait_exit(next), 0);
-  expect_resumed_once(db);
-  const pid_t third = spawn_runner("resumable", db.url());  // and the run after that has nothing to do
-  EXPECT_EQ(wait_exit(third), 0);
-  expect_resumed_once(db);
 }
-
-TEST(PgInterrupted, BackendKilledMidBuildLeavesAnInvalidIndexTheNextRunRebuilds) {
-  scratch_database db("cicterm");
-  const pid_t victim = spawn_runner("resumable", db.url());
+// Terminates the backend of a runner of `set` inside the concurrent build of users_slow_idx.
+void terminate_backend_inside_the_slow_build(const scratch_database& db, const char* set) {
+  const pid_t victim = spawn_runner(set, db.url());
   const std::string backend = wait_for_statement(db, "users_slow_idx");
   ASSERT_FALSE(backend.empty());
   db.run("SELECT pg_terminate_backend(" + backend + ")");
   EXPECT_NE(wait_exit(victim), 0);
+}
+// The next run (which waits for the killed runner's backend, which goes on building) finishes,
+// and the run after it has nothing to do: `finished` holds after each.
+template <class Finished>
+void two_more_runs(const scratch_database& db, const char* set, Finished&& finished) {
+  for (int run = 0; run < 2; ++run) {
+    const pid_t next = spawn_runner(set, db.url());
+    EXPECT_EQ(wait_exit(next), 0);
+    finished(db);
+  }
+}
+
+TEST(PgInterrupted, RunnerKilledDuringAConcurrentIndexBuildIsResumedByTheNextRun) {
+  scratch_database db("cickill");
+  ASSERT_NO_FATAL_FAILURE(kill_runner_inside_the_slow_build(db, "resumable"));
+  EXPECT_EQ(db.scalar("SELECT state FROM strata_history WHERE revision = '0006_slow_index'"), "started");
+  two_more_runs(db, "resumable", expect_resumed_once);
+}
+
+TEST(PgInterrupted, BackendKilledMidBuildLeavesAnInvalidIndexTheNextRunRebuilds) {
+  scratch_database db("cicterm");
+  ASSERT_NO_FATAL_FAILURE(terminate_backend_inside_the_slow_build(db, "resumable"));
   EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_slow_idx'::regclass"), "false");
   strata::pq::connection conn{db.url()};
   const strata::state s = strata::status<sets::resumable>(conn);
@@ -494,30 +507,20 @@ void expect_goose_folder_finished(const scratch_database& db) {
 
 TEST(PgInterrupted, AGooseFileWithoutIfNotExistsContinuesAtTheStatementTheKilledRunnerWasRunning) {
   scratch_database db("goosekill");
-  const pid_t victim = spawn_runner("goose_resumable", db.url());
-  ASSERT_FALSE(wait_for_statement(db, "users_slow_idx").empty());
-  kill(victim, SIGKILL);
-  EXPECT_EQ(wait_exit(victim), 128 + SIGKILL);
+  ASSERT_NO_FATAL_FAILURE(kill_runner_inside_the_slow_build(db, "goose_resumable"));
   EXPECT_EQ(db.scalar("SELECT state || ' ' || statements_done FROM strata_history WHERE revision = '00002_indexes'"),
             "started 1");
-  // The killed runner's backend goes on building; the next run waits for it, finds the index it
-  // finished, and records the statement without running it again.
-  const pid_t next = spawn_runner("goose_resumable", db.url());
-  EXPECT_EQ(wait_exit(next), 0);
-  expect_goose_folder_finished(db);
-  EXPECT_EQ(db.count("SELECT 1 FROM audit"), 0);
-  const pid_t third = spawn_runner("goose_resumable", db.url());  // nothing left to do
-  EXPECT_EQ(wait_exit(third), 0);
-  expect_goose_folder_finished(db);
+  // The next run finds the index the killed run's backend finished, and records the statement
+  // without running it again.
+  two_more_runs(db, "goose_resumable", [](const scratch_database& d) {
+    expect_goose_folder_finished(d);
+    EXPECT_EQ(d.count("SELECT 1 FROM audit"), 0);
+  });
 }
 
 TEST(PgInterrupted, AGooseFileWithoutIfNotExistsIsFinishedAfterItsBackendIsTerminatedMidBuild) {
   scratch_database db("gooseterm");
-  const pid_t victim = spawn_runner("goose_resumable", db.url());
-  const std::string backend = wait_for_statement(db, "users_slow_idx");
-  ASSERT_FALSE(backend.empty());
-  db.run("SELECT pg_terminate_backend(" + backend + ")");
-  EXPECT_NE(wait_exit(victim), 0);
+  ASSERT_NO_FATAL_FAILURE(terminate_backend_inside_the_slow_build(db, "goose_resumable"));
   EXPECT_EQ(db.scalar("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'users_slow_idx'::regclass"), "false");
   strata::pq::connection conn{db.url()};
   std::vector<std::string> logged;

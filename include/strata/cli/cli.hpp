@@ -190,13 +190,10 @@ std::string every_finding_of() {
       if (const folder_format* format = folder_format_named(source::format)) words = format->no_transaction_words;
     }
     const std::vector<located_finding> found = findings_in<L>(*e.facts, at.up, at.down, words);
-    const auto of_clearable_rule = [](const located_finding& l, bool in_up) {
-      return l.in_up == in_up && l.finding.kind == finding_kind::lint && (L::rules_history_may_clear & rule_bit(l.finding.rule));
-    };
-    lint_rules_mask cleared = 0;
-    if (std::any_of(found.begin(), found.end(), [&](const located_finding& l) { return of_clearable_rule(l, true); }) &&
-        std::none_of(found.begin(), found.end(), [&](const located_finding& l) { return of_clearable_rule(l, false); }))
-      cleared = L::cleared_by_history(e.facts->up_text, earlier);
+    lint_rules_mask up_hits = 0, down_hits = 0;  // the facts of a folder's registry are the generator's: read again here
+    for (const located_finding& l : found)
+      if (l.finding.kind == finding_kind::lint) (l.in_up ? up_hits : down_hits) |= rule_bit(l.finding.rule);
+    const lint_rules_mask cleared = strata::detail::cleared_by_earlier<L>(up_hits, down_hits, e.facts->up_text, earlier);
     earlier.push_back(e.facts->up_text);
     for (const located_finding& l : found) {
       if (l.finding.kind == finding_kind::lint && (cleared & rule_bit(l.finding.rule))) continue;

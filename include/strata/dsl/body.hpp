@@ -65,15 +65,20 @@ struct migration_facts {
   bool analysed_by_generator = false;  // trusted: the generator also applied what the earlier migrations clear
 };
 
-// The lint rules the earlier migrations (their up bodies, in apply order) show harmless in `f`: a
-// column type change that only widens. Only for a finding of the up alone: a down that changes the
-// type back rewrites.
+// The lint rules the earlier migrations (their up bodies, in apply order) show harmless in an up
+// body whose analysis hit `up_hits` (its down's `down_hits`): a column type change that only
+// widens. Only for a finding of the up alone: a down that changes the type back rewrites.
+template <dialect_language L>
+constexpr lint_rules_mask cleared_by_earlier(lint_rules_mask up_hits, lint_rules_mask down_hits, std::string_view up,
+                                             std::span<const std::string_view> earlier) {
+  if (!(up_hits & L::rules_history_may_clear) || (down_hits & L::rules_history_may_clear)) return 0;
+  return L::cleared_by_history(up, earlier);
+}
+// The same for a migration's facts; none for the generator's, which it cleared already.
 template <dialect_language L>
 constexpr lint_rules_mask cleared_by_earlier(const migration_facts& f, std::span<const std::string_view> earlier) {
-  if (f.analysed_by_generator || !(f.up_scan.lint_hits & L::rules_history_may_clear) ||
-      (f.down_scan.lint_hits & L::rules_history_may_clear))
-    return 0;
-  return L::cleared_by_history(f.up_text, earlier);
+  if (f.analysed_by_generator) return 0;
+  return cleared_by_earlier<L>(f.up_scan.lint_hits, f.down_scan.lint_hits, f.up_text, earlier);
 }
 
 // How each body of a migration is read: its allowances, where it runs, and that a `down` is spared

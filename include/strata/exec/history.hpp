@@ -3,6 +3,7 @@
 // history agrees with this build and adds up (validation). Reads only.
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -119,8 +120,8 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
       else if (row.state == "started") {
         h.started[*k] = true;
         h.reverting[*k] = row.reverting == "true";
-        for (char c : row.statements_done)
-          if (c >= '0' && c <= '9') h.statements_done[*k] = h.statements_done[*k] * 10 + static_cast<std::size_t>(c - '0');
+        std::from_chars(row.statements_done.data(), row.statements_done.data() + row.statements_done.size(),
+                        h.statements_done[*k]);
       }
       else h.damage.push_back("revision " + row.revision + " has the state '" + row.state + "' in the history, which strata never writes");
       h.row_of[*k] = h.rows.size();

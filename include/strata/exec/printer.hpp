@@ -51,7 +51,7 @@ std::string print_program(const catalog& cat, const program& prog, const options
         const auto& e = cat.entries[s.revision];
         out << "\n-- " << (prog.up ? "upgrade " : "downgrade ") << e.id
             << (e.facts->transactional ? "" : " (not transactional)")
-            << (u.resume_at > 1 ? ", resumed at statement " + std::to_string(u.resume_at) : u.resume ? ", resumed" : "")
+            << (u.resume_at > 1 ? ", resumed at statement " + std::to_string(u.resume_at) : u.resumes() ? ", resumed" : "")
             << "\n";
       }
       switch (s.kind) {

@@ -55,8 +55,8 @@ struct program_step {
 struct program_unit {
   bool up = true;
   bool transactional = true;
-  bool resume = false;  // a non-transactional revision an interrupted run began
-  std::size_t resume_at = 0;  // resuming: the statement it continues at (1: from the first)
+  std::size_t resume_at = 0;  // a non-transactional revision an interrupted run began: the statement it continues at (1: the first)
+  bool resumes() const { return up && resume_at > 0; }  // an upgrade finishing what an interrupted run began
   std::vector<std::size_t> revisions;
   std::vector<program_step> steps;
   std::vector<std::string> session_settings;  // set at session level: restored after the unit
@@ -209,12 +209,11 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       // Outside a transaction: the history row says 'started' before the first statement, and
       // counts the statements done, so that an interrupted run is resumed by the next at the
       // statement it was running (README "Killed or interrupted runs").
-      u.resume = up && h.started[k];
       const bool same_way = h.started[k] && h.reverting[k] == !up;
       const std::size_t done = same_way ? h.statements_done[k] : 0;
       if (h.started[k]) u.resume_at = done + 1;
       u.steps.push_back({step_kind::sql_parameters,
-                         t.start_sql(!up ? "start-downgrade" : u.resume ? "resume" : "start", !up), detail::record_params(e), k, 0});
+                         t.start_sql(!up ? "start-downgrade" : u.resumes() ? "resume" : "start", !up), detail::record_params(e), k, 0});
       if (h.started[k]) u.steps.push_back({step_kind::wait_for_interrupted_run, {}, {}, k, 0});
       // The run-wide lock wait is not for a migration that works concurrently (it would cancel a
       // concurrent build waiting for older transactions, as it must); its own member still is.

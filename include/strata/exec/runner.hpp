@@ -319,8 +319,7 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
                 log(o, log_level::info, std::string(e.id) + ": statement " + std::to_string(s.for_statement) +
                                             " is done (the index " + s.params[0].value_or("") + " is " +
                                             (builds ? "there" : "gone") + "): the interrupted run finished it");
-                while (i + 1 < u.steps.size() && u.steps[i + 1].statement != s.for_statement) ++i;
-                ++i;  // past the statement; its progress record follows
+                ++i;  // past the statement, which follows its guard; its progress record follows
               }
               break;
             }
@@ -433,7 +432,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
   };
   std::mt19937_64 jitter{std::random_device{}()};
   for (const program_unit& u : prog.units) {
-    if (u.resume) r.resumed.emplace_back(cat.entries[u.revisions.front()].id);
+    if (u.resumes()) r.resumed.emplace_back(cat.entries[u.revisions.front()].id);
     if (u.resume_at > 0)
       log(o, log_level::warning, std::string(u.up ? "resuming revision " : "reverting the interrupted revision ") +
                                      std::string(cat.entries[u.revisions.front()].id) +

@@ -397,7 +397,7 @@ struct lint_stage {
       const std::uint32_t i = order[k];
       if (i >= G::size || (f[i]->lint_hits & ~Off) == 0) continue;
       lint_rules_mask cleared = 0;
-      if (!f[i]->analysed_by_generator && (f[i]->lint_hits & ~Off & G::dialect::language::rules_history_may_clear)) {
+      if (f[i]->lint_hits & ~Off & G::dialect::language::rules_history_may_clear) {
         std::vector<std::string_view> earlier;
         for (std::uint32_t j = 0; j < k; ++j) earlier.push_back(f[order[j]]->up_text);
         cleared = cleared_by_earlier<typename G::dialect::language>(*f[i], earlier);
