@@ -203,6 +203,7 @@ class generator {
     m.up = strata::body_kind::sql;
     m.down = f.has_down ? strata::body_kind::sql : strata::body_kind::irreversible;
     m.transactional = f.transactional && !f.transaction_by_content;
+    m.after_deploy = f.after_deploy;
     m.up_text = f.up;
     m.down_text = f.has_down ? std::string_view(f.down) : std::string_view();
     m.up_nul_terminated = true;  // std::string's text is followed by '\0', as a literal's
@@ -409,6 +410,7 @@ class generator {
       chunk += "};\n  static constexpr bool ids_are_valid = true;\n";
       chunk += "  static constexpr std::string_view description = " + cpp_string(f.description) + ";\n";
       if (!f.transactional) chunk += "  static constexpr bool transactional = false;\n";
+      if (f.after_deploy) chunk += "  static constexpr auto phase = strata::after_deploy;\n";
       put(chunk);
       put("#line " + std::to_string(f.up_line) + " " + cpp_string((dir_ / f.file).generic_string()) + "\n");
       put("  static constexpr strata::sql up{" + literal(f.up) + "};\n");

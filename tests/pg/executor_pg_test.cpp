@@ -275,13 +275,29 @@ TEST(PgValidation, EditedMigrationIsRefusedAndNothingChanges) {
   EXPECT_EQ(db.scalar("SELECT count(*) FROM strata_log"), log_before);
 }
 
-TEST(PgValidation, DatabaseAheadOfTheBuildIsRefusedUnlessAllowed) {
+// README "Rolling deploys": a newer release's before_deploy revisions only grew the schema; an
+// after_deploy one, or one whose phase an earlier strata did not record, may have removed what
+// this build uses.
+TEST(PgValidation, DatabaseAheadOfTheBuildStartsWhenItOnlyGrewAndIsRefusedAfterAContraction) {
   scratch_database db("ahead");
   strata::pq::connection conn{db.url()};
   strata::upgrade<sets::basic>(conn);
-  const auto e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<first_only>(conn); });
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history WHERE phase = 'before_deploy'"), 4);
+  const strata::report grown = strata::upgrade<first_only>(conn);
+  ASSERT_EQ(grown.warnings.size(), 3u);
+  EXPECT_THAT(grown.warnings[0], HasSubstr("before_deploy"));
+  EXPECT_TRUE(grown.applied.empty());
+
+  db.run("UPDATE strata_history SET phase = 'after_deploy' WHERE revision = '0004_orders'");
+  auto e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<first_only>(conn); });
   ASSERT_TRUE(e);
-  EXPECT_THAT(e->what(), HasSubstr("0004_orders"));
+  EXPECT_THAT(e->what(), HasSubstr("0004_orders is applied in the database but unknown to this build, and it is after_deploy"));
+  EXPECT_THAT(e->what(), Not(HasSubstr("0002")));  // the before_deploy ones are no problem
+
+  db.run("UPDATE strata_history SET phase = NULL WHERE revision = '0004_orders'");
+  e = strata::testing::thrown<strata::validation_error>([&] { strata::upgrade<first_only>(conn); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("0004_orders is applied in the database but unknown to this build, and its phase is not recorded"));
   const auto r = strata::upgrade<first_only>(conn, {.allow_unknown_revisions = true});
   EXPECT_EQ(r.warnings.size(), 3u);
 }

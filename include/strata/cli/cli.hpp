@@ -37,6 +37,7 @@ enum exit_code : int {
   connection_failed = 4,
   validation_failed = 5,
   lock_not_acquired = 6,
+  instances_running = 7,
 };
 
 // Where the command line reads its environment and writes its output: the real ones by default,
@@ -72,6 +73,8 @@ inline nlohmann::json to_json(const state& s, std::string_view build_head) {
   j["damage"] = s.damage;
   j["warnings"] = s.warnings;
   j["ahead"] = s.ahead();
+  j["waiting"] = nlohmann::json::array();
+  for (const auto& w : s.waiting) j["waiting"].push_back({{"revision", w.revision}, {"instances", w.instances}});
   return j;
 }
 
@@ -79,6 +82,7 @@ inline nlohmann::json to_json(const state& s, std::string_view build_head) {
 inline void validate_state(const state& s, const options& o) {
   strata::detail::history_view h;
   h.unknown = s.unknown;
+  h.unknown_phases = s.unknown_phases;
   h.mismatched = s.checksum_mismatches;
   h.damage = s.damage;
   h.warnings = s.warnings;
@@ -275,12 +279,15 @@ int main(int argc, const char* const* argv, io streams = {}) {
   app.set_help_all_flag("--help-all", "Every command with its options");
   app.footer(
       "Exit codes: 0 success, 1 a migration failed, 2 usage error, 3 pending (check), 4 could not connect or\n"
-      "            the connection was lost, 5 validation failed, 6 lock not acquired in time.\n"
+      "            the connection was lost, 5 validation failed, 6 lock not acquired in time, 7 live instances of\n"
+      "            an older release hold back an after_deploy revision (finish, or a start that needs it).\n"
       "Environment: DATABASE_URL, STRATA_TARGET, STRATA_RETRY_FOR, STRATA_RETRY_BASE_MS, STRATA_RETRY_CAP_MS,\n"
       "             STRATA_LOCK_TIMEOUT, STRATA_SCHEMA, STRATA_HISTORY_TABLE, STRATA_LOG_TABLE, STRATA_MODE,\n"
-      "             STRATA_POOLING, STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL.");
+      "             STRATA_POOLING, STRATA_ALLOW_UNKNOWN_REVISIONS, STRATA_LOG_LEVEL, STRATA_INSTANCES_TABLE,\n"
+      "             STRATA_INSTANCE_HEARTBEAT.");
   bool show_version = false, print_sql = false, single = false, json = false, remove_unknown = false;
   std::optional<long long> lock_timeout, retry_for;
+  long long finish_wait = 0;
   std::string target, new_name, from_tool, from_table, drift_file;
   bool lint_all = false, from_ignore_missing = false;
   std::vector<std::string> revisions;
@@ -325,6 +332,46 @@ int main(int argc, const char* const* argv, io streams = {}) {
       {"downgrade", "Revert down to TARGET (an applied revision); `base` reverts all, -N the last N",
        [&](CLI::App& c) { c.add_option("target", target, "Applied revision to keep, base, or -N")->required(); },
        [] { return std::optional<int>(); }, migrate(false)},
+      {"finish", "Apply the pending after_deploy revisions once no live instance runs a release that lacks them (exit 7 when some still do)",
+       [&](CLI::App& c) {
+         c.add_option("--wait", finish_wait, "Seconds to wait for those instances to go (default 0)")->check(CLI::Range(0LL, 86400LL));
+       },
+       [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         if (print_sql) {
+           say(streams.out, sql_script<R>(conn, true, o, 0, true));
+           return int(success);
+         }
+         say(streams.out, to_string(finish<R>(conn, std::chrono::seconds(finish_wait), o)) + "\n");
+         return int(success);
+       }},
+      {"instances", "The live instances of this service: release, host, pid, since, last seen",
+       [&](CLI::App& c) { c.add_flag("--json", json, "The same as JSON"); }, [] { return std::optional<int>(); },
+       [&](pq::connection& conn) {
+         const std::vector<live_instance> live = instances<R>(conn, o);
+         const catalog cat = catalog_of<R>();
+         if (json) {
+           nlohmann::json j = nlohmann::json::array();
+           for (const auto& i : live)
+             j.push_back({{"id", i.id}, {"release", i.release}, {"host", i.host}, {"pid", i.pid}, {"since", i.since},
+                          {"last_seen", i.last_seen}, {"known_to_this_build", cat.find(i.release).has_value()}});
+           say(streams.out, j.dump(2) + "\n");
+           return int(success);
+         }
+         std::ostringstream text;
+         text << strata::detail::count_of(live.size(), "live instance") << "\n";
+         if (!live.empty()) {
+           std::size_t width = 8;
+           for (const auto& i : live) width = std::max(width, i.release.size());
+           text << "  " << detail::pad("RELEASE", width) << "  " << detail::pad("HOST", 24) << "  " << detail::pad("PID", 8) << "  "
+                << detail::pad("SINCE", 30) << "  LAST SEEN\n";
+           for (const auto& i : live)
+             text << "  " << detail::pad(i.release, width) << "  " << detail::pad(i.host, 24) << "  "
+                  << detail::pad(std::to_string(i.pid), 8) << "  " << detail::pad(i.since, 30) << "  " << i.last_seen << "\n";
+         }
+         say(streams.out, text.str());
+         return int(success);
+       }},
       {"status", "Current head(s), applied and pending revisions",
        [&](CLI::App& c) { c.add_flag("--json", json, "The same as JSON"); }, [] { return std::optional<int>(); },
        [&](pq::connection& conn) {
@@ -348,6 +395,12 @@ int main(int argc, const char* const* argv, io streams = {}) {
          for (const auto& c : s.checksum_mismatches) text << "checksum differs: " << c << "\n";
          for (const auto& d : s.damage) text << "history damaged: " << d << "\n";
          for (const auto& i : s.invalid_indexes) text << "INVALID index (failed concurrent build): " << i << "\n";
+         for (const auto& w : s.waiting) {
+           text << "after_deploy " << w.revision
+                << (w.instances.empty() ? ": no live instance lacks it (upgrade or finish applies it)\n"
+                                        : " waits for " + strata::detail::count_of(w.instances.size(), "live instance") + ":\n");
+           for (const auto& i : w.instances) text << "  " << i << "\n";
+         }
          say(streams.out, text.str());
          return int(success);
        }},

@@ -122,6 +122,16 @@ struct statement_is_unsafe_on_a_live_table {
                 "above); write the safe alternative, or allow it with `-- strata:allow RULE: reason` on the line "
                 "before the statement");
 };
+// A contraction (a drop, a rename, a type change) in a `before_deploy` migration, which runs while
+// the previous release still does (README "Rolling deploys").
+template <class Migration, class Id, class Rule, class Statement>
+struct statement_breaks_the_release_still_running_make_the_migration_after_deploy {
+  static_assert(always_false<Migration, Id, Rule, Statement>,
+                "strata::registry: this statement breaks the release still running during a rolling deploy (rule and "
+                "statement spelled above): make the migration after_deploy with `static constexpr auto phase = "
+                "strata::after_deploy;` (`-- strata:after-deploy` in a .sql file), so that it runs once no live instance "
+                "runs a release that lacks it; or allow it with `-- strata:allow RULE: reason`");
+};
 template <class Migration, class Id, class Allowance>
 struct lint_allowance_is_malformed {
   static_assert(always_false<Migration, Id, Allowance>,

@@ -45,8 +45,11 @@ struct scan_result {
 struct lint_rule_row {
   std::string_view name;              // as allowances and lint_off name it
   std::string_view safe_alternative;  // what the diagnostic suggests
-  bool breaks_running_release;        // destructive: not applied to `down` bodies
+  bool destructive;                   // removes or rewrites what exists: not applied to `down` bodies
   bool applies_outside_transactions;  // also linted in a migration with `transactional = false`
+  // Breaks the release still running (a contraction): refused in a `before_deploy` migration, no
+  // finding in an `after_deploy` one, which runs once no live instance lacks it.
+  bool breaks_running_release = false;
 };
 using lint_rules_mask = std::uint64_t;
 inline constexpr std::uint8_t no_lint_rule = 0xff;
@@ -156,6 +159,16 @@ constexpr lint_rules_mask rules_outside_transactions() noexcept {
   lint_rules_mask bits = 0;
   for (std::size_t r = 0; r < rules.size(); ++r)
     if (rules[r].applies_outside_transactions) bits |= rule_bit(static_cast<std::uint8_t>(r));
+  return bits;
+}
+
+// The rules of a language that an `after_deploy` migration needs no allowance for.
+template <class L>
+constexpr lint_rules_mask rules_breaking_running_release() noexcept {
+  const std::span<const lint_rule_row> rules = L::lint_rules;
+  lint_rules_mask bits = 0;
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (rules[r].breaks_running_release) bits |= rule_bit(static_cast<std::uint8_t>(r));
   return bits;
 }
 

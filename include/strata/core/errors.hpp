@@ -45,6 +45,7 @@ enum class error_code {
   bad_target,            // strata.bad_target: unknown revision, or a plan that cannot be carried out
   bad_config,            // strata.bad_config: malformed URL or setting
   database,              // strata.database: an SQL error outside any migration (history, lock)
+  instances_running,     // strata.instances_running: live instances of an older release hold back a contraction
 };
 
 constexpr const char* code_name(error_code c) noexcept {
@@ -57,6 +58,7 @@ constexpr const char* code_name(error_code c) noexcept {
     case error_code::bad_target: return "strata.bad_target";
     case error_code::bad_config: return "strata.bad_config";
     case error_code::database: return "strata.database";
+    case error_code::instances_running: return "strata.instances_running";
   }
   return "strata.unknown";
 }
@@ -156,6 +158,18 @@ class validation_error : public error {
 class lock_timeout_error : public error {
  public:
   explicit lock_timeout_error(const std::string& message) : error(error_code::lock_timeout, message) {}
+};
+
+// after_deploy revisions held back by live instances of releases that lack them (README
+// "Rolling deploys"); `instances()` names them as "release on host (pid N)".
+class instances_error : public error {
+ public:
+  instances_error(std::vector<std::string> instances, const std::string& message)
+      : error(error_code::instances_running, message), instances_(std::move(instances)) {}
+  const std::vector<std::string>& instances() const noexcept { return instances_; }
+
+ private:
+  std::vector<std::string> instances_;
 };
 
 class target_error : public error {

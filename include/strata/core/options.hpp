@@ -28,6 +28,7 @@ struct options {
   std::string schema{};  // of the history tables; empty: the connection's current schema
   std::string history_table = "strata_history";
   std::string log_table = "strata_log";
+  std::string instances_table = "strata_instances";  // live instances of the service (README "Rolling deploys")
   // How long to wait for strata's own migration lock (the advisory lock another runner holds);
   // not PostgreSQL's lock_timeout setting (pg_lock_timeout below).
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};

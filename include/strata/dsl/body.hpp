@@ -43,6 +43,7 @@ constexpr body_kind kind_of(...) noexcept { return body_kind::wrong_signature; }
 struct migration_facts {
   body_kind up = body_kind::missing, down = body_kind::missing;
   bool transactional = true;
+  bool after_deploy = false;  // its `phase`: strata::after_deploy
   std::string_view description;
   std::string_view irreversible_words = "down = strata::irreversible";  // what made it so, in its folder's words
   std::string_view up_text, down_text;
@@ -81,11 +82,13 @@ constexpr lint_rules_mask cleared_by_earlier(const migration_facts& f, std::span
   return cleared_by_earlier<L>(f.up_scan.lint_hits, f.down_scan.lint_hits, f.up_text, earlier);
 }
 
-// How each body of a migration is read: its allowances, where it runs, and that a `down` is spared
-// the destructive rules. One place, for the registry's analysis and the generator's alike.
+// How each body of a migration is read: its allowances, where it runs, that a `down` is spared
+// the destructive rules, and that an `after_deploy` migration may break the release before it.
+// One place, for the registry's analysis and the generator's alike.
 template <dialect_language L>
 constexpr analysis_context context_of(const migration_facts& f, bool up) noexcept {
-  const lint_rules_mask not_applicable = f.transactional ? 0 : ~rules_outside_transactions<L>();
+  const lint_rules_mask not_applicable = (f.transactional ? 0 : ~rules_outside_transactions<L>()) |
+                                         (f.after_deploy ? rules_breaking_running_release<L>() : 0);
   return up ? analysis_context{f.allowed | not_applicable, false, true, f.up_nul_terminated}
             : analysis_context{f.allowed | not_applicable, true, f.transactional, f.down_nul_terminated};
 }
@@ -178,6 +181,7 @@ constexpr migration_facts inspect() {
       f.up = f.down = body_kind::sql;
     }
   if constexpr (requires { M::transactional; }) f.transactional = static_cast<bool>(M::transactional);
+  if constexpr (requires { M::phase; }) f.after_deploy = M::phase == deploy_phase::after_deploy;
   if constexpr (requires { M::description; }) f.description = std::string_view(M::description);
   if constexpr (requires { M::irreversible_because; }) f.irreversible_words = std::string_view(M::irreversible_because);
   if constexpr (requires { M::allow; }) f.allow = std::string_view(M::allow);

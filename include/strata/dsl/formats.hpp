@@ -27,7 +27,11 @@ struct folder_format_list {
   // Reads `files` (the folder's .sql files, in name order) as the format named `name`; false
   // when no format has that name.
   static bool read(std::string_view name, const std::vector<folder_file>& files, folder_reading& reading) {
-    return ((Formats::row.name == name ? (Formats::read(files, reading), true) : false) || ...);
+    if (!((Formats::row.name == name ? (Formats::read(files, reading), true) : false) || ...)) return false;
+    for (folder_migration& m : reading.migrations)  // the phase's annotation, the same in every format
+      for (const folder_file& f : files)
+        if (f.name == m.file && formats::first_line_is_after_deploy(f.text)) m.after_deploy = true;
+    return true;
   }
 
   // The format a file looks like: by its name first (detection 0), then by its markers (1), then

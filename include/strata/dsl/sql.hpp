@@ -25,6 +25,14 @@ struct irreversible_t {
 };
 inline constexpr irreversible_t irreversible{0};
 
+// When a migration runs in a rolling deploy (README "Rolling deploys"): `before_deploy` (the
+// default) when the new release starts, while the previous one still runs, so it may only expand
+// the schema; `after_deploy` (`static constexpr auto phase = strata::after_deploy;`) once no live
+// instance runs a release that lacks it, so it may contract (drop, rename, change a type).
+enum class deploy_phase : std::uint8_t { before_deploy, after_deploy };
+inline constexpr deploy_phase before_deploy = deploy_phase::before_deploy;
+inline constexpr deploy_phase after_deploy = deploy_phase::after_deploy;
+
 // What strata's generator found in a migration's SQL bodies when it wrote them from a folder
 // (strata_add_migrations), with the dialect's own analysis: the registry trusts these facts
 // instead of reading the text again, and the generator has refused every defect and finding.

@@ -80,6 +80,7 @@ P tables_of(const options& o) {
   p.schema = o.schema;
   p.history = o.history_table;
   p.log = o.log_table;
+  p.instances = o.instances_table;
   return p;
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "../core/connection.hpp"
@@ -18,6 +19,7 @@
 #include "../version.hpp"
 #include "dialect.hpp"
 #include "history.hpp"
+#include "instances.hpp"
 #include "lock.hpp"
 #include "printer.hpp"
 #include "program.hpp"
@@ -121,10 +123,53 @@ bool history_at_head(C& conn, const catalog& cat, const options& o) {
          D::is_true(r[0][1].value_or("")) && D::is_true(r[0][2].value_or(""));
 }
 
+// How an upgrade treats after_deploy revisions that live instances of older releases lack
+// (README "Rolling deploys"): `upgrade` leaves them pending, `finish` waits for the instances
+// to go until `until`, then refuses, changing nothing.
+struct phase_gate {
+  bool finishing = false;
+  std::chrono::steady_clock::time_point until{};
+};
+
+// The plan without what the live instances hold back. `waiting` (when given) receives what
+// stays pending and why. A before_deploy revision behind a held one is what this release needs
+// to start: refused, as `finish` is when its wait ends.
+template <connection C>
+plan gate_by_phase(C& conn, const catalog& cat, const plan& p, const options& o, const phase_gate& gate,
+                   std::vector<std::string>* waiting) {
+  if (std::none_of(p.steps.begin(), p.steps.end(), [&](std::size_t k) { return cat.entries[k].facts->after_deploy; }))
+    return p;
+  phase_split s = split_by_phase(cat, p, read_live_instances(conn, o));
+  while (gate.finishing && !s.held.empty() && std::chrono::steady_clock::now() < gate.until) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(gate.until - std::chrono::steady_clock::now());
+    log(o, log_level::info, "finish waits: " + waiting_text(cat, s, 0));
+    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(left, std::chrono::seconds(1)));
+    s = split_by_phase(cat, p, read_live_instances(conn, o));
+  }
+  if (s.held.empty()) return s.runs;
+  std::vector<std::string> names, texts;
+  for (std::size_t i = 0; i < s.held.size(); ++i) {
+    texts.push_back(waiting_text(cat, s, i));
+    for (const auto& n : instance_names(s.holders[i]))
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  if (gate.finishing)
+    throw instances_error(names, "finish: " + join(texts, "; ") + "; nothing was changed (stop them, or wait longer "
+                                 "with --wait SECONDS)");
+  for (std::size_t k : s.behind)
+    if (!cat.entries[k].facts->after_deploy)
+      throw instances_error(names, "revision " + std::string(cat.entries[k].id) + " (before_deploy) comes after " +
+                                       join(texts, "; ") + ": this release cannot start before the previous rollout is "
+                                       "finished (`finish --wait SECONDS` once its instances are gone); nothing was changed");
+  for (const auto& t : texts) log(o, log_level::info, t + "; `finish` applies it once they are gone");
+  if (waiting) *waiting = texts;
+  return s.runs;
+}
+
 // An upgrade (up) or a downgrade: validate, plan, and only when there is work take the lock,
 // read the history again (another runner may have done the work meanwhile) and run the plan.
 template <class R, connection Given, class Planner>
-report migrate(Given& given, const options& o, bool up, Planner&& make_plan) {
+report migrate(Given& given, const options& o, bool up, Planner&& make_plan, const phase_gate& gate = {}) {
   auto conn = bind<R>(given);
   using C = decltype(conn);
   return logging_failures(o, [&] {
@@ -141,6 +186,7 @@ report migrate(Given& given, const options& o, bool up, Planner&& make_plan) {
     history_view h = read_history(conn, cat, o);
     r.warnings = validate(h, o);
     plan p = make_plan(cat, h);
+    if (up) p = gate_by_phase(conn, cat, p, o, gate, &r.waiting);
     check_plan(cat, p, up, h, o.mode);
     r.head_before = heads_text(cat, h.applied);
     if (!p.steps.empty()) {
@@ -156,6 +202,7 @@ report migrate(Given& given, const options& o, bool up, Planner&& make_plan) {
       r.warnings = validate(h, resolved);
       r.warnings.insert(r.warnings.end(), created.begin(), created.end());
       p = make_plan(cat, h);
+      if (up) p = gate_by_phase(conn, cat, p, resolved, gate, &r.waiting);
       check_plan(cat, p, up, h, o.mode);
       check_plan_through_pooler(cat, p, resolved);
       r.head_before = heads_text(cat, h.applied);
@@ -191,6 +238,20 @@ report upgrade(C& conn, const options& o = {}) {
   return detail::migrate<R>(conn, o, true, [&](const catalog& cat, const detail::history_view& h) {
     return plan_upgrade(cat, h.applied, o.target);
   });
+}
+
+// Applies every pending revision, after_deploy ones too, once no live instance runs a release that
+// lacks them, waiting up to `wait` for those instances to go; when they do not, throws
+// instances_error (exit 7) naming them, and changes nothing (README "Rolling deploys").
+template <class R, connection C>
+report finish(C& conn, std::chrono::milliseconds wait = {}, const options& o = {}) {
+  options all = o;
+  all.target.clear();
+  report r = detail::migrate<R>(
+      conn, all, true, [&](const catalog& cat, const detail::history_view& h) { return plan_upgrade(cat, h.applied, ""); },
+      detail::phase_gate{true, std::chrono::steady_clock::now() + wait});
+  r.action = "finish";
+  return r;
 }
 
 // Applies the next `count` pending revisions in apply order (`upgrade +N`).
@@ -229,6 +290,7 @@ state status(Given& given, const options& o = {}) {
   state s;
   s.heads = heads_of(cat, h.applied);
   s.unknown = h.unknown;
+  s.unknown_phases = h.unknown_phases;
   s.checksum_mismatches = h.mismatched;
   s.damage = h.damage;
   s.warnings = h.warnings;
@@ -248,6 +310,14 @@ state status(Given& given, const options& o = {}) {
     if (!e.facts->transactional && e.facts->up == body_kind::sql)
       for (auto& i : L::indexes_built_by(e.facts->up_text)) indexes.push_back(std::move(i));
   s.invalid_indexes = detail::invalid_among(conn, indexes);
+  bool contracts = false;
+  for (std::size_t k = 0; k < cat.size(); ++k) contracts = contracts || (!h.applied[k] && cat.entries[k].facts->after_deploy);
+  if (contracts) {
+    const std::vector<live_instance> live = detail::read_live_instances(conn, o);
+    for (std::size_t k = 0; k < cat.size(); ++k)
+      if (!h.applied[k] && cat.entries[k].facts->after_deploy)
+        s.waiting.push_back({std::string(cat.entries[k].id), detail::instance_names(detail::instances_lacking(cat, k, live))});
+  }
   return s;
 }
 
@@ -378,16 +448,20 @@ report repair(Given& given, const std::vector<std::string>& revisions = {}, cons
 
 // The SQL an upgrade (up = true) or downgrade would run, as a script; changes nothing. The script
 // is the run's program printed (exec/printer.hpp). `count`: upgrade +N or downgrade -N when non-zero.
+// An upgrade's leaves out the after_deploy revisions live instances hold back; a finish's
+// (`finishing`) holds every pending revision, each after_deploy one with its gate.
 template <class R, connection Given>
-std::string sql_script(Given& given, bool up, const options& o = {}, std::size_t count = 0) {
+std::string sql_script(Given& given, bool up, const options& o = {}, std::size_t count = 0, bool finishing = false) {
   auto conn = detail::bind<R>(given);
   using C = decltype(conn);
   const catalog cat = catalog_of<R>();
   const detail::history_view h = detail::read_history(conn, cat, o);
   detail::validate(h, o);
-  const plan p = up ? (count > 0 ? plan_upgrade_next(cat, h.applied, count) : plan_upgrade(cat, h.applied, o.target))
+  const plan planned = up ? (count > 0 ? plan_upgrade_next(cat, h.applied, count) : plan_upgrade(cat, h.applied, o.target))
                     : (count > 0 ? plan_downgrade_last(cat, h.present(), count)
                                  : plan_downgrade(cat, h.present(), o.target));
+  plan p = finishing ? plan_upgrade(cat, h.applied, "") : planned;
+  if (up && !finishing) p = detail::gate_by_phase(conn, cat, p, o, {}, nullptr);
   detail::check_plan(cat, p, up, h, o.mode);
   std::vector<std::string> ignored;
   detail::tables_found found{true, h.table_exists, true};
@@ -398,7 +472,7 @@ std::string sql_script(Given& given, bool up, const options& o = {}, std::size_t
   // What the run would create first, as it creates it (resolve_tables).
   prog.create_schema = up && !p.steps.empty() && !found.schema;
   prog.create_tables = up && !p.steps.empty() && !(found.history && found.log);
-  prog.add_progress_columns = !p.steps.empty() && found.progress_columns_missing;
+  prog.upgrade_layout = !p.steps.empty() && found.layout_outdated;
   return detail::print_program<D>(cat, prog, resolved);
 }
 

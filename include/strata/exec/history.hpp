@@ -37,7 +37,7 @@ inline long long elapsed_ms(std::chrono::steady_clock::time_point since) {
 
 struct history_row {
   std::string revision, checksum, checksum_version, applied_at, execution_ms, applied_by, state, started_pid,
-      description, statements_done, reverting;
+      description, statements_done, reverting, phase;  // phase: before_deploy, after_deploy, or "" (not recorded)
 };
 
 struct history_view {
@@ -50,6 +50,7 @@ struct history_view {
   std::vector<bool> edited;   // by catalog position: its checksum differs from this build's
   std::vector<std::size_t> row_of;  // by catalog position: index into rows
   std::vector<std::string> unknown, mismatched;
+  std::vector<std::string> unknown_phases;  // by `unknown`: the phase its history row records
   std::vector<std::string> damage;  // a history that does not add up: always a validation error
   std::vector<std::string> warnings;  // what does not stop a run but is reported (a dropped log)
 
@@ -114,7 +115,7 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
   }
   for (auto& r : result) {
     auto cell = [&r](std::size_t i) { return i < r.size() ? r[i].value_or("") : std::string(); };
-    history_row row{cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7), cell(8), cell(9), cell(10)};
+    history_row row{cell(0), cell(1), cell(2), cell(3), cell(4), cell(5), cell(6), cell(7), cell(8), cell(9), cell(10), cell(11)};
     if (auto k = cat.find(row.revision)) {
       if (row.state == "applied") h.applied[*k] = true;
       else if (row.state == "started") {
@@ -137,6 +138,7 @@ history_view read_history(C& conn, const catalog& cat, const options& o) {
       }
     } else {
       h.unknown.push_back(row.revision);
+      h.unknown_phases.push_back(row.phase);
     }
     h.rows.push_back(std::move(row));
   }
@@ -175,10 +177,23 @@ inline std::vector<std::string> validate(const history_view& h, const options& o
     problems.push_back("revision " + m + " was edited after it was applied: restore its text as applied, or "
                        "accept this build's text with `repair`");
   problems.insert(problems.end(), h.damage.begin(), h.damage.end());
-  for (const auto& u : h.unknown) {
-    std::string text = "revision " + u + " is applied in the database but unknown to this build (the database is "
-                       "ahead of it)";
-    if (!o.allow_unknown_revisions) text += ": deploy the newer build, or allow it with STRATA_ALLOW_UNKNOWN_REVISIONS=true";
+  // A newer release's revisions (README "Rolling deploys"): before_deploy ones only grew the
+  // schema, and this build starts; an after_deploy one (or one whose phase an earlier strata did
+  // not record) may have removed what this build uses.
+  for (std::size_t i = 0; i < h.unknown.size(); ++i) {
+    const std::string& u = h.unknown[i];
+    const std::string phase = i < h.unknown_phases.size() ? h.unknown_phases[i] : std::string();
+    if (phase == "before_deploy") {
+      warnings.push_back("revision " + u + " is applied in the database but unknown to this build (a newer release's "
+                         "before_deploy revision: the schema only grew, this build runs on it)");
+      continue;
+    }
+    std::string text = "revision " + u + " is applied in the database but unknown to this build, and " +
+                       (phase == "after_deploy" ? std::string("it is after_deploy: the schema may no longer have what this "
+                                                              "release uses")
+                                                : std::string("its phase is not recorded (applied by strata 0.3 or "
+                                                              "earlier), so it may have removed what this release uses"));
+    if (!o.allow_unknown_revisions) text += "; deploy the newer build, or allow it with STRATA_ALLOW_UNKNOWN_REVISIONS=true";
     (o.allow_unknown_revisions ? warnings : problems).push_back(text);
   }
   if (!problems.empty())

@@ -143,7 +143,7 @@ pooling detected_pooling(C& conn, const options& o, std::string_view server_pid)
 // What resolve_tables found before it created anything.
 struct tables_found {
   bool schema = false, history = false, log = false;
-  bool progress_columns_missing = false;  // a history of strata 0.2 or earlier
+  bool layout_outdated = false;  // a history of an earlier strata (exec/program.hpp: upgrade_layout)
 };
 
 template <connection C>
@@ -152,7 +152,7 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   using D = protocol_for<C>;
   const D t = tables_of<D>(o);
   const std::vector<value> names{o.schema.empty() ? std::string() : D::quoted(o.schema), t.qualified(t.history),
-                                 t.qualified(t.log)};
+                                 t.qualified(t.log), t.qualified(t.instances)};
   rows e = conn.query(D::existing_sql(), names);
   auto cell = [&](std::size_t i) { return !e.empty() && i < e[0].size() ? e[0][i].value_or("") : std::string(); };
   if (const std::string mismatch = D::session_mismatch(cell(4)); !mismatch.empty())
@@ -175,9 +175,10 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
     if (cell(1) != "t") conn.execute(r.create_schema_sql());
     if (cell(2) != "t" || cell(3) != "t") conn.execute(r.create_sql());
     if (cell(6) == "t") {
-      log(o, log_level::info, "adding the columns statements_done and reverting to the history table " + r.qualified(r.history) +
-                                  " (written by an earlier strata)");
-      conn.execute(r.add_progress_columns_sql());
+      log(o, log_level::info, "bringing the history table " + r.qualified(r.history) + " (written by an earlier strata) to this "
+                                  "layout: the columns " + std::string(D::layout_columns) + ", and the table " +
+                                  r.qualified(r.instances));
+      conn.execute(r.upgrade_layout_sql());
     }
   } catch (...) {
     if (pooled(resolved)) {

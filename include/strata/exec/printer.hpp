@@ -42,7 +42,7 @@ std::string print_program(const catalog& cat, const program& prog, const options
       << " revision(s); nothing below has run\n";
   if (prog.create_schema) out << t.create_schema_sql() << ";\n";
   if (prog.create_tables) out << t.create_sql() << ";\n";
-  if (prog.add_progress_columns) out << t.add_progress_columns_sql() << ";\n";
+  if (prog.upgrade_layout) out << t.upgrade_layout_sql() << ";\n";
   for (const program_unit& u : prog.units) {
     std::size_t shown = cat.size();
     for (const program_step& s : u.steps) {
@@ -79,6 +79,10 @@ std::string print_program(const catalog& cat, const program& prog, const options
           break;
         case step_kind::skip_when_index_gone:
           out << "-- (resuming: strata runs the next statement only if the index it drops is still there)\n";
+          break;
+        case step_kind::hold_registrations:
+          out << s.text << ";\n-- (after_deploy: strata stops here, rolling back, when a live instance runs a release "
+              << "that lacks " << cat.entries[s.revision].id << ")\n";
           break;
         case step_kind::check_indexes_valid:
           out << "-- (strata checks that the indexes this revision built are valid)\n";

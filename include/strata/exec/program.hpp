@@ -35,6 +35,9 @@ enum class step_kind : std::uint8_t {
   // Through a pooler: BEGIN, the migration lock for this transaction, and a look at whether
   // another runner applied (or reverted) the unit's revisions meanwhile, which skips the unit.
   begin_locked,
+  // An after_deploy revision, in the transaction that first records it: instances registering
+  // wait (text: the lock), and the revision stops when a live instance runs a release lacking it.
+  hold_registrations,
 };
 
 struct program_step {
@@ -67,7 +70,7 @@ struct program {
   bool up = true;
   bool create_schema = false;  // the history tables' schema is missing
   bool create_tables = false;  // the history tables are missing
-  bool add_progress_columns = false;  // the history is of strata 0.2 or earlier
+  bool upgrade_layout = false;  // the history is of an earlier strata (0.2: no progress; 0.3: no phase)
   std::vector<program_unit> units;
 };
 
@@ -154,9 +157,11 @@ program_step begin_step(std::size_t k, const options& o) {
   return {pooled(o) ? step_kind::begin_locked : step_kind::sql, std::string(P::begin_sql), {}, k, 0};
 }
 
+inline std::string_view phase_name(const migration_facts& f) { return f.after_deploy ? "after_deploy" : "before_deploy"; }
+
 inline std::vector<value> record_params(const catalog_entry& e) {
   return {std::string(e.id), parents_text(e), checksum_text(e.facts->checksum), std::string(e.facts->description),
-          std::string(version)};
+          std::string(version), std::string(phase_name(*e.facts))};
 }
 
 // The history write of a transactional revision, inside its transaction.
@@ -184,6 +189,8 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     u.revisions = p.steps;
     u.steps.push_back(detail::begin_step<P>(p.steps.front(), o));
     for (std::size_t k : p.steps) {
+      if (up && cat.entries[k].facts->after_deploy)
+        u.steps.push_back({step_kind::hold_registrations, t.hold_registrations_sql(), {}, k, 0});
       detail::add_settings<P>(u, k, *cat.entries[k].facts, o, true, true);
       detail::add_body<L>(u, k, *cat.entries[k].facts, up);
       detail::add_record(u, k, cat.entries[k], up, t);
@@ -201,6 +208,7 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     u.transactional = f.transactional;
     if (f.transactional) {
       u.steps.push_back(detail::begin_step<P>(k, o));
+      if (up && f.after_deploy) u.steps.push_back({step_kind::hold_registrations, t.hold_registrations_sql(), {}, k, 0});
       detail::add_settings<P>(u, k, f, o, true, false);
       detail::add_body<L>(u, k, f, up);
       detail::add_record(u, k, e, up, t);
@@ -212,8 +220,14 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       const bool same_way = h.started[k] && h.reverting[k] == !up;
       const std::size_t done = same_way ? h.statements_done[k] : 0;
       if (h.started[k]) u.resume_at = done + 1;
+      const bool gated = up && f.after_deploy;  // its 'started' row is committed with the gate's check
+      if (gated) {
+        u.steps.push_back({step_kind::sql, std::string(P::begin_sql), {}, k, 0});
+        u.steps.push_back({step_kind::hold_registrations, t.hold_registrations_sql(), {}, k, 0});
+      }
       u.steps.push_back({step_kind::sql_parameters,
                          t.start_sql(!up ? "start-downgrade" : u.resumes() ? "resume" : "start", !up), detail::record_params(e), k, 0});
+      if (gated) u.steps.push_back({step_kind::sql, std::string(P::commit_sql), {}, k, 0, true});
       if (h.started[k]) u.steps.push_back({step_kind::wait_for_interrupted_run, {}, {}, k, 0});
       // The run-wide lock wait is not for a migration that works concurrently (it would cancel a
       // concurrent build waiting for older transactions, as it must); its own member still is.

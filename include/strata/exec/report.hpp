@@ -22,6 +22,7 @@ struct report {
   std::vector<std::string> unstamped;  // removed from the history without running
   std::vector<std::string> resumed;    // non-transactional revisions an interrupted run had begun
   std::vector<std::string> repaired;   // checksums replaced by this build's
+  std::vector<std::string> waiting;    // after_deploy revisions left pending: live instances lack them (`finish`)
   std::vector<std::string> warnings;
   std::string head_before, head_after;  // comma-separated heads of the history, "" for none
   bool took_lock = false;
@@ -45,11 +46,18 @@ struct state {
   std::vector<history_entry> applied;   // known revisions in apply order
   std::vector<std::string> pending;     // in apply order
   std::vector<std::string> unknown;     // in the history, not in this build
+  std::vector<std::string> unknown_phases;  // by `unknown`: before_deploy, after_deploy, or "" (not recorded)
   std::vector<std::string> checksum_mismatches;
   std::vector<std::string> interrupted;      // non-transactional revisions begun by a run that did not finish
   std::vector<std::string> damage;           // a history that does not add up (see the README's "Validation")
   std::vector<std::string> warnings;         // reported, not stopping a run: a dropped log table
   std::vector<std::string> invalid_indexes;  // left behind by a failed concurrent build of strata's own revisions
+  // Each pending after_deploy revision and the live instances (releases lacking it) it waits for.
+  struct waiting_revision {
+    std::string revision;
+    std::vector<std::string> instances;  // "release on host (pid N)"
+  };
+  std::vector<waiting_revision> waiting;
   bool up_to_date() const { return pending.empty(); }
   bool ahead() const { return !unknown.empty(); }  // the database has revisions this build does not know
 };
@@ -75,6 +83,7 @@ inline std::ostream& operator<<(std::ostream& os, const report& r) {
   for (const auto& s : r.unstamped) os << "\n  unstamped " << s;
   for (const auto& s : r.resumed) os << "\n  resumed  " << s << " (an earlier run was interrupted in it)";
   for (const auto& s : r.repaired) os << "\n  repaired " << s << " (checksum of this build recorded)";
+  for (const auto& s : r.waiting) os << "\n  waiting  " << s;
   for (const auto& w : r.warnings) os << "\n  warning: " << w;
   os << "\n  head: " << (r.head_before.empty() ? "(none)" : r.head_before) << " -> "
      << (r.head_after.empty() ? "(none)" : r.head_after) << " in " << r.duration.count() << " ms";
@@ -94,6 +103,10 @@ inline std::ostream& operator<<(std::ostream& os, const state& s) {
   for (const auto& w : s.warnings) os << "\n  warning: " << w;
   for (const auto& c : s.checksum_mismatches) os << "\n  checksum differs: " << c;
   for (const auto& i : s.invalid_indexes) os << "\n  INVALID index (failed concurrent build): " << i;
+  for (const auto& w : s.waiting) {
+    os << "\n  after_deploy " << w.revision << (w.instances.empty() ? ": no live instance lacks it" : " waits for:");
+    for (const auto& i : w.instances) os << "\n    " << i;
+  }
   return os;
 }
 

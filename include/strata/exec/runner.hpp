@@ -22,6 +22,7 @@
 #include "../detail/text.hpp"
 #include "dialect.hpp"
 #include "history.hpp"
+#include "instances.hpp"
 #include "lock.hpp"
 #include "program.hpp"
 #include "report.hpp"
@@ -321,6 +322,18 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
                                             (builds ? "there" : "gone") + "): the interrupted run finished it");
                 ++i;  // past the statement, which follows its guard; its progress record follows
               }
+              break;
+            }
+            case step_kind::hold_registrations: {
+              if (!u.transactional) statement_transaction = true;  // strata's BEGIN around the gate and the 'started' row
+              conn.execute(s.text);
+              if (const auto lacking = instances_lacking(cat, s.revision, read_live_instances(conn, o)); !lacking.empty())
+                throw instances_error(instance_names(lacking),
+                                      "revision " + std::string(e.id) + " is after_deploy, and " +
+                                          count_of(lacking.size(), "live instance") + " of a release that lacks it " +
+                                          (lacking.size() == 1 ? "runs" : "run") + ": " + join(instance_names(lacking)) +
+                                          "; it was rolled back, nothing of it was applied (`finish --wait SECONDS` "
+                                          "applies it once they are gone)");
               break;
             }
             case step_kind::check_indexes_valid:

@@ -356,11 +356,13 @@ template <class D, class M, lint_rules_mask Off>
 inline constexpr lint_finding finding_of = [] {
   using L = typename D::language;
   constexpr const migration_facts& f = facts<D, M>;
-  constexpr lint_rules_mask allowed = f.allowed | Off | (f.transactional ? 0 : ~rules_outside_transactions<L>());
   std::uint64_t ignored = 0;
-  const sql_analysis up = L::analyse(f.up_text, ignored, {allowed, false, true, false});
+  analysis_context up_context = context_of<L>(f, true), down_context = context_of<L>(f, false);
+  up_context.allowed |= Off;
+  down_context.allowed |= Off;
+  const sql_analysis up = L::analyse(f.up_text, ignored, up_context);
   if (up.first_rule != no_lint_rule) return lint_finding{up.first_rule, true, up.first_lint};
-  const sql_analysis down = L::analyse(f.down_text, ignored, {allowed, true, f.transactional, false});
+  const sql_analysis down = L::analyse(f.down_text, ignored, down_context);
   return lint_finding{down.first_rule, false, down.first_lint};
 }();
 template <class D, class M, lint_rules_mask Off>
@@ -417,9 +419,16 @@ template <class G, lint_rules_mask Off, fixed_string From>
 struct lint_diagnostic<G, Off, From, true> {
   using M = typename nth_of<G, lint_stage<G, Off, From>::first>::type;
   static constexpr lint_rules_mask off = lint_stage<G, Off, From>::found.off;
-  using type = diag::statement_is_unsafe_on_a_live_table<M, spell<M::id>, spell<finding_rule<typename G::dialect, M, off>>,
-                                                         spell<finding_text<typename G::dialect, M, off>, 80>,
-                                                         spell<finding_alternative<typename G::dialect, M, off>, 128>>;
+  using D = typename G::dialect;
+  // A contraction in a migration of the default phase: the diagnostic says to make it after_deploy.
+  static constexpr bool contraction = D::language::lint_rules[finding_of<D, M, off>.rule].breaks_running_release;
+  using type = std::conditional_t<
+      contraction,
+      diag::statement_breaks_the_release_still_running_make_the_migration_after_deploy<
+          M, spell<M::id>, spell<finding_rule<D, M, off>>, spell<finding_text<D, M, off>, 80>>,
+      diag::statement_is_unsafe_on_a_live_table<M, spell<M::id>, spell<finding_rule<D, M, off>>,
+                                                spell<finding_text<D, M, off>, 80>,
+                                                spell<finding_alternative<D, M, off>, 128>>>;
 };
 
 // Whether a registry's own checks pass: only then is the lint run (one diagnostic per defect).

@@ -201,7 +201,7 @@ inline std::string describe_changes(const schema_snapshot& before, const schema_
 template <connection C>
 schema_snapshot read_schema(C& conn, const options& o = {}) {
   using D = detail::protocol_for<C>;
-  const value params[] = {o.schema, o.history_table, o.log_table};
+  const value params[] = {o.schema, o.history_table, o.log_table, o.instances_table};
   conn.execute(D::schema_snapshot_begin_sql());
   rows result;
   try {

@@ -50,6 +50,10 @@ struct startup_config {
   std::string schema{};                                        // STRATA_SCHEMA
   std::string history_table = "strata_history";                // STRATA_HISTORY_TABLE
   std::string log_table = "strata_log";                        // STRATA_LOG_TABLE
+  std::string instances_table = "strata_instances";            // STRATA_INSTANCES_TABLE
+  // The instance's heartbeat (README "Rolling deploys"): it counts as live for three of them
+  // after the last; 0: the instance does not register (it holds no after_deploy revision back).
+  std::chrono::milliseconds instance_heartbeat{std::chrono::seconds(10)};  // STRATA_INSTANCE_HEARTBEAT (seconds)
   strata::mode mode = mode::per_migration;                     // STRATA_MODE: per-migration | single-transaction
   strata::pooling pooling = pooling::detect;                   // STRATA_POOLING: detect | direct | transaction
   std::string target{};                                        // STRATA_TARGET (default: head)
@@ -77,6 +81,7 @@ struct startup_config {
     o.schema = schema;
     o.history_table = history_table;
     o.log_table = log_table;
+    o.instances_table = instances_table;
     o.lock_timeout = lock_timeout;
     o.pg_lock_timeout = pg_lock_timeout;
     o.pg_statement_timeout = pg_statement_timeout;
@@ -149,6 +154,10 @@ inline startup_config startup_config::from_env(const std::function<const char*(c
   read("STRATA_SCHEMA", [&](std::string_view v) { c.schema = v; });
   read("STRATA_HISTORY_TABLE", [&](std::string_view v) { c.history_table = v; });
   read("STRATA_LOG_TABLE", [&](std::string_view v) { c.log_table = v; });
+  read("STRATA_INSTANCES_TABLE", [&](std::string_view v) { c.instances_table = v; });
+  read("STRATA_INSTANCE_HEARTBEAT", [&](std::string_view v) {
+    c.instance_heartbeat = std::chrono::seconds(detail::parse_count("STRATA_INSTANCE_HEARTBEAT", v));
+  });
   read("STRATA_MODE", [&](std::string_view v) { c.mode = detail::parse_mode("STRATA_MODE", v); });
   read("STRATA_POOLING", [&](std::string_view v) { c.pooling = detail::parse_pooling("STRATA_POOLING", v); });
   read("STRATA_TARGET", [&](std::string_view v) { c.target = v; });
@@ -157,7 +166,8 @@ inline startup_config startup_config::from_env(const std::function<const char*(c
   if (c.backoff.cap < c.backoff.base)
     throw config_error("STRATA_RETRY_CAP_MS (" + std::to_string(c.backoff.cap.count()) + ") is below STRATA_RETRY_BASE_MS (" +
                        std::to_string(c.backoff.base.count()) + ")");
-  if (c.history_table.empty() || c.log_table.empty()) throw config_error("STRATA_HISTORY_TABLE and STRATA_LOG_TABLE must not be empty");
+  if (c.history_table.empty() || c.log_table.empty() || c.instances_table.empty())
+    throw config_error("STRATA_HISTORY_TABLE, STRATA_LOG_TABLE and STRATA_INSTANCES_TABLE must not be empty");
   return c;
 }
 

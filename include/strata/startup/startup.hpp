@@ -17,6 +17,7 @@
 #include "../exec/executor.hpp"
 #include "config.hpp"
 #include "exit_code.hpp"
+#include "instance.hpp"
 #include "../core/redact.hpp"
 
 namespace strata {
@@ -121,6 +122,8 @@ auto with_pq_connection(const startup_config& cfg, Work&& work) {
 // Upgrades the database of cfg.database_url to cfg.target (default: head). Blocking. The
 // executor logs each revision and the outcome.
 // The URL is read once: its secrets and whether it may be used; the log sink is guarded once.
+// The instance registers first (unless cfg.instance_heartbeat is 0) and stays registered until
+// the process exits: a start that fails deregisters at once (README "Rolling deploys").
 template <class R>
 report migrate_on_startup(const startup_config& cfg) {
   const pq::parsed_url url = pq::parse_url(cfg.database_url);
@@ -128,9 +131,37 @@ report migrate_on_startup(const startup_config& cfg) {
   startup_config guarded = cfg;
   guarded.log = guarded_sink(cfg.sink(), url.secrets);
   const options o = guarded.executor_options();
-  return detail::with_retries_logged(
-      guarded, url.secrets, guarded.log, [](const std::string& u) { return pq::connection{u}; },
-      [&](pq::connection& conn) { return upgrade<R>(conn, o); });
+  const bool registers = cfg.instance_heartbeat > std::chrono::milliseconds::zero();
+  const std::string key = cfg.database_url + '\n' + o.schema + '\n' + o.instances_table + '\n' + std::string(R::head);
+  auto& registrations = detail::process_registrations::of_this_process();
+  bool first = false;
+  const detail::instance_identity me = registers ? registrations.identity(key, R::head, first) : detail::instance_identity{};
+  report r;
+  try {
+    r = detail::with_retries_logged(
+        guarded, url.secrets, guarded.log, [](const std::string& u) { return pq::connection{u}; },
+        [&](pq::connection& conn) {
+          if (registers) detail::write_registration(conn, o, me, cfg.instance_heartbeat);
+          return upgrade<R>(conn, o);
+        });
+  } catch (...) {
+    if (registers && first) {
+      registrations.forget(key);
+      try {
+        pq::connection conn{cfg.database_url};
+        detail::erase_registration(conn, o, me);
+      } catch (...) {  // the start's failure is what is reported; the row expires
+      }
+    }
+    throw;
+  }
+  if (registers && first) {
+    // The heartbeat outlives this call, and the caller's sink may not: it writes to stderr.
+    options beat = o;
+    beat.log = guarded_sink(stderr_sink(log_level::warning), url.secrets);
+    registrations.keep(key, std::make_unique<detail::instance_heartbeat>(cfg.database_url, beat, me, cfg.instance_heartbeat));
+  }
+  return r;
 }
 
 // The same on a thread of its own; the future carries the report or the error.

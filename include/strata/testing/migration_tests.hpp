@@ -163,6 +163,25 @@ class stairway_test : public migration_suite<R> {
       ADD_FAILURE() << revision << " up failed: " << e.what();
       return;
     }
+    // A before_deploy revision runs while the previous release still does: it may only expand.
+    if (!catalog_of<R>().entries[position_].facts->after_deploy) {
+      using P = typename R::dialect::protocol;
+      std::vector<std::string> lost;
+      for (const auto& [object, definition] : before.objects()) {
+        const auto now = after_up.objects().find(object);
+        if (now == after_up.objects().end()) lost.push_back("removed " + object);
+        else if (now->second != definition && !P::change_keeps_running_release(object, definition, now->second))
+          lost.push_back("changed " + object + ": " + definition + " -> " + now->second);
+      }
+      if (!lost.empty()) {
+        s.applied = unknown_position;
+        ADD_FAILURE() << revision << " is before_deploy, so it runs while the previous release still does, but it does not "
+                      << "only expand the schema (README \"Rolling deploys\"):\n  " << strata::detail::join(lost, "\n  ")
+                      << "\nmake it after_deploy (`static constexpr auto phase = strata::after_deploy;`, or "
+                         "`-- strata:after-deploy` in a .sql file)";
+        return;
+      }
+    }
     if (irreversible) {
       s.applied = position_ + 1;
       GTEST_SKIP() << revision << " is irreversible: its up ran; it has no down to test";

@@ -36,7 +36,7 @@ enum class lint_rule : std::uint8_t {
 namespace detail {
 struct lint_rule_entry {
   lint_rule rule;
-  lint_rule_row row;  // name, safe alternative, breaks the running release, applies outside transactions
+  lint_rule_row row;  // name, safe alternative, destructive, applies outside transactions, breaks the running release
 };
 // A new rule: a name in the enum above and its row here; the checks below keep them in step.
 inline constexpr lint_rule_entry lint_table[] = {
@@ -47,15 +47,15 @@ inline constexpr lint_rule_entry lint_table[] = {
     {lint_rule::adding_foreign_key_constraint, {"adding-foreign-key-constraint", "add the foreign key NOT VALID, then VALIDATE CONSTRAINT in a later migration", false, true}},
     {lint_rule::adding_not_nullable_field, {"adding-not-nullable-field", "add CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (it then skips the scan)", false, true}},
     {lint_rule::adding_required_field, {"adding-required-field", "add the column with a constant DEFAULT, or nullable and backfilled", false, true}},
-    {lint_rule::changing_column_type, {"changing-column-type", "add a new column, backfill it, switch readers, then drop the old one", false, true}},
+    {lint_rule::changing_column_type, {"changing-column-type", "add a new column, backfill it, switch readers, then drop the old one in an after_deploy migration", false, true, true}},
     {lint_rule::adding_field_with_default, {"adding-field-with-default", "add the column without the volatile default (or as a plain integer), set the default, backfill in batches", false, true}},
     {lint_rule::disallowed_unique_constraint, {"disallowed-unique-constraint", "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE|PRIMARY KEY USING INDEX", false, true}},
-    {lint_rule::ban_drop_column, {"ban-drop-column", "stop reading the column in a release first; allow it with its reason", true, true}},
-    {lint_rule::ban_drop_table, {"ban-drop-table", "stop using the table in a release first; allow it with its reason", true, true}},
+    {lint_rule::ban_drop_column, {"ban-drop-column", "make the migration after_deploy (`static constexpr auto phase = strata::after_deploy;`, or `-- strata:after-deploy` in a .sql file): it runs once no live instance runs a release that lacks it", true, true, true}},
+    {lint_rule::ban_drop_table, {"ban-drop-table", "make the migration after_deploy (`static constexpr auto phase = strata::after_deploy;`, or `-- strata:after-deploy` in a .sql file): it runs once no live instance runs a release that lacks it", true, true, true}},
     {lint_rule::ban_drop_database, {"ban-drop-database", "drop databases outside migrations", true, true}},
     {lint_rule::ban_truncate_cascade, {"ban-truncate-cascade", "TRUNCATE the tables by name, without CASCADE", true, true}},
-    {lint_rule::renaming_column, {"renaming-column", "add a new column and migrate readers, or a view; allow it with its reason", true, true}},
-    {lint_rule::renaming_table, {"renaming-table", "create a view under the new name, or migrate readers first; allow it with its reason", true, true}},
+    {lint_rule::renaming_column, {"renaming-column", "add the new column before the deploy and drop the old one in an after_deploy migration; or make the migration after_deploy (`static constexpr auto phase = strata::after_deploy;`, or `-- strata:after-deploy` in a .sql file): it runs once no live instance runs a release that lacks it", true, true, true}},
+    {lint_rule::renaming_table, {"renaming-table", "create a view under the new name before the deploy; or make the migration after_deploy (`static constexpr auto phase = strata::after_deploy;`, or `-- strata:after-deploy` in a .sql file): it runs once no live instance runs a release that lacks it", true, true, true}},
     {lint_rule::prefer_repack, {"prefer-repack", "pg_repack (or pg_squeeze) rewrites a table without holding an exclusive lock", false, true}},
     {lint_rule::transaction_nesting, {"transaction-nesting", "the migration runs in its own transaction: leave out BEGIN, COMMIT and ROLLBACK", false, false}},
 };

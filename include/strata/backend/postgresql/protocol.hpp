@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "expansion.hpp"
 #include "schema_catalog.hpp"
 
 namespace strata::postgresql {
@@ -52,6 +53,7 @@ struct protocol {
   std::string schema;  // empty: the connection's current schema
   std::string history = "strata_history";
   std::string log = "strata_log";
+  std::string instances = "strata_instances";
 
   // --- what SQLSTATEs mean -------------------------------------------------------------------
   static bool undefined_table(std::string_view state) { return state == "42P01"; }
@@ -86,20 +88,25 @@ struct protocol {
   // Before anything else of a run with work to do: the current schema, whether the schema, the
   // history and the log exist, standard_conforming_strings (the splitter reads '...' as
   // PostgreSQL does with it on), the server process (a pooler gives the client another id), and
-  // whether the history lacks the progress columns (a history of strata 0.2 or earlier).
-  // $1 the quoted schema or '', $2 and $3 the qualified tables.
+  // whether the history is of an earlier layout (strata 0.2 lacks the progress columns, 0.3 the
+  // phase and the instances table). $1 the quoted schema or '', $2, $3 and $4 the qualified tables
+  // (history, log, instances).
   static std::string existing_sql() {
     return "SELECT coalesce(current_schema(), ''), $1 = '' OR to_regnamespace($1) IS NOT NULL, "
            "to_regclass($2) IS NOT NULL, to_regclass($3) IS NOT NULL, current_setting('standard_conforming_strings'), "
-           "pg_backend_pid()::text, to_regclass($2) IS NOT NULL AND (SELECT count(*) FROM pg_attribute WHERE "
-           "attrelid = to_regclass($2) AND attname IN ('statements_done', 'reverting') AND NOT attisdropped) < 2";
+           "pg_backend_pid()::text, to_regclass($2) IS NOT NULL AND ((SELECT count(*) FROM pg_attribute WHERE "
+           "attrelid = to_regclass($2) AND attname IN ('statements_done', 'reverting', 'phase') AND NOT attisdropped) < 3 "
+           "OR to_regclass($4) IS NULL)";
   }
-  // Brings a history of strata 0.2 or earlier to this layout, in place (under the migration lock).
-  std::string add_progress_columns_sql() const {
+  // Brings a history of an earlier strata to this layout, in place (under the migration lock). The
+  // rows it had get no phase: "not recorded".
+  std::string upgrade_layout_sql() const {
     return "ALTER TABLE " + qualified(history) +
            " ADD COLUMN IF NOT EXISTS statements_done integer NOT NULL DEFAULT 0, "
-           "ADD COLUMN IF NOT EXISTS reverting boolean NOT NULL DEFAULT false";
+           "ADD COLUMN IF NOT EXISTS reverting boolean NOT NULL DEFAULT false, ADD COLUMN IF NOT EXISTS phase text;\n" +
+           create_instances_sql();
   }
+  static constexpr std::string_view layout_columns = "statements_done, reverting and phase";
   std::string create_schema_sql() const { return "CREATE SCHEMA " + quote_identifier(schema); }
 
   // state: 'applied', or 'started' for a non-transactional revision whose statements have begun
@@ -111,12 +118,43 @@ struct protocol {
            "checksum_version integer NOT NULL DEFAULT 1, description text, "
            "applied_at timestamptz NOT NULL DEFAULT now(), execution_ms bigint NOT NULL DEFAULT 0, "
            "applied_by text NOT NULL DEFAULT current_user, state text NOT NULL DEFAULT 'applied', "
-           "started_pid integer, statements_done integer NOT NULL DEFAULT 0, reverting boolean NOT NULL DEFAULT false);\n"
+           "started_pid integer, statements_done integer NOT NULL DEFAULT 0, reverting boolean NOT NULL DEFAULT false, "
+           "phase text);\n"
            "CREATE TABLE IF NOT EXISTS " + qualified(log) +
            " (id bigserial PRIMARY KEY, action text NOT NULL, revision text NOT NULL, checksum text, "
            "execution_ms bigint, at timestamptz NOT NULL DEFAULT now(), by_user text NOT NULL DEFAULT current_user, "
-           "strata_version text NOT NULL)";
+           "strata_version text NOT NULL);\n" + create_instances_sql();
   }
+
+  // --- live instances (README "Rolling deploys") ------------------------------------------------
+  // One row per service instance that migrated at start-up and still runs: its release (its
+  // registry's head), where it runs, and until when it counts without another heartbeat (the
+  // server's clock alone decides, so the hosts' clocks never matter).
+  std::string create_instances_sql() const {
+    return "CREATE TABLE IF NOT EXISTS " + qualified(instances) +
+           " (id text PRIMARY KEY, release text NOT NULL, host text NOT NULL, pid integer NOT NULL, "
+           "since timestamptz NOT NULL DEFAULT now(), last_seen timestamptz NOT NULL DEFAULT now(), "
+           "expires_at timestamptz NOT NULL)";
+  }
+  // Registers an instance or renews it (the heartbeat): $1 id, $2 release, $3 host, $4 pid, $5 how
+  // long it counts without another heartbeat (ms). Rows expired for a day are removed.
+  std::string register_instance_sql() const {
+    return "WITH expired AS (DELETE FROM " + qualified(instances) +
+           " WHERE expires_at < now() - interval '1 day') INSERT INTO " + qualified(instances) +
+           " (id, release, host, pid, expires_at) VALUES ($1, $2, $3, $4::integer, now() + $5::integer * "
+           "interval '1 millisecond') ON CONFLICT (id) DO UPDATE SET last_seen = now(), expires_at = EXCLUDED.expires_at";
+  }
+  std::string deregister_instance_sql() const { return "DELETE FROM " + qualified(instances) + " WHERE id = $1"; }
+  // The live ones, oldest first: id, release, host, pid, since, last seen.
+  std::string live_instances_sql() const {
+    return "SELECT id, release, host, pid::text, since::text, last_seen::text FROM " + qualified(instances) +
+           " WHERE expires_at > now() ORDER BY since, id";
+  }
+  // Inside the transaction that first records an after_deploy revision: an instance registering
+  // meanwhile waits for its COMMIT, and then reads a history that holds the revision.
+  std::string hold_registrations_sql() const { return "LOCK TABLE " + qualified(instances) + " IN SHARE MODE"; }
+  // Two instances creating the table at once: one of them loses the race, harmlessly.
+  static bool duplicate_object(std::string_view state) { return state == "23505" || state == "42P07"; }
 
   // The history's rows. The progress columns are read through the row's jsonb, so that a history
   // of strata 0.2 or earlier, which a run with work brings to this layout, reads as one without
@@ -124,7 +162,8 @@ struct protocol {
   std::string read_sql() const {
     return "SELECT revision, coalesce(checksum, ''), checksum_version::text, applied_at::text, execution_ms::text, "
            "applied_by, state, coalesce(started_pid::text, ''), coalesce(description, ''), "
-           "coalesce(to_jsonb(h) ->> 'statements_done', '0'), coalesce(to_jsonb(h) ->> 'reverting', 'false') FROM " +
+           "coalesce(to_jsonb(h) ->> 'statements_done', '0'), coalesce(to_jsonb(h) ->> 'reverting', 'false'), "
+           "coalesce(to_jsonb(h) ->> 'phase', '') FROM " +
            qualified(history) + " h ORDER BY applied_at, revision";
   }
 
@@ -188,12 +227,12 @@ struct protocol {
   }
 
   // Inside the revision's transaction. $1 revision, $2 parents (comma-separated), $3 checksum,
-  // $4 description, $5 version.
+  // $4 description, $5 version, $6 phase (before_deploy or after_deploy).
   std::string record_sql(std::string_view action) const {
     return "WITH h AS (INSERT INTO " + qualified(history) +
-           " (revision, parents, checksum, checksum_version, description, execution_ms) VALUES "
+           " (revision, parents, checksum, checksum_version, description, execution_ms, phase) VALUES "
            "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), " +
-           transaction_ms + ") RETURNING revision, execution_ms) " + log_from_h(action, "nullif($3, '')", "execution_ms", "$5");
+           transaction_ms + ", $6) RETURNING revision, execution_ms) " + log_from_h(action, "nullif($3, '')", "execution_ms", "$5");
   }
 
   // A non-transactional revision begins (its up, or its down when `reverting`): its row says
@@ -203,10 +242,11 @@ struct protocol {
     const std::string way = reverting ? "true" : "false";
     return "WITH h AS (INSERT INTO " + qualified(history) +
            " AS was (revision, parents, checksum, checksum_version, description, execution_ms, state, started_pid, "
-           "statements_done, reverting) VALUES "
+           "statements_done, reverting, phase) VALUES "
            "($1, coalesce(string_to_array(nullif($2, ''), ','), '{}'), nullif($3, ''), 1, nullif($4, ''), 0, "
-           "'started', pg_backend_pid(), 0, " + way + ") ON CONFLICT (revision) DO UPDATE SET state = 'started', "
-           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum, statements_done = "
+           "'started', pg_backend_pid(), 0, " + way + ", $6) ON CONFLICT (revision) DO UPDATE SET state = 'started', "
+           "started_pid = pg_backend_pid(), applied_at = now(), checksum = EXCLUDED.checksum, phase = EXCLUDED.phase, "
+           "statements_done = "
            "CASE WHEN was.state = 'started' AND was.reverting = " + way + " THEN was.statements_done ELSE 0 END, "
            "reverting = " + way + " RETURNING revision) " + log_from_h(action, "nullif($3, '')", "0", "$5");
   }
@@ -371,6 +411,10 @@ struct protocol {
            "SET LOCAL search_path TO public";
   }
   static std::string schema_snapshot_sql() { return schema_snapshot_query; }
+  // Whether a snapshot object's change keeps the release still running working (expansion.hpp).
+  static bool change_keeps_running_release(std::string_view object, std::string_view before, std::string_view after) {
+    return postgresql::change_keeps_running_release(object, before, after);
+  }
 };
 
 }  // namespace strata::postgresql

@@ -1,7 +1,7 @@
 #pragma once
 // The catalog query behind strata::read_schema: one row (object, definition) per object of the
 // user's schemas, leaving out system schemas, extensions' members and strata's own tables ($1
-// schema or '' for the current one, $2 history table, $3 log table). Names in the public schema
+// schema or '' for the current one, $2 history table, $3 log table, $4 instances table). Names in the public schema
 // are unqualified; identifiers are quoted as PostgreSQL would need them.
 
 namespace strata::postgresql {
@@ -10,7 +10,7 @@ inline constexpr const char* schema_snapshot_query =
     "WITH\n"
     "strata_rel AS (\n"
     "  SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace\n"
-    "  WHERE n.nspname = coalesce(NULLIF($1::text, ''), current_setting('strata.history_schema', true)) AND c.relname IN ($2::text, $3::text)\n"
+    "  WHERE n.nspname = coalesce(NULLIF($1::text, ''), current_setting('strata.history_schema', true)) AND c.relname IN ($2::text, $3::text, $4::text)\n"
     "),\n"
     "nsp AS (\n"
     "  SELECT n.oid, n.nspname,\n"

@@ -521,7 +521,7 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
       const lint_rules_mask bit = rule_bit(rule_id(rule));
       rest &= ~bit;
       bool exempt = ((allowed | here) & bit) != 0;
-      if (down && (lint_rules[static_cast<std::size_t>(rule)].breaks_running_release ||
+      if (down && (lint_rules[static_cast<std::size_t>(rule)].destructive ||
                    rule == lint_rule::require_concurrent_index_deletion))
         exempt = true;
       if (created_here && rule != lint_rule::transaction_nesting) exempt = true;

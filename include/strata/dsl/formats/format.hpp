@@ -55,6 +55,7 @@ struct folder_migration {
   // parser detects them).
   bool transaction_by_content = false;
   bool explicit_parents = false;
+  bool after_deploy = false;  // `-- strata:after-deploy` (README "Rolling deploys")
   std::vector<std::string> parents;
   std::string description;
 };
@@ -171,6 +172,13 @@ inline versioned_name version_underscore_name(std::string_view file, std::string
   while (n < file.size() && is_digit(file[n])) ++n;
   if (n == 0 || n >= file.size() || file[n] != '_' || file.size() <= n + 1 + suffix.size()) return {};
   return {std::string(file.substr(0, n)), std::string(file.substr(n + 1, file.size() - suffix.size() - n - 1))};
+}
+
+// The annotation that makes a file's migration `after_deploy`: its first line, in every format.
+inline constexpr std::string_view after_deploy_annotation = "strata:after-deploy";
+inline bool first_line_is_after_deploy(std::string_view text) {
+  const auto words = comment_words(text.substr(0, text.find('\n')));
+  return words && lower(*words) == after_deploy_annotation;
 }
 
 inline std::size_t line_of(std::string_view text, std::size_t offset) {

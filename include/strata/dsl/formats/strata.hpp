@@ -1,6 +1,7 @@
 #pragma once
 // strata's own folder format: <version>_<name>.sql with `-- strata:up` and `-- strata:down`, and
-// before them strata:parents, strata:description, strata:no-transaction, strata:irreversible
+// before them strata:parents, strata:description, strata:no-transaction, strata:irreversible,
+// strata:after-deploy
 // (`-- strata:allow` lines belong to the bodies: the lint reads them).
 
 #include <sstream>
@@ -33,8 +34,9 @@ struct strata_format {
     } else if (key == "description") f.description = value;
     else if (key == "no-transaction") f.transactional = false;
     else if (key == "irreversible") state.irreversible = true;
+    else if (key == "after-deploy") f.after_deploy = true;
     else reading.fail(file.name, "unknown annotation 'strata:" + key +
-                                     "' (up, down, parents, description, no-transaction, irreversible, allow)", number);
+                                     "' (up, down, parents, description, no-transaction, irreversible, after-deploy, allow)", number);
     return true;
   }
 };
