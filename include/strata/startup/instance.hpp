@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -140,6 +141,15 @@ class process_registrations {
   void keep(const std::string& key, std::unique_ptr<instance_heartbeat> heartbeat) {
     std::lock_guard<std::mutex> hold(mutex_);
     if (!heartbeats_.count(key)) heartbeats_.emplace(key, std::move(heartbeat));
+    // Stopped by a handler registered now, after the database library set itself up (its TLS
+    // library cleans up at exit too, and handlers run last registered first).
+    if (!stop_at_exit_) stop_at_exit_ = std::atexit([] { of_this_process().stop_all(); }) == 0;
+  }
+  void stop_all() {
+    std::map<std::string, std::unique_ptr<instance_heartbeat>> gone;
+    std::lock_guard<std::mutex> hold(mutex_);
+    gone.swap(heartbeats_);
+    identities_.clear();
   }
   void forget(const std::string& key) {
     std::unique_ptr<instance_heartbeat> gone;
@@ -155,6 +165,7 @@ class process_registrations {
   std::mutex mutex_;
   std::map<std::string, instance_identity> identities_;
   std::map<std::string, std::unique_ptr<instance_heartbeat>> heartbeats_;
+  bool stop_at_exit_ = false;
 };
 
 }  // namespace strata::detail

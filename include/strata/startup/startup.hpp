@@ -133,20 +133,28 @@ report migrate_on_startup(const startup_config& cfg) {
   const options o = guarded.executor_options();
   const bool registers = cfg.instance_heartbeat > std::chrono::milliseconds::zero();
   const std::string key = cfg.database_url + '\n' + o.schema + '\n' + o.instances_table + '\n' + std::string(R::head);
-  auto& registrations = detail::process_registrations::of_this_process();
+  detail::process_registrations* registrations = nullptr;
   bool first = false;
-  const detail::instance_identity me = registers ? registrations.identity(key, R::head, first) : detail::instance_identity{};
+  detail::instance_identity me;
   report r;
   try {
     r = detail::with_retries_logged(
         guarded, url.secrets, guarded.log, [](const std::string& u) { return pq::connection{u}; },
         [&](pq::connection& conn) {
-          if (registers) detail::write_registration(conn, o, me, cfg.instance_heartbeat);
+          if (registers) {
+            // Reached once a connection is open: the registrations are then destroyed at exit before
+            // what the database library set up for it (its TLS), which deregistering still needs.
+            if (!registrations) {
+              registrations = &detail::process_registrations::of_this_process();
+              me = registrations->identity(key, R::head, first);
+            }
+            detail::write_registration(conn, o, me, cfg.instance_heartbeat);
+          }
           return upgrade<R>(conn, o);
         });
   } catch (...) {
-    if (registers && first) {
-      registrations.forget(key);
+    if (registrations && first) {
+      registrations->forget(key);
       try {
         pq::connection conn{cfg.database_url};
         detail::erase_registration(conn, o, me);
@@ -155,11 +163,11 @@ report migrate_on_startup(const startup_config& cfg) {
     }
     throw;
   }
-  if (registers && first) {
+  if (registrations && first) {
     // The heartbeat outlives this call, and the caller's sink may not: it writes to stderr.
     options beat = o;
     beat.log = guarded_sink(stderr_sink(log_level::warning), url.secrets);
-    registrations.keep(key, std::make_unique<detail::instance_heartbeat>(cfg.database_url, beat, me, cfg.instance_heartbeat));
+    registrations->keep(key, std::make_unique<detail::instance_heartbeat>(cfg.database_url, beat, me, cfg.instance_heartbeat));
   }
   return r;
 }

@@ -154,7 +154,7 @@ struct protocol {
   // meanwhile waits for its COMMIT, and then reads a history that holds the revision.
   std::string hold_registrations_sql() const { return "LOCK TABLE " + qualified(instances) + " IN SHARE MODE"; }
   // Two instances creating the table at once: one of them loses the race, harmlessly.
-  static bool duplicate_object(std::string_view state) { return state == "23505" || state == "42P07"; }
+  static bool duplicate_object(std::string_view state) { return state == "23505" || state == "42P07" || state == "42710"; }
 
   // The history's rows. The progress columns are read through the row's jsonb, so that a history
   // of strata 0.2 or earlier, which a run with work brings to this layout, reads as one without
