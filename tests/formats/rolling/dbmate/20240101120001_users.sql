@@ -1,0 +1,4 @@
+-- migrate:up
+CREATE TABLE users (id bigserial PRIMARY KEY, name text, display_name text);
+-- migrate:down
+DROP TABLE users;

@@ -1,0 +1,2 @@
+-- strata:after-deploy
+ALTER TABLE users DROP COLUMN name;

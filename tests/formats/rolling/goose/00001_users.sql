@@ -1,0 +1,4 @@
+-- +goose Up
+CREATE TABLE users (id bigserial PRIMARY KEY, name text, display_name text);
+-- +goose Down
+DROP TABLE users;

@@ -1,0 +1,4 @@
+-- strata:up
+CREATE TABLE users (id bigserial PRIMARY KEY, name text, display_name text);
+-- strata:down
+DROP TABLE users;
