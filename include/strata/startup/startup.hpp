@@ -134,7 +134,7 @@ report migrate_on_startup(const startup_config& cfg) {
   const bool registers = cfg.instance_heartbeat > std::chrono::milliseconds::zero();
   const std::string key = cfg.database_url + '\n' + o.schema + '\n' + o.instances_table + '\n' + std::string(R::head);
   detail::process_registrations* registrations = nullptr;
-  bool first = false;
+  bool first = false, beating = false;
   detail::instance_identity me;
   report r;
   try {
@@ -149,25 +149,21 @@ report migrate_on_startup(const startup_config& cfg) {
               me = registrations->identity(key, R::head, first);
             }
             detail::write_registration(conn, o, me, cfg.instance_heartbeat);
+            // Beating from now on, so that a long upgrade does not outlast the row. The heartbeat
+            // outlives this call, and the caller's sink may not: it writes to stderr.
+            if (first && !beating) {
+              beating = true;
+              options beat = o;
+              beat.log = guarded_sink(stderr_sink(log_level::warning), url.secrets);
+              registrations->keep(key, std::make_unique<detail::instance_heartbeat>(cfg.database_url, beat, me,
+                                                                                   cfg.instance_heartbeat));
+            }
           }
           return upgrade<R>(conn, o);
         });
   } catch (...) {
-    if (registrations && first) {
-      registrations->forget(key);
-      try {
-        pq::connection conn{cfg.database_url};
-        detail::erase_registration(conn, o, me);
-      } catch (...) {  // the start's failure is what is reported; the row expires
-      }
-    }
+    if (registrations && first) registrations->forget(key);  // its heartbeat deregisters as it stops
     throw;
-  }
-  if (registrations && first) {
-    // The heartbeat outlives this call, and the caller's sink may not: it writes to stderr.
-    options beat = o;
-    beat.log = guarded_sink(stderr_sink(log_level::warning), url.secrets);
-    registrations->keep(key, std::make_unique<detail::instance_heartbeat>(cfg.database_url, beat, me, cfg.instance_heartbeat));
   }
   return r;
 }
