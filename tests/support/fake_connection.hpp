@@ -41,6 +41,9 @@ struct basic_fake_connection {
   std::string lose_connection_on;  // a statement (exact text) during which the connection drops
   bool schema_exists = true;       // the schema of the history tables (options.schema, or the current one)
   protocol tables{};                // the history tables the run names (the defaults)
+  std::vector<live_instance> live;  // the instances table's live rows
+  // Registered "meanwhile": added when a transaction takes the instances table's lock (the gate).
+  std::vector<live_instance> live_at_gate;
 
   // Whether the protocol's part made `text`, for the tables as named or in the current schema
   // ("public", as existing_sql answers) once the run has resolved it.
@@ -73,6 +76,10 @@ struct basic_fake_connection {
       if (eq != std::string::npos) session[s.substr(0, eq)] = s.substr(eq + 3);
     }
     if (text.starts_with("RESET ")) session.erase(std::string(text.substr(6)));
+    if (made_by(text, [](const protocol& t) { return t.hold_registrations_sql(); })) {
+      live.insert(live.end(), live_at_gate.begin(), live_at_gate.end());
+      live_at_gate.clear();
+    }
     if (!fail_on.empty() && text == fail_on) fail(text);
     if (lose_connection_on_commit && text == std::string_view(protocol::commit_sql)) throw connection_error("connection lost", true);
     if (!lose_connection_on.empty() && text == lose_connection_on) throw connection_error("connection lost", true);
@@ -82,6 +89,12 @@ struct basic_fake_connection {
     calls.push_back({std::string(text), std::vector<value>(params.begin(), params.end())});
     if (!fail_on.empty() && text == fail_on) fail(text);
     if (made_by(text, [](const protocol& t) { return t.log_without_history_sql(); })) return {};  // the log agrees with the history
+    if (made_by(text, [](const protocol& t) { return t.live_instances_sql(); })) {
+      rows out;
+      for (const live_instance& i : live)
+        out.push_back({value(i.id), value(i.release), value(i.host), value(std::to_string(i.pid)), value(i.since), value(i.last_seen)});
+      return out;
+    }
     if (made_by(text, [](const protocol& t) { return t.states_of_sql(); })) {  // the states of the revisions in $1 ({"a","b"})
       rows out;
       for (const row& r : history ? *history : rows{})

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <strata/strata.hpp>
+#include <strata/startup/exit_code.hpp>
+
+#include "../../support/fake_connection.hpp"
+#include "../../support/thrown.hpp"
 
 namespace {
 
@@ -84,6 +88,95 @@ TEST(Expansion, ChangesThatBreakTheRunningReleaseAreNot) {
   EXPECT_FALSE(change_keeps_running_release("type status", "enum ('new', 'paid')", "enum ('new')"));
   EXPECT_FALSE(change_keeps_running_release("constraint t.c", "CHECK (n > 0)", "CHECK (n > 1)"));
   EXPECT_FALSE(change_keeps_running_release("index users_name_idx", "CREATE INDEX ... (name)", "CREATE UNIQUE INDEX ... (name)"));
+}
+
+}  // namespace
+
+// The executor's part, on a fake connection: what an upgrade and `finish` send and refuse.
+namespace {
+
+using strata::testing::fake_connection;
+using strata::testing::history_row;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string sum(std::string_view id) { return strata::detail::checksum_text(app::checksum(id)); }
+
+using contract_last = strata::registry<users, add_shown, drop_name>;
+
+fake_connection at_release_one() {
+  fake_connection db;
+  db.history = strata::rows{history_row("0001_users", sum("0001_users")), history_row("0002_add_shown", sum("0002_add_shown"))};
+  return db;
+}
+
+TEST(PhaseRun, UpgradeLeavesAHeldContractionPendingAndTakesNoLock) {
+  fake_connection db = at_release_one();
+  db.live = {of("0002_add_shown", 41)};
+  const strata::report r = strata::upgrade<contract_last>(db);
+  EXPECT_TRUE(r.applied.empty());
+  EXPECT_FALSE(r.took_lock);
+  ASSERT_EQ(r.waiting.size(), 1u);
+  EXPECT_THAT(r.waiting[0], HasSubstr("0003_drop_name (after_deploy) waits for 1 live instance of a release that lacks it: "
+                                      "0002_add_shown on web (pid 41)"));
+  EXPECT_FALSE(db.sent("DROP COLUMN name"));
+}
+
+TEST(PhaseRun, WithNoOlderInstanceTheContractionRunsBehindTheInstancesLock) {
+  fake_connection db = at_release_one();
+  db.live = {of("0003_drop_name", 42)};  // the new release itself
+  const strata::report r = strata::upgrade<contract_last>(db);
+  ASSERT_EQ(r.applied.size(), 1u);
+  const auto texts = db.texts();
+  const auto begin = std::find(texts.begin(), texts.end(), "BEGIN");
+  const auto gate = std::find_if(texts.begin(), texts.end(), [](const std::string& t) { return t.find("IN SHARE MODE") != std::string::npos; });
+  const auto drop = std::find(texts.begin(), texts.end(), "ALTER TABLE users DROP COLUMN name");
+  ASSERT_NE(gate, texts.end());
+  EXPECT_LT(begin, gate);
+  EXPECT_LT(gate, drop);
+}
+
+TEST(PhaseRun, AnOldInstanceRegisteringBeforeTheGateRollsTheContractionBack) {
+  fake_connection db = at_release_one();
+  db.live_at_gate = {of("0002_add_shown", 43)};
+  const auto e = strata::testing::thrown<strata::instances_error>([&] { strata::upgrade<contract_last>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->instances(), ElementsAre("0002_add_shown on web (pid 43)"));
+  EXPECT_TRUE(db.sent("ROLLBACK"));
+  EXPECT_FALSE(db.sent("DROP COLUMN name"));
+  EXPECT_EQ(db.history->size(), 2u);
+}
+
+TEST(PhaseRun, ABeforeDeployRevisionBehindAHeldContractionStopsTheStartChangingNothing) {
+  fake_connection db = at_release_one();
+  db.live = {of("0002_add_shown", 44)};
+  const auto e = strata::testing::thrown<strata::instances_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("revision 0004_add_email (before_deploy) comes after 0003_drop_name"));
+  EXPECT_EQ(strata::exit_code_of(*e), 7);
+  EXPECT_FALSE(db.sent("BEGIN"));
+}
+
+TEST(PhaseRun, FinishRefusesNamingEachInstanceAndChangesNothing) {
+  fake_connection db = at_release_one();
+  db.live = {of("0001_users", 45), of("0002_add_shown", 46), of("0003_drop_name", 47)};
+  const auto e = strata::testing::thrown<strata::instances_error>([&] { strata::finish<contract_last>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->instances(), ElementsAre("0001_users on web (pid 45)", "0002_add_shown on web (pid 46)"));
+  EXPECT_THAT(e->what(), HasSubstr("nothing was changed"));
+  EXPECT_FALSE(db.sent("BEGIN"));
+  db.live.clear();  // they are gone
+  EXPECT_EQ(strata::finish<contract_last>(db).applied.size(), 1u);
+}
+
+TEST(PhaseRun, StatusShowsWhatEachContractionWaitsFor) {
+  fake_connection db = at_release_one();
+  db.live = {of("0002_add_shown", 48)};
+  const strata::state s = strata::status<contract_last>(db);
+  ASSERT_EQ(s.waiting.size(), 1u);
+  EXPECT_EQ(s.waiting[0].revision, "0003_drop_name");
+  EXPECT_THAT(s.waiting[0].instances, ElementsAre("0002_add_shown on web (pid 48)"));
+  EXPECT_THAT(strata::to_string(s), HasSubstr("after_deploy 0003_drop_name waits for:\n    0002_add_shown on web (pid 48)"));
 }
 
 }  // namespace
