@@ -3,7 +3,9 @@
   1. apply 200 migrations: strata vs `psql -f` (same statements and history rows) vs the same
      script sent in one round trip (`psql -c`), alternating runs, medians and median ratios;
   2. no-op start-up (database at head): strata vs a bare libpqxx program running SELECT 1,
-     alternating runs, and the statements each sends (server log, log_statement = all).
+     alternating runs, and the statements each sends (server log, log_statement = all);
+  3. migrate_on_startup with the database at head, the instance registering (README "Rolling
+     deploys") or not (STRATA_INSTANCE_HEARTBEAT=0), alternating runs, as timed in the process.
 Usage: run.py BUILD_DIR [RUNS]   (BUILD_DIR configured with -DSTRATA_BUILD_BENCHMARKS=ON)"""
 import os
 import statistics
@@ -17,6 +19,7 @@ runs = int(sys.argv[2]) if len(sys.argv) > 2 else 7
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 strata_apply = os.path.join(build, "benchmarks", "bench_strata_apply")
 bare = os.path.join(build, "benchmarks", "bench_bare_select1")
+startup = os.path.join(build, "benchmarks", "bench_strata_startup")
 generated = os.path.join(build, "benchmarks", "generated")
 script = os.path.join(generated, "script.sql")
 one_message = open(os.path.join(generated, "script_one_round_trip.sql")).read()
@@ -85,6 +88,21 @@ try:
     for k, v in noop.items():
         print(f"| {k} | {statistics.median(v) * 1000:.1f} | {counts[k]} |")
     print(f"\nmedian ratio strata / bare: **{ratio_noop:.2f}**")
+
+    def startup_ms(heartbeat):
+        env = dict(os.environ, STRATA_INSTANCE_HEARTBEAT=heartbeat)
+        return float(subprocess.run([startup, head_db], check=True, capture_output=True, text=True, env=env).stdout)
+
+    starts = {"registering (heartbeat 10 s)": [], "not registering (STRATA_INSTANCE_HEARTBEAT=0)": []}
+    for i in range(max(runs * 5, 30)):
+        starts["registering (heartbeat 10 s)"].append(startup_ms("10"))
+        starts["not registering (STRATA_INSTANCE_HEARTBEAT=0)"].append(startup_ms("0"))
+    ratio_start = statistics.median(r / n for r, n in zip(*starts.values()))
+    print(f"\n## migrate_on_startup, database at head, {len(starts['registering (heartbeat 10 s)'])} alternating runs\n")
+    print("| start-up | median ms (connect included) |\n|---|---|")
+    for k, v in starts.items():
+        print(f"| {k} | {statistics.median(v):.1f} |")
+    print(f"\nmedian ratio registering / not: **{ratio_start:.2f}**")
 finally:
     subprocess.run([os.path.join(root, "scripts", "pg"), "stop", pg])
     subprocess.run(["rm", "-rf", tmp])
