@@ -607,7 +607,26 @@ TEST(PgHistory, AnEarlierHistoryGainsTheProgressColumnsInPlace) {
   const strata::report r = strata::upgrade<fmt_resume>(conn);
   EXPECT_EQ(r.applied.size(), 2u);
   EXPECT_EQ(db.count("SELECT 1 FROM information_schema.columns WHERE table_name = 'strata_history' AND column_name IN "
-                     "('statements_done', 'reverting')"), 2);
+                     "('statements_done', 'reverting', 'phase')"), 3);
+}
+
+// A history of strata 0.3 (progress, but no phase and no instances table): the rows it had read
+// as of no recorded phase, the next run with work adds both in place, and the revisions it
+// applies record theirs.
+TEST(PgHistory, AHistoryWithoutPhasesGainsThePhaseAndTheInstancesTableInPlace) {
+  scratch_database db("nophase");
+  strata::pq::connection conn{db.url()};
+  strata::upgrade<fmt_resume>(conn, {.target = "00001_users"});
+  db.run("ALTER TABLE strata_history DROP COLUMN phase; DROP TABLE strata_instances");
+  EXPECT_EQ(strata::status<fmt_resume>(conn).pending.size(), 2u);
+  EXPECT_TRUE(strata::instances<fmt_resume>(conn).empty());  // no table yet: no instance
+  const std::string script = strata::sql_script<fmt_resume>(conn, true);
+  EXPECT_THAT(script, HasSubstr("ADD COLUMN IF NOT EXISTS phase text"));
+  EXPECT_THAT(script, HasSubstr("CREATE TABLE IF NOT EXISTS \"public\".\"strata_instances\""));
+  EXPECT_EQ(strata::upgrade<fmt_resume>(conn).applied.size(), 2u);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history WHERE phase IS NULL"), 1);
+  EXPECT_EQ(db.count("SELECT 1 FROM strata_history WHERE phase = 'before_deploy'"), 2);
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE tablename = 'strata_instances'"), 1);
 }
 
 TEST(PgInterrupted, ConnectionLostInATransactionalMigrationNamesItAndSaysItWasRolledBack) {
