@@ -34,6 +34,8 @@ TEST(Config, ReadsEveryVariable) {
                                                        {"STRATA_SCHEMA", "billing"},
                                                        {"STRATA_HISTORY_TABLE", "hist"},
                                                        {"STRATA_LOG_TABLE", "hlog"},
+                                                       {"STRATA_INSTANCES_TABLE", "hlive"},
+                                                       {"STRATA_INSTANCE_HEARTBEAT", "4"},
                                                        {"STRATA_MODE", "single-transaction"},
                                                        {"STRATA_POOLING", "transaction"},
                                                        {"STRATA_TARGET", "0002"},
@@ -47,6 +49,8 @@ TEST(Config, ReadsEveryVariable) {
   EXPECT_EQ(c.schema, "billing");
   EXPECT_EQ(c.history_table, "hist");
   EXPECT_EQ(c.log_table, "hlog");
+  EXPECT_EQ(c.instances_table, "hlive");
+  EXPECT_EQ(c.instance_heartbeat, std::chrono::seconds(4));
   EXPECT_EQ(c.mode, strata::mode::single_transaction);
   EXPECT_EQ(c.target, "0002");
   EXPECT_TRUE(c.allow_unknown_revisions);
@@ -55,6 +59,7 @@ TEST(Config, ReadsEveryVariable) {
   EXPECT_EQ(o.schema, "billing");
   EXPECT_EQ(o.lock_timeout, std::chrono::seconds(7));
   EXPECT_EQ(o.pooling, strata::pooling::transaction);
+  EXPECT_EQ(o.instances_table, "hlive");
 }
 
 TEST(Config, DefaultsWhenNothingIsSet) {
@@ -62,6 +67,8 @@ TEST(Config, DefaultsWhenNothingIsSet) {
   EXPECT_EQ(c.database_url, "");
   EXPECT_EQ(c.retry_for, std::chrono::seconds(30));
   EXPECT_EQ(c.history_table, "strata_history");
+  EXPECT_EQ(c.instances_table, "strata_instances");
+  EXPECT_EQ(c.instance_heartbeat, std::chrono::seconds(10));
   EXPECT_EQ(c.mode, strata::mode::per_migration);
   EXPECT_EQ(c.executor_options().pooling, strata::pooling::detect);
 }
@@ -72,7 +79,9 @@ TEST(Config, MalformedValuesNameTheVariable) {
                                                                              {"STRATA_MODE", "yolo"},
                                                                              {"STRATA_POOLING", "session"},
                                                                              {"STRATA_LOG_LEVEL", "loud"},
-                                                                             {"STRATA_ALLOW_UNKNOWN_REVISIONS", "maybe"}}) {
+                                                                             {"STRATA_ALLOW_UNKNOWN_REVISIONS", "maybe"},
+                                                                             {"STRATA_INSTANCE_HEARTBEAT", "often"},
+                                                                             {"STRATA_INSTANCES_TABLE", ""}}) {
     try {
       strata::startup_config::from_env(env({{name, value}}));
       ADD_FAILURE() << name << " accepted " << value;
