@@ -19,6 +19,12 @@
 #include <fmt_strata.hpp>
 #include <fmt_adopted.hpp>
 #include <fmt_widening.hpp>
+#include <rolling_dbmate.hpp>
+#include <rolling_flyway.hpp>
+#include <rolling_golang_migrate.hpp>
+#include <rolling_goose.hpp>
+#include <rolling_sqlx.hpp>
+#include <rolling_strata.hpp>
 #include <strata/dsl/findings.hpp>
 
 #include "../../support/fake_connection.hpp"
@@ -72,6 +78,13 @@ static_assert(generated_facts_match<fmt_dbmate>);
 static_assert(generated_facts_match<fmt_flyway>);
 static_assert(generated_facts_match<fmt_adopted>);
 static_assert(generated_facts_match<fmt_widening>);
+// The phase: the generator's reading of an after_deploy file (a DROP COLUMN, no finding) is the compiler's.
+static_assert(generated_facts_match<rolling_strata>);
+static_assert(generated_facts_match<rolling_golang_migrate>);
+static_assert(generated_facts_match<rolling_sqlx>);
+static_assert(generated_facts_match<rolling_goose>);
+static_assert(generated_facts_match<rolling_dbmate>);
+static_assert(generated_facts_match<rolling_flyway>);
 
 // The widening file: the compiler's own reading flags its type changes, which the earlier file's
 // declarations show to need no rewrite; the generator wrote them cleared.
