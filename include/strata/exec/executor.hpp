@@ -212,6 +212,14 @@ report migrate(Given& given, const options& o, bool up, Planner&& make_plan, con
       const program prog = make_program<dialect_for<C>>(cat, p, up, h, resolved);
       try {
         run_program(conn, cat, prog, h, resolved, r);
+      } catch (const instances_error& held) {
+        // An older instance registered after the plan, and the gate rolled the contraction back:
+        // an upgrade leaves it pending (with what follows it), as it would have at planning time.
+        if (!up || gate.finishing) throw;
+        log(o, log_level::info, held.what());
+        h = read_history(conn, cat, resolved);
+        p = gate_by_phase(conn, cat, make_plan(cat, h), resolved, gate, &r.waiting);
+        if (!p.steps.empty()) run_program(conn, cat, make_program<dialect_for<C>>(cat, p, up, h, resolved), h, resolved, r);
       } catch (...) {
         if (o.mode == mode::single_transaction) log(o, log_level::error, "single transaction rolled back: nothing was changed");
         throw;

@@ -136,14 +136,38 @@ TEST(PhaseRun, WithNoOlderInstanceTheContractionRunsBehindTheInstancesLock) {
   EXPECT_LT(gate, drop);
 }
 
-TEST(PhaseRun, AnOldInstanceRegisteringBeforeTheGateRollsTheContractionBack) {
+// Registered after the plan, before the gate: the gate rolls the contraction back; an upgrade then
+// leaves it pending and succeeds, `finish` refuses, and a start that needs what follows it stops.
+TEST(PhaseRun, AnOldInstanceRegisteringBeforeTheGateLeavesTheContractionPending) {
   fake_connection db = at_release_one();
   db.live_at_gate = {of("0002_add_shown", 43)};
-  const auto e = strata::testing::thrown<strata::instances_error>([&] { strata::upgrade<contract_last>(db); });
-  ASSERT_TRUE(e);
-  EXPECT_THAT(e->instances(), ElementsAre("0002_add_shown on web (pid 43)"));
+  const strata::report r = strata::upgrade<contract_last>(db);
+  EXPECT_TRUE(r.applied.empty());
+  ASSERT_EQ(r.waiting.size(), 1u);
+  EXPECT_THAT(r.waiting[0], HasSubstr("0002_add_shown on web (pid 43)"));
+  EXPECT_EQ(r.head_after, "0002_add_shown");
   EXPECT_TRUE(db.sent("ROLLBACK"));
   EXPECT_FALSE(db.sent("DROP COLUMN name"));
+  EXPECT_EQ(db.history->size(), 2u);
+}
+
+TEST(PhaseRun, AnOldInstanceRegisteringBeforeTheGateStopsFinish) {
+  fake_connection db = at_release_one();
+  db.live_at_gate = {of("0002_add_shown", 44)};
+  const auto e = strata::testing::thrown<strata::instances_error>([&] { strata::finish<contract_last>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->instances(), ElementsAre("0002_add_shown on web (pid 44)"));
+  EXPECT_FALSE(db.sent("DROP COLUMN name"));
+  EXPECT_EQ(db.history->size(), 2u);
+}
+
+TEST(PhaseRun, AnOldInstanceRegisteringBeforeTheGateStopsAStartThatNeedsWhatFollows) {
+  fake_connection db = at_release_one();
+  db.live_at_gate = {of("0002_add_shown", 45)};
+  const auto e = strata::testing::thrown<strata::instances_error>([&] { strata::upgrade<app>(db); });
+  ASSERT_TRUE(e);
+  EXPECT_THAT(e->what(), HasSubstr("revision 0004_add_email (before_deploy) comes after 0003_drop_name"));
+  EXPECT_FALSE(db.sent("ADD COLUMN email"));
   EXPECT_EQ(db.history->size(), 2u);
 }
 
