@@ -2,7 +2,7 @@
 // strata's version: the one place it is written (CMakeLists.txt reads it from here).
 
 #define STRATA_VERSION_MAJOR 0
-#define STRATA_VERSION_MINOR 3
+#define STRATA_VERSION_MINOR 4
 #define STRATA_VERSION_PATCH 0
 
 #define STRATA_DETAIL_STRINGIFY2(x) #x
