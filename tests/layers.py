@@ -12,7 +12,7 @@ import re
 import sys
 
 layers = [("core", "detail"), ("dsl",), ("backend",), ("registry",), ("plan",), ("exec",), ("schema",), ("adapters",),
-          ("startup",), ("cli",), ("testing",)]
+          ("startup",), ("fleet",), ("cli",), ("testing",)]
 neutral = {"core", "detail", "dsl", "registry", "plan", "exec", "schema"}
 rank = {d: i for i, group in enumerate(layers) for d in group}
 root = os.path.join(sys.argv[1], "strata")

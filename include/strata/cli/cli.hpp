@@ -21,10 +21,12 @@
 #include "../dsl/formats.hpp"
 #include "../exec/baseline.hpp"
 #include "../exec/executor.hpp"
+#include "../fleet/pqxx.hpp"
 #include "../schema/snapshot.hpp"
 #include "../startup/config.hpp"
 #include "../startup/startup.hpp"
 #include "../version.hpp"
+#include "fleet.hpp"
 #include "new_migration.hpp"
 
 namespace strata::cli {
@@ -76,17 +78,6 @@ inline nlohmann::json to_json(const state& s, std::string_view build_head) {
   j["waiting"] = nlohmann::json::array();
   for (const auto& w : s.waiting) j["waiting"].push_back({{"revision", w.revision}, {"instances", w.instances}});
   return j;
-}
-
-// Stops with a validation error when the state shows edited or unknown revisions or damage.
-inline void validate_state(const state& s, const options& o) {
-  strata::detail::history_view h;
-  h.unknown = s.unknown;
-  h.unknown_phases = s.unknown_phases;
-  h.mismatched = s.checksum_mismatches;
-  h.damage = s.damage;
-  h.warnings = s.warnings;
-  strata::detail::validate(h, o);
 }
 
 template <class R>
@@ -215,8 +206,8 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
                                         const CLI::App& app) {
   const std::string what = e.what();
   std::string option;
-  for (const char* name : {"--lock-timeout", "--retry-for", "--database-url", "--json", "--sql",
-                           "--single-transaction", "--remove-unknown", "--check", "--from"})
+  for (const char* name : {"--lock-timeout", "--retry-for", "--database-url", "--json", "--sql", "--single-transaction",
+                           "--remove-unknown", "--check", "--from", "--jobs", "--canary", "--databases", "--schemas"})
     if (what.find(name) != std::string::npos) {
       option = name;
       break;
@@ -233,16 +224,20 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
     } catch (const CLI::OptionNotFound&) {
       if (!showable_word(word)) return "an argument is not a command (not shown, it may be a URL or a value)";
       return "unknown command '" + std::string(word) +
-             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair, lint, schema, new, baseline)";
+             "' (commands: upgrade, downgrade, status, history, check, stamp, verify, repair, lint, schema, new, baseline, "
+             "finish, instances, fleet)";
     }
     break;
   }
   if (!option.empty()) {
     if (option == "--lock-timeout" || option == "--retry-for")
       return "option " + option + " takes a whole number of seconds from 0 to 86400";
+    if (option == "--jobs") return "option --jobs takes a whole number from 1 to 1024";
+    if (option == "--canary") return "option --canary takes a whole number of targets";
     return "option " + option + " was given a wrong or missing value";
   }
   if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    if (what.find("action") != std::string::npos) return "fleet needs an action: upgrade, status or check";
     if (what.find("target") != std::string::npos) return "this command needs a TARGET (a revision, base, or -N)";
     return "a command is required";
   }
@@ -294,6 +289,9 @@ int main(int argc, const char* const* argv, io streams = {}) {
   std::size_t count = 0;  // +N / -N
   options o;              // filled once the command line is read
   std::optional<schema_snapshot> expected_schema;
+  std::string fleet_action, fleet_file, fleet_query;
+  std::vector<std::string> fleet_urls;
+  std::size_t fleet_jobs = 4, fleet_canary = 0;
   app.add_flag("--version", show_version, "Print strata's version and the registry's head");
   app.add_option("--database-url", cfg.database_url, "PostgreSQL URL (default: $DATABASE_URL)");
   app.add_flag("--sql", print_sql, "Print the SQL that would run; change nothing");
@@ -324,6 +322,50 @@ int main(int argc, const char* const* argv, io streams = {}) {
     std::function<void(CLI::App&)> options = [](CLI::App&) {};
     std::function<std::optional<int>()> before_connecting = [] { return std::optional<int>(); };
     std::function<int(pq::connection&)> run = nullptr;
+    // Instead of `run`: a command that opens its own connections (fleet), with the run's options.
+    std::function<int(const strata::options&)> run_alone = nullptr;
+  };
+  auto run_fleet = [&](const strata::options& run) -> int {
+    // Every URL of the file is a secret's carrier, like $DATABASE_URL.
+    secret_filter fleet_secrets = secrets;
+    for (const auto& url : fleet_urls) fleet_secrets.add(pq::secrets_of(url));
+    auto tell = [&](std::ostream& stream, const std::string& text) { stream << fleet_secrets(text) << std::flush; };
+    fleet_targets targets;
+    if (!fleet_file.empty()) targets = databases(fleet_urls);
+    else if (cfg.database_url.empty())
+      return fail(usage_error, "strata.usage", "fleet --schemas needs the database: set DATABASE_URL or pass --database-url URL");
+    else targets = schemas(cfg.database_url, fleet_query);
+    fleet_options fo;
+    fo.jobs = fleet_jobs;
+    fo.canary = fleet_canary;
+    fo.run = run;
+    fo.run.log = [log = run.log, &fleet_secrets](log_level level, std::string_view message) {
+      if (log) log(level, fleet_secrets(message));
+    };
+    const bool terminal = detail::is_terminal(streams.err);
+    const auto started = std::chrono::steady_clock::now();
+    fo.on_result = [&](const fleet_result&, const fleet_progress& p) {
+      if (terminal)
+        tell(streams.err, detail::progress_line(fleet_action, p.done, p.failed, p.total, std::chrono::steady_clock::now() - started));
+    };
+    const detail::stop_on_signals signals;
+    fo.stop = signals.token();
+    fleet_report r;
+    try {
+      r = fleet_action == "upgrade" ? upgrade_fleet<R>(targets, fo)
+          : fleet_action == "status" ? status_fleet<R>(targets, fo)
+                                     : check_fleet<R>(targets, fo);
+    } catch (const std::exception& e) {
+      tell(streams.err, (terminal ? "\n" : "") + std::string("strata: ") + e.what() + "\n");
+      return strata::exit_code_of(e);
+    }
+    if (terminal && !r.targets.empty()) tell(streams.err, "\n");
+    std::string text;
+    for (const fleet_result& t : r.targets) text += json ? detail::to_json(t).dump() + "\n" : detail::fleet_line(t, fleet_action == "status");
+    if (!json) text += detail::fleet_summary(r);
+    tell(streams.out, text);
+    if (!r.ok()) return int(migration_failed);
+    return int(fleet_action == "check" && !r.up_to_date() ? pending : success);
   };
   const std::vector<command> commands = {
       {"upgrade", "Apply pending revisions up to TARGET (default: head); +N the next N",
@@ -416,7 +458,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
        [] { return std::optional<int>(); },
        [&](pq::connection& conn) {
          const state s = status<R>(conn, o);
-         detail::validate_state(s, o);
+         strata::detail::validate_state(s, o);
          say(streams.out, (s.up_to_date() ? "up to date at " + std::string(R::head)
                                           : strata::detail::count_of(s.pending.size(), "pending revision") + ", next " +
                                                 s.pending.front()) +
@@ -441,7 +483,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
        [] { return std::optional<int>(); },
        [&](pq::connection& conn) {
          const state s = status<R>(conn, o);
-         detail::validate_state(s, o);
+         strata::detail::validate_state(s, o);
          say(streams.out, "verified: " + strata::detail::count_of(s.applied.size(), "applied revision") + " match this build\n");
          return int(success);
        }},
@@ -493,6 +535,31 @@ int main(int argc, const char* const* argv, io streams = {}) {
                               "\n");
          return int(success);
        }},
+      {"fleet",
+       "upgrade, status or check many databases (--databases FILE, one URL a line) or the tenant schemas a query "
+       "lists (--schemas QUERY), each as by the command alone, --jobs at once",
+       [&](CLI::App& c) {
+         c.add_option("action", fleet_action, "upgrade, status or check")
+             ->required()
+             ->check(CLI::IsMember({"upgrade", "status", "check"}));
+         CLI::Option* file = c.add_option("--databases", fleet_file, "A file of database URLs, one a line (# comments)");
+         c.add_option("--schemas", fleet_query, "A query whose first column lists the tenant schemas of the database")
+             ->excludes(file);
+         c.add_option("--jobs", fleet_jobs, "Targets at once, and connections open at most (default 4)")
+             ->check(CLI::Range(std::size_t{1}, std::size_t{1024}));
+         c.add_option("--canary", fleet_canary, "The first K targets first; if one fails, no other target is touched");
+         c.add_flag("--json", json, "One JSON object per target, one a line");
+       },
+       [&]() -> std::optional<int> {
+         if (fleet_file.empty() == fleet_query.empty())
+           return fail(usage_error, "strata.usage", "fleet needs --databases FILE or --schemas QUERY");
+         if (fleet_file.empty()) return std::nullopt;
+         std::optional<std::vector<std::string>> urls = detail::read_url_file(fleet_file);
+         if (!urls) return fail(usage_error, "strata.usage", "cannot read the file of database URLs " + fleet_file);
+         fleet_urls = std::move(*urls);
+         return std::nullopt;
+       },
+       nullptr, run_fleet},
       {"schema", "Print the database's schema, one object per line (strata's own tables left out)",
        [&](CLI::App& c) {
          c.add_option("--check", drift_file,
@@ -599,7 +666,18 @@ int main(int argc, const char* const* argv, io streams = {}) {
                   "unknown revision '" + (detail::showable_word(id) ? id : std::string("(not shown)")) +
                       "': not in this build's registry (head " + std::string(R::head) + ")");
   if (const std::optional<int> ended = chosen->before_connecting()) return *ended;
-  if (!chosen->run) return success;
+  if (!chosen->run && !chosen->run_alone) return success;
+
+  o = cfg.executor_options();
+  o.target = count > 0 ? std::string() : target;
+  o.remove_unknown_revisions = remove_unknown;
+  // The command line prints a failure itself: the log leaves it out.
+  const log_sink sink = guarded_sink(cfg.sink(), secrets);
+  o.log = [sink](log_level level, std::string_view message) {
+    if (level != log_level::error) sink(level, message);
+  };
+  cfg.log = o.log;
+  if (chosen->run_alone) return chosen->run_alone(o);
 
   if (cfg.database_url.empty())
     return fail(usage_error, "strata.usage",
@@ -611,16 +689,6 @@ int main(int argc, const char* const* argv, io streams = {}) {
     say(streams.err, "strata: " + std::string(e.what()) + "\n");
     return connection_failed;
   }
-
-  o = cfg.executor_options();
-  o.target = count > 0 ? std::string() : target;
-  o.remove_unknown_revisions = remove_unknown;
-  // The command line prints a failure itself: the log leaves it out.
-  const log_sink sink = guarded_sink(cfg.sink(), secrets);
-  o.log = [sink](log_level level, std::string_view message) {
-    if (level != log_level::error) sink(level, message);
-  };
-  cfg.log = o.log;
 
   try {
     // the invocation's secrets hold the URL's already: the sink is guarded once

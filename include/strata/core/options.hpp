@@ -2,6 +2,7 @@
 // How a run behaves: strata::options, passed to upgrade, downgrade, status and the rest.
 
 #include <chrono>
+#include <stop_token>
 #include <string>
 
 #include "log.hpp"
@@ -26,6 +27,10 @@ struct options {
   std::string target{};  // upgrade: default head; downgrade: a revision or "base"
   strata::mode mode = mode::per_migration;
   std::string schema{};  // of the history tables; empty: the connection's current schema
+  // A tenant schema (fleets): put first on search_path while the migrations run, inside each
+  // transaction and around each non-transactional migration (put back after it), so that the same
+  // unqualified SQL serves every tenant; empty: the connection's search_path as it is.
+  std::string search_path_schema{};
   std::string history_table = "strata_history";
   std::string log_table = "strata_log";
   std::string instances_table = "strata_instances";  // live instances of the service (README "Rolling deploys")
@@ -36,6 +41,9 @@ struct options {
   bool remove_unknown_revisions = false;  // stamp: may remove revisions unknown to this build
   log_sink log{};                         // empty: silent
   strata::pooling pooling = pooling::detect;
+  // Once requested (SIGTERM during a fleet run), no further revision starts: the one running
+  // finishes, what is left stays pending for the next run.
+  std::stop_token stop{};
 
   // PostgreSQL's own lock_timeout for each migration (a migration's `lock_timeout` member wins): a
   // statement that waits longer for a table lock is cancelled, so that the sessions queued behind

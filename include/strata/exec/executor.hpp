@@ -49,9 +49,15 @@ inline void check_plan(const catalog& cat, const plan& p, bool up, const history
   }
 }
 
-inline std::vector<bool> applied_after(const std::vector<bool>& applied, const plan& p, bool up) {
+// The history after a run: what it read, with its plan done (by this run, or through a pooler by
+// another meanwhile); a stopped run did only what it reports.
+inline std::vector<bool> applied_after(const catalog& cat, const std::vector<bool>& applied, const plan& p, bool up,
+                                       const report& r) {
   std::vector<bool> out = applied;
-  for (std::size_t k : p.steps) out[k] = up;
+  if (!r.stopped)
+    for (std::size_t k : p.steps) out[k] = up;
+  for (const step& s : r.applied) out[*cat.find(s.revision)] = true;
+  for (const step& s : r.reverted) out[*cat.find(s.revision)] = false;
   return out;
 }
 
@@ -121,6 +127,49 @@ bool history_at_head(C& conn, const catalog& cat, const options& o) {
   }
   return !r.empty() && r[0].size() >= 3 && r[0][0] == value(std::to_string(cat.size())) &&
          D::is_true(r[0][1].value_or("")) && D::is_true(r[0][2].value_or(""));
+}
+
+// history_at_head for many histories of one database (`each`: a schema target's options apiece)
+// in one query; a history missing from a schema leaves it false (one more query finds which).
+template <connection C>
+std::vector<bool> histories_at_head(C& conn, const catalog& cat, const std::vector<options>& each) {
+  using D = protocol_for<C>;
+  std::vector<bool> at(each.size(), false);
+  if (cat.size() == 0 || each.empty()) return at;
+  std::vector<std::pair<std::string_view, std::string>> expected;
+  expected.reserve(cat.size());
+  for (const auto& e : cat.entries) expected.emplace_back(e.id, checksum_text(e.facts->checksum));
+  const std::vector<value> digest{D::expected_digest(std::move(expected))};
+  std::vector<std::size_t> asked(each.size());
+  for (std::size_t i = 0; i < each.size(); ++i) asked[i] = i;
+  const auto ask = [&] {
+    std::vector<D> tables;
+    tables.reserve(asked.size());
+    for (std::size_t i : asked) tables.push_back(tables_of<D>(each[i]));
+    return conn.query(D::digests_sql(tables), digest);
+  };
+  rows r;
+  try {
+    r = ask();
+  } catch (const database_error& e) {
+    if (!D::undefined_table(e.sqlstate()) && !D::undefined_column(e.sqlstate())) throw;
+    // Some schema has no history yet (a new tenant): ask again of those that have one.
+    std::vector<std::string> schemas;
+    for (const options& o : each) schemas.push_back(o.schema);
+    const rows have = conn.query(D::history_tables_sql(), std::vector<value>{D::array(schemas), each.front().history_table});
+    asked.clear();
+    for (std::size_t i = 0; i < each.size(); ++i)
+      if (std::any_of(have.begin(), have.end(), [&](const row& h) { return h.at(0) == value(each[i].schema); }))
+        asked.push_back(i);
+    if (asked.empty()) return at;
+    r = ask();
+  }
+  for (const row& x : r) {
+    if (x.size() < 4) continue;
+    const std::size_t i = asked.at(static_cast<std::size_t>(std::stoull(x[0].value_or("0"))));
+    at[i] = x[1] == value(std::to_string(cat.size())) && D::is_true(x[2].value_or("")) && D::is_true(x[3].value_or(""));
+  }
+  return at;
 }
 
 // How an upgrade treats after_deploy revisions that live instances of older releases lack
@@ -225,7 +274,7 @@ report migrate(Given& given, const options& o, bool up, Planner&& make_plan, con
         throw;
       }
     }
-    r.head_after = heads_text(cat, applied_after(h.applied, p, up));
+    r.head_after = heads_text(cat, applied_after(cat, h.applied, p, up, r));
     r.duration = std::chrono::milliseconds(elapsed_ms(started));
     if (up && !r.took_lock)
       log(o, log_level::info, "database is up to date at " + (r.head_after.empty() ? "(none)" : r.head_after));
@@ -330,6 +379,17 @@ state status(Given& given, const options& o = {}) {
 }
 
 namespace detail {
+
+// Stops with a validation error when the state shows edited or unknown revisions or damage.
+inline void validate_state(const state& s, const options& o) {
+  history_view h;
+  h.unknown = s.unknown;
+  h.unknown_phases = s.unknown_phases;
+  h.mismatched = s.checksum_mismatches;
+  h.damage = s.damage;
+  h.warnings = s.warnings;
+  validate(h, o);
+}
 
 // stamp, logged as `action`; `check` (may be null) sees the history under the lock first and may
 // refuse by throwing.

@@ -104,6 +104,15 @@ void add_settings(program_unit& u, std::size_t k, const migration_facts& f, cons
   }
 }
 
+// A tenant schema (options.search_path_schema) first on search_path: for the transaction
+// (`local`), or for the session until the runner puts the unit's session settings back.
+template <class P>
+void add_search_path(program_unit& u, std::size_t k, const options& o, bool local) {
+  if (o.search_path_schema.empty()) return;
+  u.steps.push_back({step_kind::sql, P::search_path_first_sql(o.search_path_schema, local), {}, k, 0});
+  if (!local) u.session_settings.emplace_back(P::search_path_setting);
+}
+
 template <class L>
 void add_body(program_unit& u, std::size_t k, const migration_facts& f, bool up) {
   if ((up ? f.up : f.down) == body_kind::code) {
@@ -188,6 +197,7 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     u.up = up;
     u.revisions = p.steps;
     u.steps.push_back(detail::begin_step<P>(p.steps.front(), o));
+    detail::add_search_path<P>(u, p.steps.front(), o, true);
     for (std::size_t k : p.steps) {
       if (up && cat.entries[k].facts->after_deploy)
         u.steps.push_back({step_kind::hold_registrations, t.hold_registrations_sql(), {}, k, 0});
@@ -208,6 +218,7 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
     u.transactional = f.transactional;
     if (f.transactional) {
       u.steps.push_back(detail::begin_step<P>(k, o));
+      detail::add_search_path<P>(u, k, o, true);
       if (up && f.after_deploy) u.steps.push_back({step_kind::hold_registrations, t.hold_registrations_sql(), {}, k, 0});
       detail::add_settings<P>(u, k, f, o, true, false);
       detail::add_body<L>(u, k, f, up);
@@ -238,6 +249,7 @@ program make_program(const catalog& cat, const plan& p, bool up, const detail::h
       options own = o;
       if (concurrent) own.pg_lock_timeout = std::chrono::milliseconds(0);
       detail::add_settings<P>(u, k, f, own, false, false);
+      detail::add_search_path<P>(u, k, o, false);
       const bool builds_indexes = up && f.up == body_kind::sql && !L::indexes_built_by(f.up_text).empty();
       if (builds_indexes) u.steps.push_back({step_kind::drop_invalid_indexes, {}, {}, k, 0});
       if ((up ? f.up : f.down) == body_kind::sql) detail::add_resumable_body<L>(u, k, e, up, t, h.started[k], done, !same_way);

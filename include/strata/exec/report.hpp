@@ -26,6 +26,7 @@ struct report {
   std::vector<std::string> warnings;
   std::string head_before, head_after;  // comma-separated heads of the history, "" for none
   bool took_lock = false;
+  bool stopped = false;  // options.stop was requested: the revisions after the last one run stay pending
   std::chrono::milliseconds duration{0};
 
   bool changed() const {

@@ -445,6 +445,12 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
   };
   std::mt19937_64 jitter{std::random_device{}()};
   for (const program_unit& u : prog.units) {
+    if (o.stop.stop_requested()) {
+      r.stopped = true;
+      log(o, log_level::warning, "stop requested: revision " + std::string(cat.entries[u.revisions.front()].id) +
+                                     " and those after it are left for the next run");
+      return;
+    }
     if (u.resumes()) r.resumed.emplace_back(cat.entries[u.revisions.front()].id);
     if (u.resume_at > 0)
       log(o, log_level::warning, std::string(u.up ? "resuming revision " : "reverting the interrupted revision ") +

@@ -76,6 +76,12 @@ struct protocol {
     return !name.empty();
   }
 
+  // count, digest = `expected`, the log exists (`log` its qualified name as a text value)
+  std::string digest_select(std::string_view expected, std::string_view log_name) const {
+    return "SELECT count(*)::text, (coalesce(string_agg(revision || ' ' || coalesce(checksum, '') || ' ' || "
+           "checksum_version || ' ' || state, E'\\n' ORDER BY revision COLLATE \"C\"), '') = " + std::string(expected) +
+           ")::text, (to_regclass(" + std::string(log_name) + ") IS NOT NULL)::text FROM " + qualified(history);
+  }
   std::string qualified(std::string_view table) const {
     return schema.empty() ? quote_identifier(table) : quote_identifier(schema) + "." + quote_identifier(table);
   }
@@ -171,10 +177,21 @@ struct protocol {
   // (revision, checksum, checksum version, state; one line each, in byte order) is exactly $2,
   // and whether the log exists ($1 its qualified name; a dropped log is reported, not passed
   // over). When the first two match a build at its head, nothing else is read.
-  std::string digest_sql() const {
-    return "SELECT count(*)::text, (coalesce(string_agg(revision || ' ' || coalesce(checksum, '') || ' ' || "
-           "checksum_version || ' ' || state, E'\\n' ORDER BY revision COLLATE \"C\"), '') = $2)::text, "
-           "(to_regclass($1) IS NOT NULL)::text FROM " + qualified(history);
+  std::string digest_sql() const { return digest_select("$2", "$1"); }
+  // The same for the history tables of many schemas of one database (`each`, named as by
+  // tables_of) in one query: a row per schema that has its history table, its position first; $1
+  // the expected digest. `each` holds only schemas whose history exists (history_tables_sql).
+  static std::string digests_sql(const std::vector<protocol>& each) {
+    std::string out;
+    for (std::size_t i = 0; i < each.size(); ++i)
+      out += (i ? " UNION ALL SELECT " : "SELECT ") + std::to_string(i) + ", " +
+             each[i].digest_select("$1", quote_literal(each[i].qualified(each[i].log))).substr(7);
+    return out;
+  }
+  // Which of the schemas $1 (text[]) hold the history table $2.
+  static std::string history_tables_sql() {
+    return "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = ANY($1::text[]) AND c.relname = $2 AND c.relkind IN ('r', 'p')";
   }
   // The $2 of digest_sql for a history holding exactly `rows` (revision, checksum), all applied,
   // with checksum version 1.
@@ -370,6 +387,13 @@ struct protocol {
   static constexpr std::string_view statement_time_setting = "statement_timeout";
   static std::string set_sql(std::string_view name, std::int64_t ms, bool local) {
     return std::string(local ? "SET LOCAL " : "SET ") + std::string(name) + " = '" + std::to_string(ms) + "ms'";
+  }
+  // A tenant's schema first on search_path, the connection's own path after it (shared types and
+  // extensions in public stay reachable).
+  static constexpr std::string_view search_path_setting = "search_path";
+  static std::string search_path_first_sql(std::string_view schema, bool local) {
+    return "SELECT set_config('search_path', concat_ws(', ', " + quote_literal(quote_identifier(schema)) +
+           ", nullif(current_setting('search_path'), '')), " + (local ? "true" : "false") + ")";
   }
   static std::string set_default_sql(std::string_view name, bool local) {
     return std::string(local ? "SET LOCAL " : "SET ") + std::string(name) + " TO DEFAULT";
