@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 #include <csignal>
+#include <memory>
+#include <sstream>
 #include <thread>
 
 #include <arpa/inet.h>
@@ -270,6 +272,110 @@ TEST(PgService, StartsBeforeItsDatabaseRetriesThenServesHealth) {
   EXPECT_THAT(log, Not(HasSubstr(password)));
   run_process(std::string(STRATA_SOURCE_DIR) + "/scripts/pg", {"stop", dir + "/pg"});
   run_process("/bin/rm", {"-rf", dir});
+}
+
+}  // namespace
+
+namespace {
+
+// A file of database URLs, one a line, with a comment and a blank line.
+std::string url_file(const std::vector<const scratch_database*>& dbs) {
+  char name[] = "/tmp/strata-fleet-urls-XXXXXX";
+  ::close(mkstemp(name));
+  std::ofstream out(name);
+  out << "# the shards\n\n";
+  for (const auto* d : dbs) out << d->url() << "\n";
+  return name;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+TEST(PgCli, FleetOfDatabasesNamesTheFailedOneAndARerunFinishesIt) {
+  scratch_database a("fleet_a"), b("fleet_b"), c("fleet_c");
+  b.run("CREATE TABLE users (taken int)");  // the first revision fails there
+  const std::string file = url_file({&a, &b, &c});
+  auto r = cli(a, {"fleet", "upgrade", "--databases", file, "--jobs", "2", "--json"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_EQ(lines[0]["outcome"], "applied");
+  EXPECT_EQ(lines[0]["applied"].size(), 7u);
+  EXPECT_EQ(lines[1]["outcome"], "failed");
+  EXPECT_EQ(lines[1]["error"]["code"], "strata.migration_failed");
+  EXPECT_THAT(lines[1]["error"]["message"].get<std::string>(), HasSubstr("20240101_create_users"));
+  EXPECT_THAT(lines[1]["target"].get<std::string>(), HasSubstr(b.name()));
+  EXPECT_THAT(lines[1]["target"].get<std::string>(), HasSubstr("***"));
+  EXPECT_EQ(lines[2]["head_after"], "20240106_merge");
+
+  r = cli(a, {"fleet", "check", "--databases", file});
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("pending     "));
+  EXPECT_THAT(r.out, HasSubstr("3 targets, 2 up to date, 1 pending, 0 failed"));
+
+  b.run("DROP TABLE users");
+  r = cli(a, {"fleet", "upgrade", "--databases", file});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("3 targets, 2 up to date, 1 upgraded, 0 failed"));
+  EXPECT_EQ(cli(a, {"fleet", "check", "--databases", file}).code, 0);
+  std::remove(file.c_str());
+}
+
+TEST(PgCli, FleetOfTenantSchemas) {
+  scratch_database db("fleet_schemas");
+  db.run("CREATE SCHEMA tenant_a; CREATE SCHEMA tenant_b; CREATE SCHEMA other");
+  const std::string query = "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'tenant\\_%' ORDER BY 1";
+  auto r = cli(db, {"fleet", "upgrade", "--schemas", query, "--canary", "1"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("applied     tenant_a: 7 revisions"));
+  EXPECT_EQ(db.count("SELECT 1 FROM tenant_b.users"), 0);
+  EXPECT_EQ(db.count("SELECT 1 FROM tenant_b.strata_history"), 7);
+  EXPECT_EQ(db.count("SELECT 1 FROM pg_tables WHERE schemaname IN ('public', 'other')"), 0);
+  r = cli(db, {"fleet", "status", "--schemas", query});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("up to date  tenant_b at 20240106_merge"));
+  EXPECT_EQ(cli(db, {"fleet", "check", "--schemas", query}).code, 0);
+  EXPECT_EQ(cli(db, {"fleet", "check"}).code, 2);  // neither --databases nor --schemas
+  EXPECT_EQ(cli(db, {"fleet", "check", "--databases", "/nonexistent/urls"}).code, 2);
+}
+
+TEST(PgCli, FleetStopsStartingTargetsOnSigterm) {
+  std::vector<std::unique_ptr<scratch_database>> dbs;
+  std::vector<const scratch_database*> listed;
+  for (int i = 0; i < 30; ++i) {
+    dbs.push_back(std::make_unique<scratch_database>("fleet_stop"));
+    listed.push_back(dbs.back().get());
+  }
+  const std::string file = url_file(listed);
+  const std::string out = file + ".out", err = file + ".err";
+  const pid_t pid = start_process(service, {"fleet", "upgrade", "--databases", file, "--jobs", "1", "--json"},
+                                  {{"DATABASE_URL", dbs[0]->url()}}, out, err);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  ::kill(pid, SIGTERM);
+  EXPECT_EQ(wait_for(pid), 1) << slurp(err);
+  const auto lines = json_lines(slurp(out));
+  ASSERT_EQ(lines.size(), 30u);
+  std::size_t applied = 0, not_started = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string outcome = lines[i]["outcome"];
+    EXPECT_NE(outcome, "failed") << lines[i].dump();
+    applied += outcome == "applied";
+    not_started += outcome == "not_started";
+    // what a target reports is what its database holds: all seven, or nothing
+    EXPECT_EQ(dbs[i]->scalar("SELECT count(*) FROM pg_tables WHERE tablename = 'strata_history'"),
+              outcome == "not_started" ? "0" : "1");
+  }
+  EXPECT_GE(applied, 1u);
+  EXPECT_GE(not_started, 1u);
+  EXPECT_EQ(cli(*dbs[0], {"fleet", "upgrade", "--databases", file}).code, 0);  // the rest, on the next run
+  std::remove(file.c_str());
+  std::remove(out.c_str());
+  std::remove(err.c_str());
 }
 
 }  // namespace

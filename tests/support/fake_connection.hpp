@@ -76,6 +76,7 @@ struct basic_fake_connection {
       if (eq != std::string::npos) session[s.substr(0, eq)] = s.substr(eq + 3);
     }
     if (text.starts_with("RESET ")) session.erase(std::string(text.substr(6)));
+    if (text.starts_with("SELECT set_config('search_path'") && text.ends_with(", false)")) session["search_path"] = text;
     if (made_by(text, [](const protocol& t) { return t.hold_registrations_sql(); })) {
       live.insert(live.end(), live_at_gate.begin(), live_at_gate.end());
       live_at_gate.clear();

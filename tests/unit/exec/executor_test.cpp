@@ -876,3 +876,72 @@ TEST(Pooled, ADirectConnectionKeepsTheSessionLock) {
 }
 
 }  // namespace
+
+namespace {
+
+struct users_index : strata::migration<"0002_users_index", "0001_users"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"CREATE INDEX CONCURRENTLY IF NOT EXISTS u ON users (id)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY IF EXISTS u"};
+};
+
+// A tenant schema (fleets): first on search_path inside each transaction, and at session level
+// around a non-transactional revision only, put back after it; the history in that schema.
+TEST(TenantSchema, IsFirstOnSearchPathWhereItCannotLeak) {
+  fake_connection db;
+  strata::options o;
+  o.schema = o.search_path_schema = "tenant_7";
+  const auto r = strata::upgrade<app>(db, o);
+  EXPECT_EQ(r.applied.size(), 4u);
+  const auto texts = db.texts();
+  const std::string local = protocol::search_path_first_sql("tenant_7", true);
+  const std::string session = protocol::search_path_first_sql("tenant_7", false);
+  EXPECT_THAT(local, HasSubstr("\"tenant_7\""));
+  std::size_t locals = 0, sessions = 0;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i] == local) {
+      ++locals;
+      ASSERT_GT(i, 0u);
+      EXPECT_EQ(texts[i - 1], begin_text);  // the transaction's first statement
+    }
+    if (texts[i] == session) {
+      ++sessions;
+      EXPECT_THAT(texts[i + 1], Not(HasSubstr("strata_history")));  // set after the 'started' row, before the body
+    }
+  }
+  EXPECT_EQ(locals, 3u);    // 0001, 0002, 0003
+  EXPECT_EQ(sessions, 1u);  // 0004, outside a transaction
+  EXPECT_FALSE(db.session.contains("search_path")) << "the session's search_path was not put back";
+  EXPECT_TRUE(db.sent("\"tenant_7\".\"strata_history\""));
+  // and the script prints what runs (up to the code body of 0002; 0004's in a registry without one)
+  fake_connection printed;
+  EXPECT_THAT(strata::sql_script<app>(printed, true, o), HasSubstr(local + ";"));
+  fake_connection printed_index;
+  const std::string script = strata::sql_script<registry<create_users, users_index>>(printed_index, true, o);
+  const std::size_t set = script.find(session + ";"), build = script.find("CREATE INDEX CONCURRENTLY IF NOT EXISTS u");
+  ASSERT_NE(set, std::string::npos) << script;
+  EXPECT_LT(set, build);
+  EXPECT_LT(build, script.find("RESET search_path;"));
+}
+
+TEST(TenantSchema, LeftOutWithoutOne) {
+  fake_connection db;
+  strata::upgrade<app>(db);
+  EXPECT_FALSE(db.sent("set_config('search_path'"));
+}
+
+// A stop requested before the run: the lock is taken, no revision starts, the report says so.
+TEST(Stop, RequestedLeavesTheRestPending) {
+  fake_connection db;
+  std::stop_source stop;
+  stop.request_stop();
+  strata::options o;
+  o.stop = stop.get_token();
+  const auto r = strata::upgrade<app>(db, o);
+  EXPECT_TRUE(r.stopped);
+  EXPECT_TRUE(r.applied.empty());
+  EXPECT_EQ(r.head_after, "");
+  EXPECT_FALSE(db.sent("CREATE TABLE users"));
+}
+
+}  // namespace
