@@ -54,7 +54,7 @@ class stop_on_signals {
       const timespec tick{0, 100'000'000};
       while (!done_) {
         const int got = sigtimedwait(&signals_, nullptr, &tick);
-        if (got <= 0) continue;
+        if (got <= 0 || done_) continue;
         if (source_.stop_requested()) std::_Exit(128 + got);
         source_.request_stop();
       }
@@ -64,6 +64,7 @@ class stop_on_signals {
   stop_on_signals& operator=(const stop_on_signals&) = delete;
   ~stop_on_signals() {
     done_ = true;
+    pthread_kill(watcher_.native_handle(), SIGTERM);  // wakes it now rather than at its next tick
     watcher_.join();
     pthread_sigmask(SIG_SETMASK, &before_, nullptr);
   }
