@@ -328,4 +328,34 @@ TEST(FleetPg, ATenantSchemaOnSearchPathDoesNotOutliveTheRun) {
   EXPECT_EQ(db.scalar("SELECT to_regclass('tenant_000.fleet_items_name_idx') IS NOT NULL"), "t");
 }
 
+struct duplicates : strata::migration<"d1_duplicates"> {
+  static constexpr strata::sql up{"CREATE TABLE fleet_dups (v int); INSERT INTO fleet_dups VALUES (1), (1)"};
+  static constexpr strata::sql down{"DROP TABLE fleet_dups"};
+};
+struct unique_v : strata::migration<"d2_unique_v", "d1_duplicates"> {
+  static constexpr bool transactional = false;
+  static constexpr strata::sql up{"CREATE UNIQUE INDEX CONCURRENTLY fleet_dups_v ON fleet_dups (v)"};
+  static constexpr strata::sql down{"DROP INDEX CONCURRENTLY fleet_dups_v"};
+};
+using failing_index_migrations = strata::registry<duplicates, unique_v>;
+
+// What a failed concurrent build leaves is looked up in the tenant's schema, not in the one the
+// connection's own search_path finds (public holds a table of the same name here).
+TEST(FleetPg, AFailedIndexBuildOfATenantIsNamedInItsSchema) {
+  tenants db(2);
+  db.run("CREATE TABLE public.fleet_dups (v int)");
+  const auto r = strata::upgrade_fleet<failing_index_migrations>(strata::schemas(db.url(), tenants::query), {.jobs = 2});
+  ASSERT_EQ(r.failures(), 2u);
+  for (const auto& t : r.targets) {
+    EXPECT_EQ(t.error_code, "strata.migration_failed");
+    EXPECT_THAT(t.message, HasSubstr("23505"));
+    // named as its schema first on search_path shows it
+    EXPECT_THAT(t.message, HasSubstr("INVALID index left behind by the failed concurrent build: fleet_dups_v (")) << t.message;
+  }
+  strata::pq::connection conn(db.url());
+  strata::options o;
+  o.schema = o.search_path_schema = tenants::schema(1);
+  EXPECT_THAT(strata::status<failing_index_migrations>(conn, o).invalid_indexes, ::testing::ElementsAre("tenant_001.fleet_dups_v"));
+}
+
 }  // namespace

@@ -365,7 +365,12 @@ state status(Given& given, const options& o = {}) {
   decltype(L::indexes_built_by(std::string_view{})) indexes;  // those strata's non-transactional revisions build
   for (const auto& e : cat.entries)
     if (!e.facts->transactional && e.facts->up == body_kind::sql)
-      for (auto& i : L::indexes_built_by(e.facts->up_text)) indexes.push_back(std::move(i));
+      for (auto& i : L::indexes_built_by(e.facts->up_text)) {
+        // a tenant's table as its migrations see it: in its schema, first on their search_path
+        if (!o.search_path_schema.empty() && i.table.find('.') == std::string::npos)
+          i.table = detail::protocol_for<C>::quoted(o.search_path_schema) + "." + i.table;
+        indexes.push_back(std::move(i));
+      }
   s.invalid_indexes = detail::invalid_among(conn, indexes);
   bool contracts = false;
   for (std::size_t k = 0; k < cat.size(); ++k) contracts = contracts || (!h.applied[k] && cat.entries[k].facts->after_deploy);

@@ -469,8 +469,12 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
         const catalog_entry& e = *std::find_if(cat.entries.begin(), cat.entries.end(),
                                                 [&](const catalog_entry& c) { return c.id == err.revision(); });
         if (!D::lock_not_available(err.sqlstate())) {
+          if (!u.transactional) {  // what it left is looked up with its settings (a tenant's search_path) still on
+            const migration_error left = outside_transaction_failure(conn, e, err);
+            put_back_quietly();
+            throw with_committed(left, r, u.up);
+          }
           put_back_quietly();
-          if (!u.transactional) throw with_committed(outside_transaction_failure(conn, e, err), r, u.up);
           throw with_committed(rolled_back_failure(err, o.mode == mode::single_transaction), r, u.up);
         }
         // It gave up waiting for a table lock, and nothing of it holds one now (a transactional

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -255,6 +256,9 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
     } catch (const std::exception& e) {
       record_failure(t, e);
       if (dynamic_cast<const connection_error*>(&e) || dynamic_cast<const state_unknown_error*>(&e)) slot.reset();
+    } catch (...) {  // a code body's own throw
+      record_failure(t, std::runtime_error("a migration's code threw something other than a std::exception"));
+      slot.reset();  // what it left on the connection is unknown
     }
     if (!targets.of_schemas()) slot.reset();  // a database target's connection is its own
     t.duration = std::chrono::milliseconds(elapsed_ms(target_started));
@@ -271,7 +275,7 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
   for (fleet_result& t : report.targets)
     if (t.outcome == fleet_outcome::not_started && t.error_code.empty()) {
       t.error_code = "strata.not_started";
-      t.message = failed_canary != canaries.end()
+      t.message = failed_canary != canaries.end() && !fo.stop.stop_requested()
                       ? "not started: the canary " + report.targets[*failed_canary].name + " failed"
                       : std::string("not started: the run was stopped");
     }

@@ -2,9 +2,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <strata/cli.hpp>
 #include <fmt_adopted.hpp>
@@ -259,6 +263,47 @@ TEST(Cli, LintAllOfACppRegistryNamesRevisionsAndLeavesOutWhatTheyAllow) {
   strata::cli::io io{out, err, [](const char*) -> const char* { return nullptr; }};
   EXPECT_EQ(strata::cli::main<linted>(3, argv, io), 0) << err.str();
   EXPECT_EQ(out.str(), "0 lint findings in 4 revisions\n");
+}
+
+}  // namespace
+
+namespace {
+
+// `fleet`: what it refuses before connecting, and what it says of unreachable targets.
+TEST(CliFleet, UsageErrorsBeforeConnecting) {
+  EXPECT_EQ(run({"fleet"}).code, 2);
+  EXPECT_THAT(run({"fleet"}).err, HasSubstr("fleet needs an action"));
+  EXPECT_EQ(run({"fleet", "migrate", "--schemas", "SELECT 1"}).code, 2);
+  EXPECT_THAT(run({"fleet", "upgrade"}).err, HasSubstr("--databases FILE or --schemas QUERY"));
+  EXPECT_EQ(run({"fleet", "upgrade", "--databases", "a", "--schemas", "SELECT 1"}).code, 2);
+  EXPECT_EQ(run({"fleet", "upgrade", "--schemas", "SELECT 1", "--jobs", "0"}).code, 2);
+  EXPECT_THAT(run({"fleet", "upgrade", "--schemas", "SELECT 1", "--jobs", "0"}).err, HasSubstr("--jobs"));
+  EXPECT_THAT(run({"fleet", "check", "--databases", "/nonexistent/urls"}).err, HasSubstr("cannot read"));
+  const auto no_url = run({"fleet", "check", "--schemas", "SELECT 1"});
+  EXPECT_EQ(no_url.code, 2);
+  EXPECT_THAT(no_url.err, HasSubstr("DATABASE_URL"));
+}
+
+TEST(CliFleet, UnreachableDatabasesFailOneByOneWithTheirPasswordsMasked) {
+  char name[] = "/tmp/strata-cli-fleet-XXXXXX";
+  ::close(mkstemp(name));
+  {
+    std::ofstream file(name);
+    file << "# two shards, both unreachable\n" << refused << "\n\n" << "postgresql://app:s3cr3t-two@127.0.0.1:1/two\n";
+  }
+  const auto r = run({"fleet", "upgrade", "--databases", name, "--json"});
+  std::remove(name);
+  EXPECT_EQ(r.code, 1);
+  std::istringstream lines(r.out);
+  std::vector<nlohmann::json> targets;
+  for (std::string line; std::getline(lines, line);) targets.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(targets.size(), 2u);
+  for (const auto& t : targets) {
+    EXPECT_EQ(t["outcome"], "failed");
+    EXPECT_EQ(t["error"]["code"], "strata.connection_failed");
+  }
+  EXPECT_THAT(targets[1]["target"].get<std::string>(), HasSubstr("/two"));
+  for (const char* secret : {"hunter2", "s3cr3t-two"}) EXPECT_THAT(r.out + r.err, Not(HasSubstr(secret)));
 }
 
 }  // namespace

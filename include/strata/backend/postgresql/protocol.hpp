@@ -181,12 +181,14 @@ struct protocol {
   // The same for the history tables of many schemas of one database (`each`, named as by
   // tables_of) in one query: a row per schema that has its history table, its position first; $1
   // the expected digest. `each` holds only schemas whose history exists (history_tables_sql).
+  // current_schema() is parallel unsafe: it keeps the planner from a parallel append, whose
+  // workers cost five times what these tiny scans do (1000 schemas: 0.5 s against 0.09 s).
   static std::string digests_sql(const std::vector<protocol>& each) {
-    std::string out;
+    std::string out = "SELECT * FROM (";
     for (std::size_t i = 0; i < each.size(); ++i)
       out += (i ? " UNION ALL SELECT " : "SELECT ") + std::to_string(i) + ", " +
              each[i].digest_select("$1", quote_literal(each[i].qualified(each[i].log))).substr(7);
-    return out;
+    return out + ") digests WHERE current_schema() IS NULL OR current_schema() IS NOT NULL";
   }
   // Which of the schemas $1 (text[]) hold the history table $2.
   static std::string history_tables_sql() {
