@@ -553,6 +553,8 @@ int main(int argc, const char* const* argv, io streams = {}) {
        [&]() -> std::optional<int> {
          if (fleet_file.empty() == fleet_query.empty())
            return fail(usage_error, "strata.usage", "fleet needs --databases FILE or --schemas QUERY");
+         if (print_sql)
+           return fail(usage_error, "strata.usage", "fleet prints no SQL: `upgrade --sql` prints one target's script");
          if (fleet_file.empty()) return std::nullopt;
          std::optional<std::vector<std::string>> urls = detail::read_url_file(fleet_file);
          if (!urls) return fail(usage_error, "strata.usage", "cannot read the file of database URLs " + fleet_file);

@@ -279,6 +279,7 @@ TEST(CliFleet, UsageErrorsBeforeConnecting) {
   EXPECT_EQ(run({"fleet", "upgrade", "--schemas", "SELECT 1", "--jobs", "0"}).code, 2);
   EXPECT_THAT(run({"fleet", "upgrade", "--schemas", "SELECT 1", "--jobs", "0"}).err, HasSubstr("--jobs"));
   EXPECT_THAT(run({"fleet", "check", "--databases", "/nonexistent/urls"}).err, HasSubstr("cannot read"));
+  EXPECT_EQ(run({"fleet", "upgrade", "--schemas", "SELECT 1", "--sql"}).code, 2);
   const auto no_url = run({"fleet", "check", "--schemas", "SELECT 1"});
   EXPECT_EQ(no_url.code, 2);
   EXPECT_THAT(no_url.err, HasSubstr("DATABASE_URL"));
