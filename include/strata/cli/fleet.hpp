@@ -69,7 +69,6 @@ class stop_on_signals {
     pthread_sigmask(SIG_SETMASK, &before_, nullptr);
   }
   std::stop_token token() const { return source_.get_token(); }
-  bool stopped() const { return source_.stop_requested(); }
 
  private:
   sigset_t signals_{}, before_{};
@@ -116,8 +115,13 @@ inline std::string fleet_line(const fleet_result& t, bool all) {
   return {};
 }
 
+// "4.2 s"
+inline std::string seconds_text(std::chrono::steady_clock::duration d) {
+  const auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(d).count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
 inline std::string fleet_summary(const fleet_report& r) {
-  const auto tenths = r.duration.count() / 100;
   std::string s = "fleet " + r.action + ": " + strata::detail::count_of(r.targets.size(), "target") + ", " +
                   std::to_string(r.count(fleet_outcome::up_to_date)) + " up to date";
   if (r.action == "upgrade") s += ", " + std::to_string(r.count(fleet_outcome::applied)) + " upgraded";
@@ -125,15 +129,14 @@ inline std::string fleet_summary(const fleet_report& r) {
   s += ", " + std::to_string(r.count(fleet_outcome::failed)) + " failed";
   if (const std::size_t n = r.count(fleet_outcome::not_started)) s += ", " + std::to_string(n) + " not started";
   if (const std::size_t n = r.count(fleet_outcome::stopped)) s += ", " + std::to_string(n) + " stopped";
-  return s + " in " + std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s\n";
+  return s + " in " + seconds_text(r.duration) + "\n";
 }
 
 // The progress line a terminal shows while a fleet runs: done / failed / total, elapsed.
 inline std::string progress_line(std::string_view action, std::size_t done, std::size_t failed, std::size_t total,
                                  std::chrono::steady_clock::duration elapsed) {
-  const auto tenths = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() / 100;
   return "\rfleet " + std::string(action) + ": " + std::to_string(done) + "/" + std::to_string(total) + " done, " +
-         std::to_string(failed) + " failed, " + std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+         std::to_string(failed) + " failed, " + seconds_text(elapsed);
 }
 
 inline bool is_terminal(const std::ostream& stream) { return &stream == &std::cerr && isatty(STDERR_FILENO) == 1; }

@@ -108,6 +108,15 @@ auto logging_failures(const options& o, Body&& body) {
   }
 }
 
+// The digest of a history at this build's head (the protocol's expected_digest of its revisions).
+template <class D>
+std::string expected_digest_of(const catalog& cat) {
+  std::vector<std::pair<std::string_view, std::string>> expected;
+  expected.reserve(cat.size());
+  for (const auto& e : cat.entries) expected.emplace_back(e.id, checksum_text(e.facts->checksum));
+  return D::expected_digest(std::move(expected));
+}
+
 // The no-op start-up's one query: true when the history holds exactly this build's revisions, all
 // applied with this build's checksums (a count and a digest; the rows are read only otherwise).
 template <connection C>
@@ -116,11 +125,8 @@ bool history_at_head(C& conn, const catalog& cat, const options& o) {
   if (cat.size() == 0) return false;
   rows r;
   const D t = tables_of<D>(o);
-  std::vector<std::pair<std::string_view, std::string>> expected;
-  expected.reserve(cat.size());
-  for (const auto& e : cat.entries) expected.emplace_back(e.id, checksum_text(e.facts->checksum));
   try {
-    r = conn.query(t.digest_sql(), std::vector<value>{t.qualified(t.log), D::expected_digest(std::move(expected))});
+    r = conn.query(t.digest_sql(), std::vector<value>{t.qualified(t.log), expected_digest_of<D>(cat)});
   } catch (const database_error& e) {
     if (D::undefined_table(e.sqlstate()) || D::undefined_column(e.sqlstate())) return false;  // read_history says why
     throw;
@@ -136,10 +142,7 @@ std::vector<bool> histories_at_head(C& conn, const catalog& cat, const std::vect
   using D = protocol_for<C>;
   std::vector<bool> at(each.size(), false);
   if (cat.size() == 0 || each.empty()) return at;
-  std::vector<std::pair<std::string_view, std::string>> expected;
-  expected.reserve(cat.size());
-  for (const auto& e : cat.entries) expected.emplace_back(e.id, checksum_text(e.facts->checksum));
-  const std::vector<value> digest{D::expected_digest(std::move(expected))};
+  const std::vector<value> digest{expected_digest_of<D>(cat)};
   std::vector<std::size_t> asked(each.size());
   for (std::size_t i = 0; i < each.size(); ++i) asked[i] = i;
   const auto ask = [&] {

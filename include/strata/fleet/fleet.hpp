@@ -194,9 +194,7 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
   report.action = fleet_action_name(action);
   const std::size_t jobs = std::max<std::size_t>(fo.jobs, 1);
   std::vector<Slot> slots(jobs);
-  // Each target's options and the URL it connects to.
-  std::vector<options> each;
-  std::vector<const std::string*> url_of;
+  std::vector<options> each;  // each target's
   if (targets.of_schemas()) {
     slots[0] = Slot(new Conn(connect(targets.url)));
     for (const row& r : slots[0]->query(targets.schema_query, {})) {
@@ -206,13 +204,11 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
       o.schema = *r[0];
       o.search_path_schema = *r[0];
       each.push_back(std::move(o));
-      url_of.push_back(&targets.url);
     }
   } else {
     for (const std::string& url : targets.urls) {
       report.targets.emplace_back().name = redact_url(url);
       each.push_back(fo.run);
-      url_of.push_back(&url);
     }
   }
   // Each target's log lines name it, one line at a time from any worker.
@@ -233,7 +229,6 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
     if (!report.targets[i].ok()) ++progress.failed;
     if (fo.on_result) fo.on_result(report.targets[i], progress);
   };
-  std::vector<bool> finished(report.targets.size(), false);
   // Schema targets with nothing to do are found together: one query for the whole database.
   if (targets.of_schemas() && action != fleet_action::status && !each.empty()) {
     auto bound = bind<R>(*slots[0]);
@@ -243,7 +238,6 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
         fleet_result& t = report.targets[i];
         t.outcome = fleet_outcome::up_to_date;
         t.head_before = t.head_after = std::string(cat.entries[cat.size() - 1].id);
-        finished[i] = true;
         done(i);
       }
   }
@@ -251,7 +245,7 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
     fleet_result& t = report.targets[i];
     const auto target_started = std::chrono::steady_clock::now();
     try {
-      if (!slot) slot = Slot(new Conn(connect(*url_of[i])));
+      if (!slot) slot = Slot(new Conn(connect(targets.of_schemas() ? targets.url : targets.urls[i])));
       run_target<R>(*slot, action, each[i], t);
     } catch (const std::exception& e) {
       record_failure(t, e);
@@ -266,7 +260,7 @@ fleet_report run_fleet(const fleet_targets& targets, const fleet_options& fo, Co
   };
   std::vector<std::size_t> canaries, rest;
   for (std::size_t i = 0; i < report.targets.size(); ++i)
-    if (!finished[i]) (i < fo.canary ? canaries : rest).push_back(i);
+    if (report.targets[i].outcome == fleet_outcome::not_started) (i < fo.canary ? canaries : rest).push_back(i);
   for_each_target(canaries, jobs, slots, fo.stop, run_one);
   const auto failed_canary = std::find_if(canaries.begin(), canaries.end(), [&](std::size_t i) {
     return report.targets[i].outcome == fleet_outcome::failed || report.targets[i].outcome == fleet_outcome::stopped;
