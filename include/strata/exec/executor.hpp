@@ -67,15 +67,21 @@ inline std::string heads_text(const catalog& cat, const std::vector<bool>& appli
 
 // Through a pooler in transaction mode, a revision that runs outside a transaction has no lock
 // that stays with it (nor a place for its settings): refused before anything runs.
-inline void check_plan_through_pooler(const catalog& cat, const plan& p, const options& o) {
+// A database without a session lock (protocol::session_lock false) refuses it in its own words.
+template <connection C>
+void check_plan_through_pooler(const catalog& cat, const plan& p, const options& o) {
+  using D = protocol_for<C>;
   if (!pooled(o)) return;
   for (std::size_t k : p.steps)
     if (!cat.entries[k].facts->transactional)
-      throw target_error("revision " + std::string(cat.entries[k].id) +
-                         " is not transactional, and this connection goes through a connection pooler in transaction "
-                         "mode (such as PgBouncer's pool_mode = transaction), where no lock holds across its "
-                         "statements: run it through a direct connection to the server (or, for a pooler in session mode, "
-                         "set STRATA_POOLING=direct); nothing was changed");
+      throw target_error("revision " + std::string(cat.entries[k].id) + " is not transactional, and " +
+                         (D::session_lock ? std::string("this connection goes through a connection pooler in transaction "
+                                                        "mode (such as PgBouncer's pool_mode = transaction), where no lock "
+                                                        "holds across its statements: run it through a direct connection "
+                                                        "to the server (or, for a pooler in session mode, set "
+                                                        "STRATA_POOLING=direct)")
+                                          : std::string(D::no_lock_outside_transaction)) +
+                         "; nothing was changed");
 }
 
 // The history as it stands under the lock, then BEGIN. On a direct connection the run's session
@@ -244,7 +250,7 @@ report migrate(Given& given, const options& o, bool up, Planner&& make_plan, con
     if (!p.steps.empty()) {
       std::vector<std::string> created;
       const options resolved = resolve_tables(conn, o, false, created);
-      check_plan_through_pooler(cat, p, resolved);
+      check_plan_through_pooler<C>(cat, p, resolved);
       lock_guard<C> lock(conn, resolved);
       r.took_lock = true;
       // Under the lock (CREATE TABLE races otherwise): the tables, and an earlier strata's history
@@ -256,7 +262,7 @@ report migrate(Given& given, const options& o, bool up, Planner&& make_plan, con
       p = make_plan(cat, h);
       if (up) p = gate_by_phase(conn, cat, p, resolved, gate, &r.waiting);
       check_plan(cat, p, up, h, o.mode);
-      check_plan_through_pooler(cat, p, resolved);
+      check_plan_through_pooler<C>(cat, p, resolved);
       r.head_before = heads_text(cat, h.applied);
       std::string planned;
       for (std::size_t k : p.steps) planned += (planned.empty() ? "" : ", ") + std::string(cat.entries[k].id);
@@ -542,7 +548,7 @@ std::string sql_script(Given& given, bool up, const options& o = {}, std::size_t
   std::vector<std::string> ignored;
   detail::tables_found found{true, h.table_exists, true};
   const options resolved = p.steps.empty() ? o : detail::resolve_tables(conn, o, false, ignored, &found);
-  detail::check_plan_through_pooler(cat, p, resolved);  // the script is what would run
+  detail::check_plan_through_pooler<C>(cat, p, resolved);  // the script is what would run
   using D = detail::dialect_for<C>;
   program prog = make_program<D>(cat, p, up, h, resolved);
   // What the run would create first, as it creates it (resolve_tables).

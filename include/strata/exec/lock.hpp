@@ -83,7 +83,12 @@ void begin_locked_transaction(C& conn, const options& o) {
   using D = protocol_for<C>;
   const std::vector<value> params{o.schema, o.history_table};
   poll_for_lock(conn, o, [&] {
-    conn.execute(D::begin_sql);
+    try {
+      conn.execute(D::begin_sql);
+    } catch (const database_error& e) {  // a database whose BEGIN takes the lock (protocol::session_lock false)
+      if (D::lock_not_available(e.sqlstate())) return false;
+      throw;
+    }
     try {
       if (lock_answer_taken<C>(conn.query(D::try_transaction_lock_sql(), params))) return true;
     } catch (...) {
@@ -121,6 +126,8 @@ class lock_guard {
 // server process it was given and a server that reports another one go through a pooler.
 template <connection C>
 pooling detected_pooling(C& conn, const options& o, std::string_view server_pid) {
+  // A database without a session lock (SQLite): the lock is each transaction's own.
+  if constexpr (!protocol_for<C>::session_lock) return pooling::transaction;
   if (o.pooling != pooling::detect) return o.pooling;
   if constexpr (reports_backend_pid<C>) {
     const std::string given = std::to_string(static_cast<long long>(conn.backend_pid()));
@@ -153,7 +160,7 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   const D t = tables_of<D>(o);
   const std::vector<value> names{o.schema.empty() ? std::string() : D::quoted(o.schema), t.qualified(t.history),
                                  t.qualified(t.log), t.qualified(t.instances)};
-  rows e = conn.query(D::existing_sql(), names);
+  rows e = conn.query(t.existing_sql(), names);
   auto cell = [&](std::size_t i) { return !e.empty() && i < e[0].size() ? e[0][i].value_or("") : std::string(); };
   if (const std::string mismatch = D::session_mismatch(cell(4)); !mismatch.empty())
     throw validation_error({std::string(D::text_reading_setting)}, mismatch + "; nothing was changed");
@@ -170,7 +177,7 @@ options resolve_tables(C& conn, const options& o, bool create, std::vector<std::
   if (pooled(resolved)) begin_locked_transaction(conn, resolved);
   bool log_recreated = false;
   try {
-    if (pooled(resolved)) e = conn.query(D::existing_sql(), names);  // another runner may have created them meanwhile
+    if (pooled(resolved)) e = conn.query(t.existing_sql(), names);  // another runner may have created them meanwhile
     log_recreated = cell(2) == "t" && cell(3) != "t";
     if (cell(1) != "t") conn.execute(r.create_schema_sql());
     if (cell(2) != "t" || cell(3) != "t") conn.execute(r.create_sql());

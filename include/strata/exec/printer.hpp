@@ -71,8 +71,7 @@ std::string print_program(const catalog& cat, const program& prog, const options
           out << "-- (strata drops an INVALID index an interrupted or failed build of this revision left)\n";
           break;
         case step_kind::begin_locked:
-          out << s.text << ";\n-- (through a connection pooler: strata takes its migration lock for this transaction, "
-              << "and skips the revision if another runner has done it meanwhile)\n";
+          out << s.text << ";\n-- (" << P::lock_note << ")\n";
           break;
         case step_kind::skip_when_index_exists:
           out << "-- (resuming: strata runs the next statement only if the index it builds is missing)\n";
@@ -83,6 +82,10 @@ std::string print_program(const catalog& cat, const program& prog, const options
         case step_kind::hold_registrations:
           out << s.text << ";\n-- (after_deploy: strata stops here, rolling back, when a live instance runs a release "
               << "that lacks " << cat.entries[s.revision].id << ")\n";
+          break;
+        case step_kind::check_violations:
+          out << "-- (where the connection enforces foreign keys: strata turned them off for the run, and rolls the "
+              << "revision back if this finds a row breaking one: " << s.text << ")\n";
           break;
         case step_kind::check_indexes_valid:
           out << "-- (strata checks that the indexes this revision built are valid)\n";

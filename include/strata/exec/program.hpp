@@ -38,6 +38,9 @@ enum class step_kind : std::uint8_t {
   // An after_deploy revision, in the transaction that first records it: instances registering
   // wait (text: the lock), and the revision stops when a live instance runs a release lacking it.
   hold_registrations,
+  // Before COMMIT, in a run that suspended the database's own checks (protocol::suspended_checks_sql):
+  // the rows the revision left breaking a foreign key (text: the query), which roll it back.
+  check_violations,
 };
 
 struct program_step {
@@ -97,6 +100,7 @@ void add_settings(program_unit& u, std::size_t k, const migration_facts& f, cons
   } settings[] = {{P::lock_wait_setting, f.lock_timeout_ms, o.pg_lock_timeout.count()},
                   {P::statement_time_setting, f.statement_timeout_ms, o.pg_statement_timeout.count()}};
   for (const auto& s : settings) {
+    if (s.name.empty()) continue;  // a database without the setting
     const std::int64_t ms = s.own >= 0 ? s.own : s.run > 0 ? s.run : -1;
     if (ms < 0 && !always) continue;
     u.steps.push_back({step_kind::sql, ms < 0 ? P::set_default_sql(s.name, local) : P::set_sql(s.name, ms, local), {}, k, 0});
@@ -176,6 +180,7 @@ inline std::vector<value> record_params(const catalog_entry& e) {
 // The history write of a transactional revision, inside its transaction.
 template <class P>
 void add_record(program_unit& u, std::size_t k, const catalog_entry& e, bool up, const P& t) {
+  if (const std::string check = P::violations_sql(); !check.empty()) u.steps.push_back({step_kind::check_violations, check, {}, k, 0});
   if (up) u.steps.push_back({step_kind::sql_parameters, t.record_sql("upgrade"), record_params(e), k, 0});
   else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade"), {std::string(e.id), std::string(version)}, k, 0});
 }

@@ -201,7 +201,7 @@ bool still_to_do(C& conn, const catalog& cat, const program_unit& u, const optio
 // another runner did the unit meanwhile (through a pooler; nothing was run).
 template <connection C>
 bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t from, const history_view& h,
-              const options& o, std::vector<step>& done) {
+              const options& o, std::vector<step>& done, bool checks_suspended) {
   using D = protocol_for<C>;
   std::size_t i = from;
   std::size_t current = cat.size();
@@ -336,6 +336,18 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
                                           "applies it once they are gone)");
               break;
             }
+            case step_kind::check_violations: {
+              if (!checks_suspended) break;
+              const rows broken = conn.query(s.text, {});
+              if (broken.empty()) break;
+              std::vector<std::string> what;
+              for (const row& b : broken)
+                what.push_back(D::violation_text(b.at(0).value_or(""), b.size() > 1 ? b[1].value_or("") : std::string(),
+                                                 b.size() > 2 ? b[2].value_or("") : std::string()));
+              throw migration_error(std::string(e.id), "", s.text, 0, 0, 0,
+                                    "revision " + std::string(e.id) + " failed: " + std::string(D::violation_words) +
+                                        ": " + join(what));
+            }
             case step_kind::check_indexes_valid:
               if (const auto invalid = invalid_indexes_of(conn, e); !invalid.empty())
                 throw migration_error(std::string(e.id), "", "", 0, 0, 0,
@@ -443,6 +455,27 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
     } catch (...) {
     }
   };
+  // The checks a database cannot suspend inside a transaction (SQLite's foreign keys): off for
+  // the run, outside its transactions, and on again after it whatever happens; each revision
+  // looks for what they would have caught before its COMMIT (step_kind::check_violations).
+  std::vector<std::string> put_back;
+  if (const std::string suspended = D::suspended_checks_sql(); !suspended.empty())
+    for (const row& x : conn.query(suspended, {})) {
+      conn.execute(x.at(0).value_or(""));
+      put_back.push_back(x.at(1).value_or(""));
+    }
+  struct checks_restored {
+    C& conn;
+    const std::vector<std::string>& statements;
+    ~checks_restored() {
+      for (const auto& s : statements) {
+        try {
+          conn.execute(s);
+        } catch (...) {  // the run's own outcome is the one to report
+        }
+      }
+    }
+  } restored{conn, put_back};
   std::mt19937_64 jitter{std::random_device{}()};
   for (const program_unit& u : prog.units) {
     if (o.stop.stop_requested()) {
@@ -463,7 +496,7 @@ void run_program(C& conn, const catalog& cat, const program& prog, const history
     const auto deadline = std::chrono::steady_clock::now() + o.lock_retry_for;
     for (unsigned attempt = 1;; ++attempt) {
       try {
-        if (!run_unit(conn, cat, u, from, h, o, done)) done.clear();
+        if (!run_unit(conn, cat, u, from, h, o, done, !put_back.empty())) done.clear();
         break;
       } catch (const migration_error& err) {
         const catalog_entry& e = *std::find_if(cat.entries.begin(), cat.entries.end(),

@@ -307,6 +307,13 @@ struct protocol {
   static std::string unlock_sql() { return "SELECT pg_advisory_unlock(" + lock_key_sql() + ")"; }
   // The same lock for one transaction (through a pooler): released by COMMIT or ROLLBACK.
   static std::string try_transaction_lock_sql() { return "SELECT pg_try_advisory_xact_lock(" + lock_key_sql() + ")"; }
+  // The advisory lock above is the session's, held across transactions (pooled connections use
+  // the transaction's instead).
+  static constexpr bool session_lock = true;
+  static constexpr std::string_view lock_note =
+      "through a connection pooler: strata takes its migration lock for this transaction, and skips the revision if "
+      "another runner has done it meanwhile";
+  static constexpr std::string_view no_lock_outside_transaction = "";  // a session lock holds there
   static constexpr const char* begin_sql = "BEGIN";
   static constexpr const char* commit_sql = "COMMIT";
   static constexpr const char* rollback_sql = "ROLLBACK";
@@ -361,6 +368,13 @@ struct protocol {
   static std::string drop_index_sql(std::string_view regclass_text) {
     return "DROP INDEX CONCURRENTLY IF EXISTS " + std::string(regclass_text);
   }
+
+  // --- checks suspended around a run ----------------------------------------------------------
+  // PostgreSQL checks foreign keys itself, at each statement or at COMMIT: nothing to suspend
+  // (no row) and nothing to look for before COMMIT.
+  static std::string suspended_checks_sql() { return {}; }
+  static std::string violations_sql() { return {}; }
+  static std::string violation_text(std::string_view, std::string_view, std::string_view) { return {}; }
 
   // --- words the executor's messages use -----------------------------------------------------
   // The session setting that decides how SQL text is read, named as the problem when it differs.
