@@ -1,5 +1,7 @@
-# strata_add_migrations(<name> DIRECTORY <dir> [FORMAT auto|<format>] [LINT_FROM <revision>] [LINT_OFF <rule>...])
+# strata_add_migrations(<name> DIRECTORY <dir> [FORMAT auto|<format>] [DIALECT postgresql|sqlite] [LINT_FROM <revision>]
+#                       [LINT_OFF <rule>...])
 #   formats: strata golang-migrate sqlx goose dbmate flyway
+#   DIALECT: the database the registry is for (its lexer, rules and protocol); default postgresql.
 #   LINT_FROM: lint only the revisions after <revision> (adopting a history); LINT_OFF: rules not linted.
 #   The folder's strata.conf may say the same (lint-from = <revision>, lint-off = <rule>, <rule>).
 #
@@ -16,7 +18,7 @@ endif()
 set(STRATA_GENERATOR_SOURCE "${STRATA_GENERATOR_SOURCE}" CACHE INTERNAL "strata's migration generator")
 
 function(strata_add_migrations name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "DIRECTORY;FORMAT;LINT_FROM" "LINT_OFF")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "DIRECTORY;FORMAT;DIALECT;LINT_FROM" "LINT_OFF")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "strata_add_migrations(${name}): unexpected arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -46,6 +48,12 @@ function(strata_add_migrations name)
   endif()
   # CONFIGURE_DEPENDS: the build checks the folder's listing and re-configures when it changed.
   set(policy)
+  if(ARG_DIALECT AND NOT ARG_DIALECT STREQUAL "postgresql")
+    if(NOT ARG_DIALECT STREQUAL "sqlite")
+      message(FATAL_ERROR "strata_add_migrations(${name}): DIALECT ${ARG_DIALECT} is not one of postgresql, sqlite")
+    endif()
+    list(APPEND policy --dialect "${ARG_DIALECT}")
+  endif()
   if(ARG_LINT_FROM)
     list(APPEND policy --lint-from "${ARG_LINT_FROM}")
   endif()

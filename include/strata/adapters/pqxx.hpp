@@ -15,6 +15,7 @@
 #include "../core/connection.hpp"
 #include "../backend/postgresql/dialect.hpp"
 #include "../core/errors.hpp"
+#include "access.hpp"
 #include "libpq_url.hpp"
 
 namespace strata::pq {
@@ -269,3 +270,20 @@ static_assert(strata::batch_connection<connection>);
 static_assert(strata::reports_backend_pid<connection>);
 
 }  // namespace strata::pq
+
+namespace strata {
+
+// The command line on PostgreSQL (adapters/access.hpp).
+template <>
+struct database_access<postgresql::dialect> {
+  using connection = pq::connection;
+  static connection open(const std::string& url) { return connection{url}; }
+  static secret_filter secrets_of(std::string_view text) {
+    return text.find("://") != std::string_view::npos ? pq::secrets_of(text) : pq::passwords_in(text);
+  }
+  static void check_url(const std::string& url) { pq::check_url(url); }
+  static constexpr std::string_view url_example = "postgresql://user:password@host:port/database";
+  static constexpr bool has_schemas = true;
+};
+
+}  // namespace strata

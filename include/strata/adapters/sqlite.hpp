@@ -17,6 +17,8 @@
 #include "../backend/sqlite/dialect.hpp"
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
+#include "../core/redact.hpp"
+#include "access.hpp"
 
 namespace strata::sqlite {
 
@@ -192,3 +194,28 @@ class connection {
 };
 
 }  // namespace strata::sqlite
+
+namespace strata {
+
+// The command line on SQLite (adapters/access.hpp): DATABASE_URL=sqlite:///path/app.db,
+// sqlite:relative.db or sqlite::memory:. An SQLite URL holds no password; any other text is
+// read for one all the same, as the strings a PostgreSQL URL would spell.
+template <>
+struct database_access<sqlite::dialect> {
+  using connection = sqlite::connection;
+  static connection open(const std::string& url) { return connection{url}; }
+  static secret_filter secrets_of(std::string_view text) {
+    secret_filter secrets;
+    if (!sqlite::is_url(text))
+      for (const auto& s : detail::spelled_secrets(text)) secrets.add(s);
+    return secrets;
+  }
+  static void check_url(const std::string& url) {
+    if (!sqlite::is_url(url) || sqlite::path_of_url(url).empty())
+      throw config_error("the database URL is not an SQLite one (" + std::string(url_example) + ", or sqlite::memory:)");
+  }
+  static constexpr std::string_view url_example = "sqlite:///path/app.db";
+  static constexpr bool has_schemas = false;
+};
+
+}  // namespace strata

@@ -14,17 +14,17 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "../adapters/libpq_url.hpp"
-#include "../adapters/pqxx.hpp"
+#include "../adapters/access.hpp"
 #include "../detail/text.hpp"
 #include "../dsl/findings.hpp"
 #include "../dsl/formats.hpp"
 #include "../exec/baseline.hpp"
 #include "../exec/executor.hpp"
-#include "../fleet/pqxx.hpp"
+#include "../fleet/fleet.hpp"
 #include "../schema/snapshot.hpp"
 #include "../startup/config.hpp"
-#include "../startup/startup.hpp"
+#include "../startup/exit_code.hpp"
+#include "../startup/retries.hpp"
 #include "../version.hpp"
 #include "fleet.hpp"
 #include "new_migration.hpp"
@@ -117,18 +117,17 @@ inline bool showable_word(std::string_view w) {
 // connects with, $PGPASSWORD, and the passwords any other argument or option value spells (a URL
 // given in the wrong place). Other values are no secret: masking "3" of --lock-timeout=3 would
 // mangle every line holding that digit.
-inline secret_filter secrets_of_invocation(int argc, const char* const* argv, const io& streams) {
+template <class Access>
+secret_filter secrets_of_invocation(int argc, const char* const* argv, const io& streams) {
   secret_filter secrets;
-  if (const char* url = streams.getenv("DATABASE_URL")) secrets.add(pq::secrets_of(url));
+  if (const char* url = streams.getenv("DATABASE_URL")) secrets.add(Access::secrets_of(url));
   if (const char* password = streams.getenv("PGPASSWORD")) secrets.add(password);
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--database-url" && i + 1 < argc) secrets.add(pq::secrets_of(argv[i + 1]));
+    if (arg == "--database-url" && i + 1 < argc) secrets.add(Access::secrets_of(argv[i + 1]));
     const std::size_t eq = arg.find('=');
-    if (arg.starts_with("--database-url=")) secrets.add(pq::secrets_of(arg.substr(eq + 1)));
-    const std::string_view value = arg.starts_with("--") && eq != std::string_view::npos ? arg.substr(eq + 1) : arg;
-    if (value.find("://") != std::string_view::npos) secrets.add(pq::secrets_of(value));  // a URL all the same
-    else secrets.add(pq::passwords_in(value));
+    if (arg.starts_with("--database-url=")) secrets.add(Access::secrets_of(arg.substr(eq + 1)));
+    secrets.add(Access::secrets_of(arg.starts_with("--") && eq != std::string_view::npos ? arg.substr(eq + 1) : arg));
   }
   return secrets;
 }
@@ -249,7 +248,12 @@ inline std::string describe_parse_error(const CLI::ParseError& e, int argc, cons
 
 template <class R>
 int main(int argc, const char* const* argv, io streams = {}) {
-  const secret_filter secrets = detail::secrets_of_invocation(argc, argv, streams);
+  static_assert(accessible<typename R::dialect>,
+                "strata::cli::main: include the adapter of the registry's database first (<strata/pq.hpp> for "
+                "PostgreSQL, <strata/sqlite.hpp> for SQLite)");
+  using access = database_access<typename R::dialect>;
+  using db_connection = typename access::connection;
+  const secret_filter secrets = detail::secrets_of_invocation<access>(argc, argv, streams);
   auto say = [&](std::ostream& stream, const std::string& text) { stream << secrets(text) << std::flush; };
   auto fail = [&](int code, std::string_view error_code, const std::string& message) {
     say(streams.err, "strata: " + std::string(error_code) + ": " + message + "\n");
@@ -293,7 +297,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
   std::vector<std::string> fleet_urls;
   std::size_t fleet_jobs = 4, fleet_canary = 0;
   app.add_flag("--version", show_version, "Print strata's version and the registry's head");
-  app.add_option("--database-url", cfg.database_url, "PostgreSQL URL (default: $DATABASE_URL)");
+  app.add_option("--database-url", cfg.database_url, "Database URL, " + std::string(access::url_example) + " (default: $DATABASE_URL)");
   app.add_flag("--sql", print_sql, "Print the SQL that would run; change nothing");
   app.add_flag("--single-transaction", single, "Run all pending migrations in one transaction: all or nothing");
   app.add_option("--lock-timeout", lock_timeout,
@@ -303,7 +307,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
       ->check(CLI::Range(0LL, 86400LL));
 
   auto migrate = [&](bool up) {
-    return [&, up](pq::connection& conn) {
+    return [&, up](db_connection& conn) {
       if (print_sql) {
         say(streams.out, sql_script<R>(conn, up, o, count));
         return int(success);
@@ -321,17 +325,19 @@ int main(int argc, const char* const* argv, io streams = {}) {
     std::string name, help;
     std::function<void(CLI::App&)> options = [](CLI::App&) {};
     std::function<std::optional<int>()> before_connecting = [] { return std::optional<int>(); };
-    std::function<int(pq::connection&)> run = nullptr;
+    std::function<int(db_connection&)> run = nullptr;
     // Instead of `run`: a command that opens its own connections (fleet), with the run's options.
     std::function<int(const strata::options&)> run_alone = nullptr;
   };
   auto run_fleet = [&](const strata::options& run) -> int {
     // Every URL of the file is a secret's carrier, like $DATABASE_URL.
     secret_filter fleet_secrets = secrets;
-    for (const auto& url : fleet_urls) fleet_secrets.add(pq::secrets_of(url));
+    for (const auto& url : fleet_urls) fleet_secrets.add(access::secrets_of(url));
     auto tell = [&](std::ostream& stream, const std::string& text) { stream << fleet_secrets(text) << std::flush; };
     fleet_targets targets;
     if (!fleet_file.empty()) targets = databases(fleet_urls);
+    else if (!access::has_schemas)
+      return fail(usage_error, "strata.usage", "fleet --schemas needs a database with schemas: give --databases FILE");
     else if (cfg.database_url.empty())
       return fail(usage_error, "strata.usage", "fleet --schemas needs the database: set DATABASE_URL or pass --database-url URL");
     else targets = schemas(cfg.database_url, fleet_query);
@@ -352,9 +358,9 @@ int main(int argc, const char* const* argv, io streams = {}) {
     fo.stop = signals.token();
     fleet_report r;
     try {
-      r = fleet_action == "upgrade" ? upgrade_fleet<R>(targets, fo)
-          : fleet_action == "status" ? status_fleet<R>(targets, fo)
-                                     : check_fleet<R>(targets, fo);
+      r = fleet_action == "upgrade" ? upgrade_fleet<R>(targets, fo, access::open)
+          : fleet_action == "status" ? status_fleet<R>(targets, fo, access::open)
+                                     : check_fleet<R>(targets, fo, access::open);
     } catch (const std::exception& e) {
       tell(streams.err, (terminal ? "\n" : "") + std::string("strata: ") + e.what() + "\n");
       return strata::exit_code_of(e);
@@ -379,7 +385,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
          c.add_option("--wait", finish_wait, "Seconds to wait for those instances to go (default 0)")->check(CLI::Range(0LL, 86400LL));
        },
        [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          if (print_sql) {
            say(streams.out, sql_script<R>(conn, true, o, 0, true));
            return int(success);
@@ -389,7 +395,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
        }},
       {"instances", "The live instances of this service: release, host, pid, since, last seen",
        [&](CLI::App& c) { c.add_flag("--json", json, "The same as JSON"); }, [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          const std::vector<live_instance> live = instances<R>(conn, o);
          const catalog cat = catalog_of<R>();
          if (json) {
@@ -416,7 +422,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
        }},
       {"status", "Current head(s), applied and pending revisions",
        [&](CLI::App& c) { c.add_flag("--json", json, "The same as JSON"); }, [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          const state s = status<R>(conn, o);
          if (json) {
            say(streams.out, detail::to_json(s, R::head).dump(2) + "\n");
@@ -448,7 +454,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
        }},
       {"history", "Every revision in apply order, marked applied or pending", [](CLI::App&) {},
        [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          std::ostringstream text;
          detail::print_table<R>(text, status<R>(conn, o), false);
          say(streams.out, text.str());
@@ -456,7 +462,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
        }},
       {"check", "Exit 0 when up to date, 3 when revisions are pending", [](CLI::App&) {},
        [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          const state s = status<R>(conn, o);
          strata::detail::validate_state(s, o);
          say(streams.out, (s.up_to_date() ? "up to date at " + std::string(R::head)
@@ -471,7 +477,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
          c.add_flag("--remove-unknown", remove_unknown, "Also remove revisions unknown to this build from the history");
        },
        [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          if (print_sql) {
            say(streams.out, "-- stamp " + target + ": records revisions in " + o.history_table + " only\n");
            return int(success);
@@ -481,7 +487,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
        }},
       {"verify", "Check checksums and unknown revisions; change nothing", [](CLI::App&) {},
        [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          const state s = status<R>(conn, o);
          strata::detail::validate_state(s, o);
          say(streams.out, "verified: " + strata::detail::count_of(s.applied.size(), "applied revision") + " match this build\n");
@@ -499,7 +505,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
       {"repair", "Record this build's checksum for revisions edited after they were applied (all when none is named)",
        [&](CLI::App& c) { c.add_option("revisions", revisions, "Revisions to repair"); },
        [] { return std::optional<int>(); },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          say(streams.out, to_string(repair<R>(conn, revisions, o)) + "\n");
          return int(success);
        }},
@@ -529,7 +535,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
                      "baseline --from takes " + folder_format_names(true, " or ") +
                          (detail::showable_word(from_tool) ? " (not '" + from_tool + "')" : std::string()));
        },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          say(streams.out, to_string(baseline<R>(conn, from_tool, o, from_table,
                                                 from_ignore_missing ? missing_versions::ignored : missing_versions::refused)) +
                               "\n");
@@ -586,7 +592,7 @@ int main(int argc, const char* const* argv, io streams = {}) {
          }
          return std::nullopt;
        },
-       [&](pq::connection& conn) {
+       [&](db_connection& conn) {
          const schema_snapshot live = read_schema(conn, o);
          if (!expected_schema) {
            say(streams.out, live.text());
@@ -683,10 +689,9 @@ int main(int argc, const char* const* argv, io streams = {}) {
 
   if (cfg.database_url.empty())
     return fail(usage_error, "strata.usage",
-                "no database to work on: set DATABASE_URL or pass --database-url URL "
-                "(postgresql://user:password@host:port/database)");
+                "no database to work on: set DATABASE_URL or pass --database-url URL (" + std::string(access::url_example) + ")");
   try {
-    pq::check_url(cfg.database_url);
+    access::check_url(cfg.database_url);
   } catch (const config_error& e) {
     say(streams.err, "strata: " + std::string(e.what()) + "\n");
     return connection_failed;
@@ -695,8 +700,8 @@ int main(int argc, const char* const* argv, io streams = {}) {
   try {
     // the invocation's secrets hold the URL's already: the sink is guarded once
     return strata::detail::with_retries_logged(
-        cfg, secrets, cfg.log, [](const std::string& url) { return pq::connection{url}; },
-        [&](pq::connection& conn) -> int { return chosen->run(conn); });
+        cfg, secrets, cfg.log, access::open,
+        [&](db_connection& conn) -> int { return chosen->run(conn); });
   } catch (const std::exception& e) {
     say(streams.err, "strata: " + std::string(e.what()) + "\n");
     return strata::exit_code_of(e);  // the codes a service returns at start-up

@@ -224,6 +224,16 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
     return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
                            "revision " + std::string(e.id) + " failed: " + server_text(err.server_message(), err.sqlstate()));
   };
+  // Rows the revision left breaking what the suspended checks guard: it is rolled back.
+  auto fail_checks = [&](const rows& broken) {
+    const catalog_entry& e = cat.entries[current];
+    std::vector<std::string> what;
+    for (const row& b : broken)
+      what.push_back(D::violation_text(b.at(0).value_or(""), b.size() > 1 ? b[1].value_or("") : std::string(),
+                                       b.size() > 2 ? b[2].value_or("") : std::string()));
+    throw migration_error(std::string(e.id), "", "", 0, 0, 0,
+                          "revision " + std::string(e.id) + " failed: " + std::string(D::violation_words) + ": " + join(what));
+  };
   auto finish_revision = [&] {
     if (current == cat.size()) return;
     done.push_back({std::string(cat.entries[current].id), std::chrono::milliseconds(elapsed_ms(started))});
@@ -340,13 +350,8 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
               if (!checks_suspended) break;
               const rows broken = conn.query(s.text, {});
               if (broken.empty()) break;
-              std::vector<std::string> what;
-              for (const row& b : broken)
-                what.push_back(D::violation_text(b.at(0).value_or(""), b.size() > 1 ? b[1].value_or("") : std::string(),
-                                                 b.size() > 2 ? b[2].value_or("") : std::string()));
-              throw migration_error(std::string(e.id), "", s.text, 0, 0, 0,
-                                    "revision " + std::string(e.id) + " failed: " + std::string(D::violation_words) +
-                                        ": " + join(what));
+              fail_checks(broken);
+              break;
             }
             case step_kind::check_indexes_valid:
               if (const auto invalid = invalid_indexes_of(conn, e); !invalid.empty())

@@ -375,6 +375,7 @@ struct protocol {
   static std::string suspended_checks_sql() { return {}; }
   static std::string violations_sql() { return {}; }
   static std::string violation_text(std::string_view, std::string_view, std::string_view) { return {}; }
+  static constexpr std::string_view violation_words = "";
 
   // --- words the executor's messages use -----------------------------------------------------
   // The session setting that decides how SQL text is read, named as the problem when it differs.

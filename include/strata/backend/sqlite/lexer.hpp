@@ -59,7 +59,7 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
         a += '\n';
         b += a;
         ++i;
-        if (i < to && s[i] == '\n') ++i;
+        if (i < n && s[i] == '\n') ++i;  // CR LF: one LF
         continue;
       }
       a += static_cast<unsigned char>(s[i]);

@@ -85,9 +85,9 @@ struct folder_problem {
 // A folder being read: the migrations made so far and every problem found (all reported at once).
 struct folder_reading {
   folder_language language;
-  std::vector<folder_migration> migrations;
-  std::vector<folder_problem> problems;
-  std::vector<std::string> notes;  // what the reading decided without the folder saying it (a guess)
+  std::vector<folder_migration> migrations{};
+  std::vector<folder_problem> problems{};
+  std::vector<std::string> notes{};  // what the reading decided without the folder saying it (a guess)
   // the folder's other files by name (Flyway's <script>.sql.conf)
   const std::vector<folder_file>* side_files = nullptr;
 
