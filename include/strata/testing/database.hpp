@@ -13,6 +13,7 @@
 #include "../adapters/libpq_url.hpp"
 #include "../adapters/pqxx.hpp"
 #include "../backend/postgresql/dialect.hpp"
+#include "kit.hpp"
 #include "server.hpp"
 
 namespace strata::testing {
@@ -72,6 +73,12 @@ class database {
   }
 
   std::string server_, name_, url_;
+};
+
+template <>
+struct kit<postgresql::dialect> {
+  using database = testing::database;
+  using connection = pq::connection;
 };
 
 }  // namespace strata::testing

@@ -1,6 +1,6 @@
 #pragma once
 // STRATA_MIGRATION_TESTS(Registry): GoogleTest cases for a registry's migrations, one per check so
-// a failure names its revision; and upgrade_with_data, to test a data migration against rows.
+// a failure names its revision, on the test databases of the registry's dialect (testing/kit.hpp).
 
 #include <cstddef>
 #include <functional>
@@ -12,67 +12,22 @@
 
 #include <gtest/gtest.h>
 
-#include "../adapters/pqxx.hpp"
 #include "../detail/text.hpp"
 #include "../exec/executor.hpp"
 #include "../schema/snapshot.hpp"
-#include "database.hpp"
+#include "kit.hpp"
 
 namespace strata::testing {
-
-// Functions run before and after given revisions while upgrade_with_data applies them one by one
-// (pytest-alembic's before_revision_data / at_revision_data): put rows in before a backfill, check
-// them after it.
-class data_hooks {
- public:
-  using hook = std::function<void(database&)>;
-  data_hooks& before(std::string revision, hook h) {
-    hooks_[std::move(revision)].before.push_back(std::move(h));
-    return *this;
-  }
-  data_hooks& after(std::string revision, hook h) {
-    hooks_[std::move(revision)].after.push_back(std::move(h));
-    return *this;
-  }
-
-  struct around {
-    std::vector<hook> before, after;
-  };
-  // revision -> its hooks
-  const std::map<std::string, around, std::less<>>& by_revision() const noexcept { return hooks_; }
-
- private:
-  std::map<std::string, around, std::less<>> hooks_;
-};
 
 // Options of the kit's runs: strata's defaults, silent.
 inline options test_options() { return {}; }
 
-// Applies R's pending revisions one at a time in apply order, running each revision's hooks
-// around it. Throws strata::target_error for a hook on a revision R does not have, or one that
-// never ran because its revision was already applied.
-template <class R>
-void upgrade_with_data(database& db, const data_hooks& hooks, const options& o = test_options()) {
-  for (const auto& [revision, _] : hooks.by_revision())
-    if (!R::contains(revision))
-      throw target_error("data hook for unknown revision '" + revision + "': not in the registry (head " +
-                         std::string(R::head) + ")");
-  pq::connection conn(db.url());
-  const state s = status<R>(conn, o);
-  for (const auto& [revision, _] : hooks.by_revision())
-    if (std::find(s.pending.begin(), s.pending.end(), revision) == s.pending.end())
-      throw target_error("data hook for '" + revision + "' cannot run: the revision is already applied");
-  for (const std::string& revision : s.pending) {
-    const auto found = hooks.by_revision().find(revision);
-    if (found != hooks.by_revision().end())
-      for (const auto& h : found->second.before) h(db);
-    upgrade_next<R>(conn, 1, o);
-    if (found != hooks.by_revision().end())
-      for (const auto& h : found->second.after) h(db);
-  }
-}
-
 namespace detail {
+
+template <class R>
+using test_database = typename kit<typename R::dialect>::database;
+template <class R>
+using test_connection = typename kit<typename R::dialect>::connection;
 
 // A GoogleTest name from a revision id or a registry's spelling.
 inline std::string test_name(std::string_view s) {
@@ -85,9 +40,10 @@ inline constexpr std::size_t unknown_position = static_cast<std::size_t>(-1);
 
 // The database the stairway walks up, shared by the suite's stairway cases: each case brings it
 // to the state before its revision (usually where the previous case left it).
+template <class R>
 struct stairway_database {
-  std::unique_ptr<database> db;
-  std::unique_ptr<pq::connection> conn;
+  std::unique_ptr<test_database<R>> db;
+  std::unique_ptr<test_connection<R>> conn;
   std::size_t applied = unknown_position;  // how many revisions, in apply order; unknown after a failure
 };
 
@@ -98,8 +54,8 @@ class migration_suite : public ::testing::Test {
 
  protected:
   // The suite's one database (GoogleTest's fixture state for a suite is static by design).
-  static stairway_database& shared() {
-    static stairway_database s;
+  static stairway_database<R>& shared() {
+    static stairway_database<R> s;
     return s;
   }
 };
@@ -109,8 +65,8 @@ template <class R>
 class upgrade_to_head_test : public migration_suite<R> {
   void TestBody() override {
     try {
-      database db;
-      pq::connection conn(db.url());
+      test_database<R> db;
+      test_connection<R> conn(db.url());
       upgrade<R>(conn, test_options());
       const state s = status<R>(conn, test_options());
       EXPECT_TRUE(s.up_to_date()) << "after upgrading to head, pending: " << strata::detail::join(s.pending);
@@ -135,14 +91,14 @@ class stairway_test : public migration_suite<R> {
     auto& s = this->shared();
     try {
       if (!s.db) {
-        s.db = std::make_unique<database>();
-        s.conn = std::make_unique<pq::connection>(s.db->url());
+        s.db = std::make_unique<test_database<R>>();
+        s.conn = std::make_unique<test_connection<R>>(s.db->url());
         s.applied = 0;
       }
       if (s.applied == unknown_position || s.applied > position_) {  // start again from empty
         s.conn.reset();
         s.db->recreate();
-        s.conn = std::make_unique<pq::connection>(s.db->url());
+        s.conn = std::make_unique<test_connection<R>>(s.db->url());
         s.applied = 0;
       }
       if (s.applied < position_) upgrade_next<R>(*s.conn, position_ - s.applied, test_options());
@@ -229,8 +185,8 @@ class downgrade_to_base_test : public migration_suite<R> {
     for (const auto& e : cat.entries)
       if (e.facts->down == body_kind::irreversible) stop = std::string(e.id);
     try {
-      database db;
-      pq::connection conn(db.url());
+      test_database<R> db;
+      test_connection<R> conn(db.url());
       options to_stop = test_options();
       to_stop.target = stop;
       if (!stop.empty()) upgrade<R>(conn, to_stop);
@@ -263,6 +219,9 @@ class downgrade_to_base_test : public migration_suite<R> {
 // stairway_<revision> per revision in apply order, downgrade_to_base. STRATA_MIGRATION_TESTS calls it.
 template <class R>
 bool register_migration_tests(const char* registry_name, const char* file, int line) {
+  static_assert(has_kit<typename R::dialect>,
+                "STRATA_MIGRATION_TESTS: the kit has no test database for this registry's dialect here: include "
+                "<strata/testing.hpp> with the database's adapter installed (libpqxx, or SQLite's C library)");
   const std::string suite = detail::test_name(registry_name);
   using fixture = detail::migration_suite<R>;
   ::testing::RegisterTest(suite.c_str(), "upgrade_to_head", nullptr, nullptr, file, line,
