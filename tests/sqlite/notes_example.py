@@ -95,6 +95,17 @@ with tempfile.TemporaryDirectory() as tmp:
     code, out, err = run(db, "db", "status", "--database-url", "sqlite://" + os.path.join(tmp, "other.db"))
     check(code == 0 and "pending: 5" in out, f"--database-url sqlite:///...: {code} {out!r} {err!r}")
 
+    # A fleet of SQLite files: one URL a line.
+    urls = os.path.join(tmp, "fleet.txt")
+    with open(urls, "w") as f:
+        f.write("".join(f"sqlite://{os.path.join(tmp, f'shard{i}.db')}\n" for i in range(3)))
+    check(run(db, "db", "fleet", "check", "--databases", urls)[0] == 3, "fleet check with pending files exits 3")
+    code, out, err = run(db, "db", "fleet", "upgrade", "--databases", urls, "--jobs", "2")
+    check(code == 0 and out.count("applied") >= 3, f"fleet upgrade: {code} {out!r} {err!r}")
+    check(run(db, "db", "fleet", "check", "--databases", urls)[0] == 0, "fleet check after the upgrade exits 0")
+    code, _, err = run(db, "db", "fleet", "check", "--schemas", "SELECT 1")
+    check(code == 2 and "--databases" in err, f"fleet --schemas on SQLite: {code} {err!r}")
+
 libraries = subprocess.run(["ldd", notes], capture_output=True, text=True).stdout
 check("libsqlite3" in libraries and "libpq" not in libraries, f"linked libraries: {libraries!r}")
 

@@ -1,0 +1,21 @@
+// The floor for an SQLite application's start-up check: open the file and read PRAGMA user_version
+// (what a hand-written migration loop does first). bench_bare_user_version FILE
+#include <iostream>
+
+#include <sqlite3.h>
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: bench_bare_user_version FILE\n";
+    return 2;
+  }
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) return 1;
+  sqlite3_stmt* s = nullptr;
+  int version = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    version = sqlite3_column_int(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return version >= 0 ? 0 : 1;
+}
