@@ -226,16 +226,14 @@ std::vector<std::string> changing_statements(const std::vector<std::string>& tex
 // The server log's statements of backend `pid`, with their parameters in place as literals.
 std::vector<std::string> logged_statements(const std::string& log, const std::string& pid) {
   std::vector<std::string> entries;
-  const std::regex entry_start(R"(^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[(\d+)\] (\w+):  (.*)$)");
   std::istringstream in(log);
-  std::string line, current_pid, current_kind;
+  std::string line, current_pid;
   std::vector<std::pair<std::string, std::string>> raw;  // (kind + text), for our pid
   while (std::getline(in, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, entry_start)) {
-      current_pid = m[1];
-      current_kind = m[2];
-      if (current_pid == pid) raw.emplace_back(current_kind, m[3]);
+    strata::testing::server_log_entry e;
+    if (strata::testing::parse_server_log_line(line, e)) {
+      current_pid = e.pid;
+      if (current_pid == pid) raw.emplace_back(e.kind, e.text);
     } else if (current_pid == pid && !raw.empty()) {
       raw.back().second += "\n" + line;  // a statement's next line
     }

@@ -13,7 +13,7 @@
 #include <fstream>
 #include <map>
 #include <random>
-#include <regex>
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -130,14 +130,13 @@ TEST(SplitFuzz, CutsWherePsqlCuts) {
     std::string pid, kind, text;
   };
   std::vector<log_entry> entries;
-  const std::regex entry(R"(^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[(\d+)\] ([A-Z]+):  ([^\n]*)$)");  // [^\n]: a lone \r is no line break here
   std::istringstream lines(log);
   std::string line, psql_pid;
   while (std::getline(lines, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, entry)) {
-      entries.push_back({m[1], m[2], m[3]});
-      if (psql_pid.empty() && entries.back().text.starts_with("statement: SELECT '@@case 0'")) psql_pid = m[1];
+    strata::testing::server_log_entry parsed;
+    if (strata::testing::parse_server_log_line(line, parsed)) {
+      entries.push_back({parsed.pid, parsed.kind, parsed.text});
+      if (psql_pid.empty() && entries.back().text.starts_with("statement: SELECT '@@case 0'")) psql_pid = entries.back().pid;
     } else if (!entries.empty() && line.starts_with("\t")) {
       entries.back().text += "\n" + line.substr(1);
     }

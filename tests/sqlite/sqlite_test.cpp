@@ -228,7 +228,8 @@ TEST(Sqlite, AWaitingProcessGivesUpAfterTheLockWaitNamingIt) {
     strata::upgrade<shop>(db, o);
     FAIL() << "the upgrade ran while another connection held the write lock";
   } catch (const strata::lock_timeout_error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("could not take the migration lock within 400 ms"));
+    EXPECT_THAT(e.what(), HasSubstr("could not take the migration lock within 400 ms: it is held by another connection "
+                                    "writing to the database"));
   }
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(400));
   holder.execute("COMMIT");

@@ -43,7 +43,7 @@ void poll_for_lock(C& conn, const options& o, Take&& take) {
                                              deadline - std::chrono::steady_clock::now()) +
                                              std::chrono::milliseconds(1)));
   }
-  std::string holder = "another session";
+  std::string holder(D::unknown_lock_holder);
   rows who = conn.query(D::lock_holder_sql(), params);
   if (!who.empty()) {
     const row& w = who[0];

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "../common/checksum.hpp"
 #include "../../core/dialect.hpp"
 #include "../../dsl/sql.hpp"
 
@@ -315,15 +316,8 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
   return result;
 }
 
-// The checksum's state: two 32-bit running sums packed as b << 32 | a, a starting at 1.
-inline constexpr std::uint64_t checksum_start = 1;
-
-// Separates up from down in the checksum: 0xff never occurs in UTF-8 text.
-constexpr void checksum_separator(std::uint64_t& state) noexcept {
-  std::uint32_t a = static_cast<std::uint32_t>(state) + 0xffU;
-  std::uint32_t b = static_cast<std::uint32_t>(state >> 32) + a;
-  state = (std::uint64_t{b} << 32) | a;
-}
+using backend::checksum_separator;
+using backend::checksum_start;
 
 template <std::size_t Count>
 constexpr std::array<std::string_view, Count> split_fixed(std::string_view text) {
@@ -554,16 +548,10 @@ constexpr scan_result split_statements(std::string_view text, Out&& out) {
   });
 }
 
-// The checksum of a migration's SQL bodies: a Fletcher-style 64-bit sum (two 32-bit running sums,
-// a from 1 and b from 0: a += byte, b += a) over up, a 0xff byte, then down, with CR LF and a lone
-// CR read as LF; the value is b << 32 | a. Versioned by strata::checksum_version (README "Checksums").
-// Chosen over FNV because g++ evaluates its additions ~2.5x faster than 64-bit multiplications.
+// The checksum of a migration's SQL bodies (backend/common/checksum.hpp; README "Checksums").
 constexpr std::uint64_t sql_checksum(std::string_view up, std::string_view down) {
-  std::uint64_t state = detail::checksum_start;
-  detail::scan_sql(up, state, [](statement_span) {});
-  detail::checksum_separator(state);
-  detail::scan_sql(down, state, [](statement_span) {});
-  return state;
+  return backend::bodies_checksum(up, down,
+                                  [](std::string_view text, std::uint64_t& state) { detail::scan_sql(text, state, [](statement_span) {}); });
 }
 
 }  // namespace strata::postgresql

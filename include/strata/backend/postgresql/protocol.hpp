@@ -13,26 +13,14 @@
 #include <utility>
 #include <vector>
 
+#include "../common/quoting.hpp"
 #include "expansion.hpp"
 #include "schema_catalog.hpp"
 
 namespace strata::postgresql {
 
-inline std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-// A string literal, for the printed script only (runs send values as parameters).
-inline std::string quote_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
+using backend::quote_identifier;
+using backend::quote_literal;  // for the printed script only (runs send values as parameters)
 
 // A text[] literal for a parameter: {"a","b"} with quotes and backslashes escaped.
 inline std::string array_literal(const std::vector<std::string>& items) {
@@ -318,6 +306,7 @@ struct protocol {
   static constexpr const char* commit_sql = "COMMIT";
   static constexpr const char* rollback_sql = "ROLLBACK";
   static bool lock_taken(std::string_view cell) { return cell == "t"; }
+  static constexpr std::string_view unknown_lock_holder = "another session";  // gone before lock_holder_sql saw it
   // Who holds the lock: pid, application, connected since, state, client. Same parameters.
   static std::string lock_holder_sql() {
     return "SELECT a.pid::text, coalesce(a.application_name, ''), coalesce(a.backend_start::text, ''), "

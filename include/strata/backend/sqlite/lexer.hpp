@@ -3,8 +3,8 @@
 // backslash escapes; "...", `...` and [...] identifiers; -- and /* */ comments (which do not
 // nest); no dollar quotes ($name is a parameter). A ';' ends a statement except inside a
 // trigger's BEGIN ... END body, where the body's own statements end with theirs (a CASE ... END
-// inside the body is told apart from the body's END). The checksum is strata's (version 1): the
-// same two running sums as PostgreSQL's lexer computes, with CR LF and a lone CR read as LF.
+// inside the body is told apart from the body's END). The pass feeds strata's checksum
+// (backend/common/checksum.hpp).
 
 #include <array>
 #include <cstddef>
@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "../../core/dialect.hpp"
+#include "../common/checksum.hpp"
 
 namespace strata::sqlite::detail {
 
@@ -29,15 +30,8 @@ constexpr bool keyword_at(const char* s, std::size_t b, std::size_t e, std::stri
   return true;
 }
 
-// The checksum's state: two 32-bit running sums packed as b << 32 | a, a starting at 1.
-inline constexpr std::uint64_t checksum_start = 1;
-// Separates up from down in the checksum: 0xff never occurs in UTF-8 text.
-constexpr void checksum_separator(std::uint64_t& state) noexcept {
-  std::uint32_t a = static_cast<std::uint32_t>(state), b = static_cast<std::uint32_t>(state >> 32);
-  a += 0xff;
-  b += a;
-  state = (std::uint64_t{b} << 32) | a;
-}
+using backend::checksum_separator;
+using backend::checksum_start;
 
 // Where a trigger's body stands while the scanner reads its statement.
 enum class trigger_part : std::uint8_t { none, header, body, closed };

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "../../core/dialect.hpp"
+#include "../common/rules.hpp"
 
 namespace strata::sqlite {
 
@@ -37,10 +38,7 @@ inline constexpr std::string_view after_deploy_advice =
     "make the migration after_deploy (`static constexpr auto phase = strata::after_deploy;`, or `-- strata:after-deploy` "
     "in a .sql file): it runs once no live instance runs a release that lacks it";
 
-struct lint_rule_entry {
-  lint_rule rule;
-  lint_rule_row row;  // name, safe alternative, destructive, applies outside transactions, breaks the running release
-};
+using lint_rule_entry = backend::rule_entry<lint_rule>;
 // A new rule: a name in the enum above and its row here; the checks below keep them in step.
 inline constexpr lint_rule_entry lint_table[] = {
     {lint_rule::unsupported_alter_column, {"unsupported-alter-column", rebuild, false, true}},
@@ -59,20 +57,9 @@ inline constexpr lint_rule_entry lint_table[] = {
 }  // namespace detail
 
 inline constexpr std::size_t lint_rule_count = std::size(detail::lint_table);
-static_assert(lint_rule_count <= 64, "a rule set is a 64-bit mask: at most 64 rules");
-static_assert([] {
-  for (std::size_t r = 0; r < lint_rule_count; ++r) {
-    const detail::lint_rule_entry& e = detail::lint_table[r];
-    if (static_cast<std::size_t>(e.rule) != r || e.row.name.empty() || e.row.safe_alternative.empty()) return false;
-  }
-  return true;
-}(), "each lint rule has its row, in the enum's order, with a name and a safe alternative");
-
-inline constexpr std::array<lint_rule_row, lint_rule_count> lint_rules = [] {
-  std::array<lint_rule_row, lint_rule_count> out{};
-  for (std::size_t r = 0; r < lint_rule_count; ++r) out[r] = detail::lint_table[r].row;
-  return out;
-}();
+static_assert(backend::rule_table_is_whole(detail::lint_table),
+              "each lint rule has its row, in the enum's order, with a name and a safe alternative; at most 64");
+inline constexpr std::array<lint_rule_row, lint_rule_count> lint_rules = backend::rule_rows(detail::lint_table);
 
 constexpr std::uint8_t rule_id(lint_rule r) noexcept { return static_cast<std::uint8_t>(r); }
 

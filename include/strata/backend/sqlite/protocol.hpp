@@ -15,24 +15,13 @@
 #include <utility>
 #include <vector>
 
+#include "../common/quoting.hpp"
 #include "schema_catalog.hpp"
 
 namespace strata::sqlite {
 
-inline std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-inline std::string quote_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
+using backend::quote_identifier;
+using backend::quote_literal;
 
 // A JSON array of strings, for json_each($n).
 inline std::string json_array(const std::vector<std::string>& items) {
@@ -234,6 +223,7 @@ struct protocol {
   static constexpr const char* rollback_sql = "ROLLBACK";
   static bool lock_taken(std::string_view cell) { return cell == "t"; }
   static std::string lock_holder_sql() { return "SELECT 1 WHERE 0"; }  // SQLite does not say who writes
+  static constexpr std::string_view unknown_lock_holder = "another connection writing to the database";
   static constexpr std::string_view lock_note =
       "strata's migration lock is this write transaction; it skips the revision if another process has done it meanwhile";
   static constexpr std::string_view no_lock_outside_transaction =

@@ -147,59 +147,9 @@ constexpr statement_class classify_statement(const char* s, std::size_t n) noexc
   return c;
 }
 
-// Allowances: `-- strata:allow RULE[, RULE]: reason`, or "RULE[, RULE]: reason" (a migration's
-// `allow` member). Returns the rules' bits; `malformed` when a rule is unknown or the reason is missing.
+// Allowances (backend/common/rules.hpp), against SQLite's rules.
 constexpr lint_rules_mask parse_allowance(std::string_view text, bool& malformed) noexcept {
-  lint_rules_mask bits = 0;
-  std::size_t i = 0;
-  for (;;) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
-    const std::size_t b = i;
-    while (i < text.size() && ((text[i] >= 'a' && text[i] <= 'z') || text[i] == '-')) ++i;
-    std::uint8_t rule = no_lint_rule;
-    for (std::uint8_t r = 0; r < lint_rule_count; ++r)
-      if (lint_rules[r].name == text.substr(b, i - b)) rule = r;
-    if (rule == no_lint_rule) {
-      malformed = true;
-      return 0;
-    }
-    bits |= rule_bit(rule);
-    while (i < text.size() && text[i] == ' ') ++i;
-    if (i < text.size() && text[i] == ',') continue;
-    break;
-  }
-  if (i >= text.size() || text[i] != ':') {
-    malformed = true;
-    return 0;
-  }
-  for (++i; i < text.size(); ++i)
-    if (!sql_blank(text[i])) return bits;
-  malformed = true;  // no reason
-  return 0;
-}
-
-// The allowances in the comments of s[b, e) (the text between two statements).
-constexpr lint_rules_mask comment_allowances(const char* s, std::size_t b, std::size_t e, bool& malformed,
-                                           std::size_t& malformed_at) noexcept {
-  constexpr std::string_view marker = "strata:allow";
-  lint_rules_mask bits = 0;
-  for (std::size_t i = b; i + 1 < e; ++i) {
-    if (s[i] != '-' || s[i + 1] != '-') continue;
-    std::size_t k = i + 2;
-    while (k < e && s[k] == ' ') ++k;
-    std::size_t line_end = k;
-    while (line_end < e && s[line_end] != '\n' && s[line_end] != '\r') ++line_end;
-    if (std::string_view(s + k, line_end - k).substr(0, marker.size()) == marker) {
-      bool bad = false;
-      bits |= parse_allowance(std::string_view(s + k + marker.size(), line_end - k - marker.size()), bad);
-      if (bad && !malformed) {
-        malformed = true;
-        malformed_at = i;
-      }
-    }
-    i = line_end;
-  }
-  return bits;
+  return backend::parse_allowance(lint_rules, text, malformed);
 }
 
 // The rules that do not concern a table the same body created (it holds no rows, and no release
@@ -252,7 +202,7 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
     }
     bool bad = false;
     std::size_t bad_at = 0;
-    const lint_rules_mask here = comment_allowances(text.data(), previous_end, sp.begin, bad, bad_at);
+    const lint_rules_mask here = backend::comment_allowances(lint_rules, text.data(), previous_end, sp.begin, bad, bad_at);
     if (bad) {
       std::size_t line_end = bad_at;
       while (line_end < sp.begin && text[line_end] != '\n' && text[line_end] != '\r') ++line_end;
@@ -301,13 +251,10 @@ constexpr scan_result split_statements(std::string_view text, Out&& out) {
                           [&](statement_span sp) { out(text.substr(sp.begin, sp.end - sp.begin), sp.begin); });
 }
 
-// The checksum of a migration's SQL bodies (version 1: as PostgreSQL's lexer computes it).
+// The checksum of a migration's SQL bodies (backend/common/checksum.hpp).
 constexpr std::uint64_t sql_checksum(std::string_view up, std::string_view down) {
-  std::uint64_t state = detail::checksum_start;
-  detail::scan_sql(up, state, [](statement_span) {});
-  detail::checksum_separator(state);
-  detail::scan_sql(down, state, [](statement_span) {});
-  return state;
+  return backend::bodies_checksum(up, down,
+                                  [](std::string_view text, std::uint64_t& state) { detail::scan_sql(text, state, [](statement_span) {}); });
 }
 
 constexpr bool refused_in_transaction(std::string_view body) {
