@@ -95,6 +95,20 @@ with tempfile.TemporaryDirectory() as tmp:
     code, out, err = run(db, "db", "status", "--database-url", "sqlite://" + os.path.join(tmp, "other.db"))
     check(code == 0 and "pending: 5" in out, f"--database-url sqlite:///...: {code} {out!r} {err!r}")
 
+    # Adopting a golang-migrate history on SQLite: its table as golang-migrate's sqlite3 driver makes it.
+    adopted = os.path.join(tmp, "adopted.db")
+    con = sqlite3.connect(adopted)
+    con.execute("CREATE TABLE schema_migrations (version uint64, dirty bool)")
+    con.execute("INSERT INTO schema_migrations VALUES (2, 0)")
+    con.commit()
+    con.close()
+    code, out, err = run(adopted, "db", "baseline", "--from", "golang-migrate")
+    check(code == 0, f"baseline --from golang-migrate: {code} {out!r} {err!r}")
+    con = sqlite3.connect(adopted)
+    stamped = [r[0] for r in con.execute("SELECT revision FROM strata_history ORDER BY revision")]
+    con.close()
+    check(stamped == ["0001_notes", "0002_tags"], f"baseline stamped {stamped}")
+
     # A fleet of SQLite files: one URL a line.
     urls = os.path.join(tmp, "fleet.txt")
     with open(urls, "w") as f:

@@ -78,15 +78,15 @@ struct protocol {
                                             "applied_at", "execution_ms", "applied_by", "state",            "started_pid"};
 
   // Before a run with work to do: the schema, whether it, the history and the log exist, how text
-  // is read (nothing to check), the server process (none), and whether the layout is outdated (never).
+  // is read (nothing to check), the server process (none), and whether the layout is outdated
+  // (never). A database that is not attached is not created: SQLite names it ("unknown database")
+  // at the history's first read.
   std::string existing_sql() const {
-    return "SELECT " + quote_literal(database()) + ", CASE WHEN EXISTS (SELECT 1 FROM pragma_database_list WHERE name = " +
-           quote_literal(database()) + ") THEN 't' ELSE 'f' END, " + exists_sql(history) + ", " + exists_sql(log) +
-           ", '', '', 'f'";
+    return "SELECT " + quote_literal(database()) + ", 't', " + exists_sql(history) + ", " + exists_sql(log) + ", '', '', 'f'";
   }
   std::string upgrade_layout_sql() const { return create_instances_sql(); }
   static constexpr std::string_view layout_columns = "(none)";
-  std::string create_schema_sql() const { return "ATTACH DATABASE " + quote_literal(database()) + " AS " + quote_identifier(database()); }
+  std::string create_schema_sql() const { return "SELECT 1"; }
 
   std::string create_sql() const {
     return "CREATE TABLE IF NOT EXISTS " + qualified(history) +
