@@ -57,8 +57,8 @@ constexpr void classify_added_column(token_reader& r, statement_class& c) noexce
     } else if (depth == 0 && (r.is("unique") || r.is("primary"))) {
       flag(c, lint_rule::disallowed_unique_constraint);
     } else if (depth == 0 && r.is("default")) {
-      has_default = true;
       r.advance();
+      has_default = !r.is("null");  // DEFAULT NULL is none: SQLite refuses it with NOT NULL as well
       if (r.is("current_time") || r.is("current_date") || r.is("current_timestamp")) non_constant = true;
       if (r.is_punct('(')) {  // an expression: a function call in it may not be constant
         int inner = 0;

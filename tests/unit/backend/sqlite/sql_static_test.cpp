@@ -58,6 +58,8 @@ static_assert(sq::lint_rule_of("DROP INDEX CONCURRENTLY i") == rule::unsupported
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x TEXT NOT NULL") == rule::adding_not_nullable_field);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD x TEXT CHECK (x IS NOT NULL) NOT NULL") == rule::adding_not_nullable_field);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x TEXT NOT NULL DEFAULT ''") == rule::none);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x TEXT NOT NULL DEFAULT NULL") == rule::adding_not_nullable_field);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x TEXT DEFAULT 'a' NOT NULL") == rule::none);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x TEXT CHECK (x IS NOT NULL)") == rule::none);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x TEXT UNIQUE") == rule::disallowed_unique_constraint);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x INTEGER PRIMARY KEY") == rule::disallowed_unique_constraint);
