@@ -92,6 +92,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check(code == 0 and "5 applied" in out, f"sqlite::memory: {code} {out!r} {err!r}")
     code, _, err = run(db, "db", "status", env={"DATABASE_URL": "postgresql://app:secret@localhost/app"})
     check(code == 4 and "not an SQLite one" in err and "secret" not in err, f"a PostgreSQL URL: {code} {err!r}")
+    code, _, err = run(db, "db", "status", env={"DATABASE_URL": "sqlite:///nonexistent/folder/app.db"})
+    check(code == 4 and "could not open the SQLite database /nonexistent/folder/app.db" in err and "SQLITE_CANTOPEN" in err,
+          f"a file that cannot be opened: {code} {err!r}")
+    not_a_database = os.path.join(tmp, "not_a_database.db")
+    with open(not_a_database, "w") as f:
+        f.write("this is a text file, not an SQLite database\n" * 100)
+    code, _, err = run(db, "db", "upgrade", env={"DATABASE_URL": "sqlite:" + not_a_database})
+    check(code != 0 and "SQLITE_NOTADB" in err, f"a file that is no database: {code} {err!r}")
     code, out, err = run(db, "db", "status", "--database-url", "sqlite://" + os.path.join(tmp, "other.db"))
     check(code == 0 and "pending: 5" in out, f"--database-url sqlite:///...: {code} {out!r} {err!r}")
 
