@@ -275,7 +275,7 @@ TEST(Sqlite, AFailingStatementNamesTheRevisionTheStatementAndTheExtendedCode) {
     EXPECT_EQ(e.revision(), "0003_duplicate_customer");
     EXPECT_EQ(e.sqlstate(), "SQLITE_CONSTRAINT_PRIMARYKEY");
     EXPECT_EQ(e.statement_number(), 2u);
-    EXPECT_THAT(e.what(), HasSubstr("UNIQUE constraint failed: customers.id"));
+    EXPECT_THAT(e.what(), HasSubstr("UNIQUE constraint failed: customers.id [SQLITE_CONSTRAINT_PRIMARYKEY]"));
     EXPECT_THAT(e.what(), HasSubstr("INSERT INTO customers (id, name) VALUES (1, 'again')"));
   }
   EXPECT_EQ(file.scalar("SELECT name FROM customers WHERE id = 1"), "ann");  // its UPDATE was rolled back

@@ -13,7 +13,7 @@ namespace strata {
 
 namespace detail {
 
-// A server's message as strata shows it: its first line with the SQLSTATE after it, then each
+// A server's message as strata shows it: its first line with the error code after it, then each
 // further line (DETAIL, HINT, CONTEXT, and "LINE 2: ..." with the caret under the error's
 // position) on a line of its own, all indented alike so that the caret keeps its column.
 inline std::string server_text(std::string_view message, std::string_view sqlstate, std::string_view indent = "  ") {
@@ -21,7 +21,8 @@ inline std::string server_text(std::string_view message, std::string_view sqlsta
     message.remove_suffix(1);
   const std::size_t first_end = message.find('\n');
   std::string out(message.substr(0, first_end));
-  if (!sqlstate.empty()) out += " [SQLSTATE " + std::string(sqlstate) + "]";
+  // A five-character code is an SQLSTATE; a database with codes of its own names them as they are.
+  if (!sqlstate.empty()) out += (sqlstate.size() == 5 ? " [SQLSTATE " : " [") + std::string(sqlstate) + "]";
   for (std::size_t at = first_end; at != std::string_view::npos;) {
     const std::size_t begin = at + 1, end = message.find('\n', begin);
     std::string_view line = message.substr(begin, end == std::string_view::npos ? end : end - begin);
