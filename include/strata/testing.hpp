@@ -5,7 +5,9 @@
 //   strata::testing::sqlite_database db;       a fresh SQLite file for one test: db.url()
 //   strata::testing::schema_of(db.url())       the schema as a comparable, printable snapshot
 //   strata::testing::upgrade_with_data<R>(db, hooks)   data hooks around revisions (PostgreSQL)
-// The kit covers the databases whose adapters are installed: libpqxx, SQLite's C library.
+// The kit covers the databases whose adapters the build has: PostgreSQL's (libpqxx; included as
+// <strata/cli.hpp> includes it) and SQLite's (with the target strata::sqlite, or <strata/sqlite.hpp>
+// included first).
 
 #include <string>
 
@@ -13,7 +15,8 @@
 #include "strata.hpp"
 #include "testing/migration_tests.hpp"
 
-#if __has_include(<pqxx/pqxx>) && __has_include(<libpq-fe.h>)
+#if defined(STRATA_HAS_PQXX) || defined(STRATA_ADAPTER_PQXX) || \
+    (!defined(STRATA_HAS_SQLITE) && __has_include(<pqxx/pqxx>) && __has_include(<libpq-fe.h>))
 #define STRATA_TESTING_POSTGRESQL 1
 #include "pq.hpp"
 #include "testing/data_hooks.hpp"
@@ -21,7 +24,7 @@
 #include "testing/server.hpp"
 #endif
 
-#if __has_include(<sqlite3.h>)
+#if defined(STRATA_HAS_SQLITE) || defined(STRATA_ADAPTER_SQLITE)
 #define STRATA_TESTING_SQLITE 1
 #include "sqlite.hpp"
 #include "testing/sqlite_database.hpp"

@@ -9,7 +9,7 @@ struct change : strata::migration<"0002_change", "0001_base"> {
 using app = strata::registry<strata::sqlite::dialect, base, change>;
 #else
 struct change : strata::migration<"0002_change", "0001_base"> {
-  static constexpr strata::sql up{"ALTER TABLE users ADD COLUMN created_at TEXT DEFAULT '1970-01-01';\nALTER TABLE users ADD COLUMN score INTEGER DEFAULT (1 + 1)"};
+  static constexpr strata::sql up{"ALTER TABLE users ADD COLUMN created_at TEXT DEFAULT '1970-01-01';\nALTER TABLE users ADD COLUMN score INTEGER DEFAULT (-1)"};
   static constexpr strata::sql down{"SELECT 1"};
 };
 struct allowed : strata::migration<"0003_allowed", "0002_change"> {

@@ -45,7 +45,7 @@ std::string statement(std::mt19937& rng, int n) {
     case 3:
       return "CREATE TRIGGER tr" + std::to_string(n) + " AFTER INSERT ON t BEGIN" + g +
              "UPDATE t SET y = CASE WHEN NEW.x = " + constant(rng) + " THEN 1 ELSE 2 END;" + gap(rng) + "SELECT " +
-             constant(rng) + " AS " + alias(rng) + ";" + g + "END";
+             constant(rng) + " AS " + alias(rng) + ";" + g + "UPDATE t SET x = new.end WHERE x = end;" + g + "END";
     case 4:
       return "CREATE TEMP TRIGGER IF NOT EXISTS tt" + std::to_string(n) + " BEFORE DELETE ON t WHEN OLD.x <> 'end;' BEGIN" +
              g + "SELECT CASE OLD.y WHEN 1 THEN 'a' END;" + g + "DELETE FROM t WHERE x = " + constant(rng) + ";" + g + "END";
@@ -80,7 +80,7 @@ std::vector<std::pair<std::size_t, std::size_t>> sqlite_pieces(sqlite3* db, cons
 TEST(SqliteSplitFuzz, CutsWhereSqliteCuts) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(":memory:", &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x, y)", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE t (x, y, [end])", nullptr, nullptr, nullptr), SQLITE_OK);
   const unsigned seed = 20261207;
   std::mt19937 rng(seed);
   constexpr int cases = 3000;

@@ -122,6 +122,18 @@ TEST(Sqlite, AForeignKeyViolationRollsTheRevisionBackNamingTheTable) {
   EXPECT_EQ(db.query("PRAGMA foreign_keys", {}).at(0).at(0), strata::value("1"));
 }
 
+TEST(Sqlite, ARowBrokenBeforeTheRunIsNotTheRevisionsDoing) {
+  scratch_file file("orphan_before");
+  {
+    strata::sqlite::connection db{file.path()};
+    strata::upgrade<shop>(db, to("0002_orders"));
+  }
+  file.run("INSERT INTO orders (customer_id, total) VALUES (77, 1)");  // a connection without foreign keys
+  strata::sqlite::connection db{file.path()};
+  EXPECT_EQ(strata::upgrade<shop>(db, quiet()).applied.size(), 3u);
+  EXPECT_EQ(file.count("SELECT * FROM orders"), 4);
+}
+
 TEST(Sqlite, WithoutForeignKeysEnforcedTheConnectionIsLeftAsItWas) {
   scratch_file file("no_fk");
   strata::sqlite::connection db{file.path(), {std::chrono::seconds(5), false}};
@@ -220,7 +232,7 @@ TEST(Sqlite, AWaitingProcessGivesUpAfterTheLockWaitNamingIt) {
   scratch_file file("lock");
   strata::sqlite::connection holder{file.path()};
   holder.execute("CREATE TABLE held (x); BEGIN IMMEDIATE; INSERT INTO held VALUES (1)");
-  strata::sqlite::connection db{file.path(), {std::chrono::milliseconds(50), true}};
+  strata::sqlite::connection db{file.path()};  // its own busy timeout: 5 s
   strata::options o;
   o.lock_timeout = std::chrono::milliseconds(400);
   const auto started = std::chrono::steady_clock::now();
@@ -231,7 +243,10 @@ TEST(Sqlite, AWaitingProcessGivesUpAfterTheLockWaitNamingIt) {
     EXPECT_THAT(e.what(), HasSubstr("could not take the migration lock within 400 ms: it is held by another connection "
                                     "writing to the database"));
   }
-  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(400));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, std::chrono::milliseconds(400));
+  EXPECT_LT(waited, std::chrono::seconds(2)) << "each attempt waits at most what is left of the lock wait";
+  EXPECT_EQ(db.query("PRAGMA busy_timeout", {}).at(0).at(0), strata::value("5000"));  // the connection's own, put back
   holder.execute("COMMIT");
   EXPECT_EQ(strata::upgrade<shop>(db, o).applied.size(), 5u);
 }

@@ -12,6 +12,8 @@
 
 #include <pqxx/pqxx>
 
+#define STRATA_ADAPTER_PQXX 1  // <strata/cli.hpp> and <strata/testing.hpp> need not look for it
+
 #include "../core/connection.hpp"
 #include "../backend/postgresql/dialect.hpp"
 #include "../core/errors.hpp"

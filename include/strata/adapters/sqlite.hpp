@@ -14,6 +14,8 @@
 
 #include <sqlite3.h>
 
+#define STRATA_ADAPTER_SQLITE 1  // <strata/testing.hpp> adds the SQLite kit
+
 #include "../backend/sqlite/dialect.hpp"
 #include "../core/connection.hpp"
 #include "../core/errors.hpp"
@@ -104,7 +106,13 @@ class connection {
     owned_ = true;
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, static_cast<int>(o.busy_timeout.count()));
-    if (o.foreign_keys) execute("PRAGMA foreign_keys = ON");
+    try {
+      if (o.foreign_keys) execute("PRAGMA foreign_keys = ON");
+    } catch (...) {  // a constructor that throws runs no destructor
+      sqlite3_close_v2(db_);
+      db_ = nullptr;
+      throw;
+    }
   }
   // Borrows the application's own connection (its busy timeout and foreign_keys as they are); it
   // must outlive this object.

@@ -22,6 +22,37 @@ namespace strata::detail {
 // (10 ms doubling to 500 ms), so that a waiter holds no statement, snapshot or pooled server
 // session while it waits: a waiter blocked inside pg_advisory_lock() would stall the holder's
 // CREATE INDEX CONCURRENTLY forever, and through a pooler it would hold a server session.
+// A database whose attempt itself waits (SQLite's busy timeout, protocol::attempt_wait_sql) waits
+// at most what is left of options.lock_timeout in each attempt, and gets its own wait back after.
+template <connection C>
+class attempt_wait {
+ public:
+  using D = protocol_for<C>;
+  explicit attempt_wait(C& conn) : conn_(conn) {
+    if (const std::string now = D::attempt_wait_now_sql(); !now.empty()) {
+      const rows r = conn.query(now, {});
+      put_back_ = D::attempt_wait_sql(r.empty() || r[0].empty() ? 0 : std::stoll(r[0][0].value_or("0")));
+    }
+  }
+  ~attempt_wait() {
+    try {
+      if (!put_back_.empty()) conn_.execute(put_back_);
+    } catch (...) {  // the lock's outcome is the one to report
+    }
+  }
+  attempt_wait(const attempt_wait&) = delete;
+  attempt_wait& operator=(const attempt_wait&) = delete;
+  void at_most(std::chrono::steady_clock::duration left) {
+    if (put_back_.empty()) return;
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(left).count();
+    conn_.execute(D::attempt_wait_sql(std::clamp<long long>(ms, 0, 500)));
+  }
+
+ private:
+  C& conn_;
+  std::string put_back_;
+};
+
 template <connection C, class Take>
 void poll_for_lock(C& conn, const options& o, Take&& take) {
   using D = protocol_for<C>;
@@ -29,7 +60,9 @@ void poll_for_lock(C& conn, const options& o, Take&& take) {
   const auto deadline = std::chrono::steady_clock::now() + o.lock_timeout;
   const backoff polling{std::chrono::milliseconds(10), std::chrono::milliseconds(500)};
   unsigned attempt = 0;
+  attempt_wait<C> waits(conn);
   for (;;) {
+    waits.at_most(deadline - std::chrono::steady_clock::now());
     if (take()) {
       log(o, log_level::debug, "took the migration lock");
       return;

@@ -39,7 +39,8 @@ enum class step_kind : std::uint8_t {
   // wait (text: the lock), and the revision stops when a live instance runs a release lacking it.
   hold_registrations,
   // Before COMMIT, in a run that suspended the database's own checks (protocol::suspended_checks_sql):
-  // the rows the revision left breaking a foreign key (text: the query), which roll it back.
+  // the rows breaking a foreign key (text: the query) that were not so before the unit's first
+  // statement roll the revision back.
   check_violations,
 };
 
@@ -180,7 +181,7 @@ inline std::vector<value> record_params(const catalog_entry& e) {
 // The history write of a transactional revision, inside its transaction.
 template <class P>
 void add_record(program_unit& u, std::size_t k, const catalog_entry& e, bool up, const P& t) {
-  if (const std::string check = P::violations_sql(); !check.empty()) u.steps.push_back({step_kind::check_violations, check, {}, k, 0});
+  if (const std::string check = t.violations_sql(); !check.empty()) u.steps.push_back({step_kind::check_violations, check, {}, k, 0});
   if (up) u.steps.push_back({step_kind::sql_parameters, t.record_sql("upgrade"), record_params(e), k, 0});
   else u.steps.push_back({step_kind::sql_parameters, t.erase_sql("downgrade"), {std::string(e.id), std::string(version)}, k, 0});
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -224,13 +225,22 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
     return migration_error(std::string(e.id), err.sqlstate(), err.statement(), 0, err.position(), 0,
                            "revision " + std::string(e.id) + " failed: " + server_text(err.server_message(), err.sqlstate()));
   };
+  // What the suspended checks guard (check_violations), as it was before the unit's first
+  // statement: rows broken then (by a connection that did not enforce the checks) are not the
+  // revision's doing.
+  std::string check_text;
+  for (const program_step& s : u.steps)
+    if (s.kind == step_kind::check_violations) check_text = s.text;
+  std::optional<rows> broken_before;
   // Rows the revision left breaking what the suspended checks guard: it is rolled back.
-  auto fail_checks = [&](const rows& broken) {
-    const catalog_entry& e = cat.entries[current];
+  auto check_unchanged = [&](const rows& broken) {
     std::vector<std::string> what;
     for (const row& b : broken)
-      what.push_back(D::violation_text(b.at(0).value_or(""), b.size() > 1 ? b[1].value_or("") : std::string(),
-                                       b.size() > 2 ? b[2].value_or("") : std::string()));
+      if (std::find(broken_before->begin(), broken_before->end(), b) == broken_before->end() && what.size() < 10)
+        what.push_back(D::violation_text(b.at(0).value_or(""), b.size() > 1 ? b[1].value_or("") : std::string(),
+                                         b.size() > 2 ? b[2].value_or("") : std::string()));
+    if (what.empty()) return;
+    const catalog_entry& e = cat.entries[current];
     throw migration_error(std::string(e.id), "", "", 0, 0, 0,
                           "revision " + std::string(e.id) + " failed: " + std::string(D::violation_words) + ": " + join(what));
   };
@@ -250,6 +260,9 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
       while (i < u.steps.size()) {
         const program_step& s = u.steps[i];
         const catalog_entry& e = cat.entries[s.revision];
+        if (checks_suspended && !check_text.empty() && !broken_before &&
+            (s.kind == step_kind::code_body || (s.kind == step_kind::sql && s.statement > 0)))
+          broken_before = conn.query(check_text, {});
         if (s.revision != current) {
           finish_revision();
           current = s.revision;
@@ -346,13 +359,9 @@ bool run_unit(C& conn, const catalog& cat, const program_unit& u, std::size_t fr
                                           "applies it once they are gone)");
               break;
             }
-            case step_kind::check_violations: {
-              if (!checks_suspended) break;
-              const rows broken = conn.query(s.text, {});
-              if (broken.empty()) break;
-              fail_checks(broken);
+            case step_kind::check_violations:
+              if (checks_suspended && broken_before) check_unchanged(conn.query(s.text, {}));
               break;
-            }
             case step_kind::check_indexes_valid:
               if (const auto invalid = invalid_indexes_of(conn, e); !invalid.empty())
                 throw migration_error(std::string(e.id), "", "", 0, 0, 0,

@@ -35,6 +35,7 @@ struct checking_connection {
   strata::testing::basic_fake_connection<checking_protocol> fake;
   bool enforced = true;              // the connection enforces the checks: one row to suspend
   std::string violating_revision;    // the violations query finds a row in this revision's transaction
+  bool broken_all_along = false;     // a row broken before the run, by a connection that did not enforce the checks
   std::string current;               // the revision whose statements ran last
 
   void execute(std::string_view text) {
@@ -49,9 +50,11 @@ struct checking_connection {
     }
     if (text == checking_protocol::violations_sql()) {
       fake.calls.push_back({std::string(text), {}});
+      strata::rows found;
+      if (broken_all_along) found.push_back({strata::value("legacy"), strata::value("1"), strata::value("customers")});
       if (!violating_revision.empty() && current == violating_revision)
-        return {{strata::value("orders"), strata::value("7"), strata::value("customers")}};
-      return {};
+        found.push_back({strata::value("orders"), strata::value("7"), strata::value("customers")});
+      return found;
     }
     return fake.query(text, params);
   }
@@ -86,7 +89,7 @@ struct orders : strata::migration<"0002_orders", "0001_customers"> {
 };
 using shop = strata::registry<checking_dialect, customers, orders>;
 
-TEST(SuspendedChecks, OffBeforeTheFirstTransactionOnAfterTheLastLookedForBeforeEachHistoryWrite) {
+TEST(SuspendedChecks, OffBeforeTheFirstTransactionOnAfterTheLastLookedForAroundEachRevision) {
   checking_connection db;
   strata::upgrade<shop>(db);
   const std::size_t suspend = db.position_of("SUSPEND CHECKS");
@@ -95,7 +98,8 @@ TEST(SuspendedChecks, OffBeforeTheFirstTransactionOnAfterTheLastLookedForBeforeE
   EXPECT_GT(db.last_position_of("RESTORE CHECKS"), db.last_position_of(commit));
   EXPECT_EQ(db.count_of("SUSPEND CHECKS"), 1);
   EXPECT_EQ(db.count_of("RESTORE CHECKS"), 1);
-  EXPECT_EQ(db.count_of("SELECT violations"), 2);  // one per revision, after its statements
+  EXPECT_EQ(db.count_of("SELECT violations"), 4);  // per revision: before its statements and after them
+  EXPECT_LT(db.position_of("SELECT violations"), db.position_of("CREATE TABLE customers (id int)"));
   EXPECT_LT(db.position_of("CREATE TABLE orders (id int)"), db.last_position_of("SELECT violations"));
 }
 
@@ -113,6 +117,22 @@ TEST(SuspendedChecks, AViolationRollsItsRevisionBackNamingItAndTheChecksAreResto
   EXPECT_LT(db.last_position_of("SELECT violations"), db.last_position_of(checking_protocol::rollback_sql));
   EXPECT_GT(db.last_position_of("RESTORE CHECKS"), db.last_position_of(checking_protocol::rollback_sql));
   EXPECT_EQ(db.count_of(checking_protocol::commit_sql), 1);  // 0001_customers only
+}
+
+TEST(SuspendedChecks, RowsBrokenBeforeTheRevisionAreNotItsDoing) {
+  checking_connection db;
+  db.broken_all_along = true;
+  EXPECT_EQ(strata::upgrade<shop>(db).applied.size(), 2u);
+  checking_connection again;  // the same, where orders breaks one more row
+  again.broken_all_along = true;
+  again.violating_revision = "orders";
+  try {
+    strata::upgrade<shop>(again);
+    FAIL() << "a new violation was committed";
+  } catch (const strata::migration_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("orders row 7 -> customers"));
+    EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("legacy")));
+  }
 }
 
 TEST(SuspendedChecks, NothingOfThemWhenTheConnectionDoesNotEnforceThem) {

@@ -302,6 +302,9 @@ struct protocol {
       "through a connection pooler: strata takes its migration lock for this transaction, and skips the revision if "
       "another runner has done it meanwhile";
   static constexpr std::string_view no_lock_outside_transaction = "";  // a session lock holds there
+  // An attempt at the lock returns at once: nothing to bound (exec/lock.hpp attempt_wait).
+  static std::string attempt_wait_now_sql() { return {}; }
+  static std::string attempt_wait_sql(long long) { return {}; }
   static constexpr const char* begin_sql = "BEGIN";
   static constexpr const char* commit_sql = "COMMIT";
   static constexpr const char* rollback_sql = "ROLLBACK";
@@ -362,7 +365,7 @@ struct protocol {
   // PostgreSQL checks foreign keys itself, at each statement or at COMMIT: nothing to suspend
   // (no row) and nothing to look for before COMMIT.
   static std::string suspended_checks_sql() { return {}; }
-  static std::string violations_sql() { return {}; }
+  std::string violations_sql() const { return {}; }
   static std::string violation_text(std::string_view, std::string_view, std::string_view) { return {}; }
   static constexpr std::string_view violation_words = "";
 

@@ -2,8 +2,8 @@
 // SQLite's lexer, at compile time (tokenize.c's rules): '...' strings with '' for a quote and no
 // backslash escapes; "...", `...` and [...] identifiers; -- and /* */ comments (which do not
 // nest); no dollar quotes ($name is a parameter). A ';' ends a statement except inside a
-// trigger's BEGIN ... END body, where the body's own statements end with theirs (a CASE ... END
-// inside the body is told apart from the body's END). The pass feeds strata's checksum
+// trigger's BEGIN ... END body, where the body's own statements end with theirs: the body ends at
+// an END that starts a statement (a CASE's END, or a column named end, never does). The pass feeds strata's checksum
 // (backend/common/checksum.hpp).
 
 #include <array>
@@ -43,10 +43,13 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
   const std::size_t n = text.size();
   std::uint32_t a = static_cast<std::uint32_t>(checksum), b = static_cast<std::uint32_t>(checksum >> 32);
   scan_result result;
-  std::size_t i = 0, stmt_begin = 0, code_end = 0, word_number = 0, case_depth = 0;
+  std::size_t i = 0, stmt_begin = 0, code_end = 0, word_number = 0;
   bool has_code = false;
   trigger_part trigger = trigger_part::none;
   bool temp_seen = false, creates = false;  // the statement's first words: CREATE, TEMP
+  // In a trigger's body: the last token was a ';'. The body's END is the first word of a statement
+  // there (a CASE's END never is, and a column named end is never a statement's first word).
+  bool after_separator = false;
   auto hash_to = [&](std::size_t to) {
     while (i < to) {
       if (s[i] == '\r') {
@@ -67,9 +70,9 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
   auto end_statement = [&] {
     if (has_code) on_statement(statement_span{stmt_begin, code_end});
     has_code = false;
-    word_number = case_depth = 0;
+    word_number = 0;
     trigger = trigger_part::none;
-    temp_seen = creates = false;
+    temp_seen = creates = after_separator = false;
   };
   auto code_at = [&](std::size_t at) {
     if (!has_code) {
@@ -108,6 +111,8 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
       continue;
     }
     code_at(i);
+    const bool follows_separator = after_separator;
+    after_separator = c == ';';  // inside a trigger's body
     if (c == '\'' || c == '"' || c == '`' || c == '[') {
       const char close = c == '[' ? ']' : c;
       std::size_t e = i + 1;
@@ -142,12 +147,8 @@ constexpr scan_result scan_sql(std::string_view text, std::uint64_t& checksum, O
         trigger = trigger_part::header;
       else if (trigger == trigger_part::header && keyword_at(s, i, e, "begin"))
         trigger = trigger_part::body;
-      else if (trigger == trigger_part::body && keyword_at(s, i, e, "case"))
-        ++case_depth;
-      else if (trigger == trigger_part::body && keyword_at(s, i, e, "end")) {
-        if (case_depth > 0) --case_depth;
-        else trigger = trigger_part::closed;
-      }
+      else if (trigger == trigger_part::body && follows_separator && keyword_at(s, i, e, "end"))
+        trigger = trigger_part::closed;
       hash_to(e);
       code_end = i;
       continue;

@@ -162,7 +162,7 @@ struct protocol {
   std::string log_count_sql() const { return "SELECT CAST(count(*) AS TEXT) FROM " + qualified(log); }
   static std::string columns_sql() { return "SELECT name FROM pragma_table_info($2, nullif($1, ''))"; }
 
-  // The time since the transaction's lock was taken (try_transaction_lock_sql keeps it), in ms.
+  // The time since the transaction's lock was taken (begin_sql keeps it), in ms.
   static constexpr const char* transaction_ms =
       "CAST(round((julianday('now') - coalesce((SELECT started FROM temp.strata_clock), julianday('now'))) * 86400000) AS INTEGER)";
   static constexpr const char* since_started_ms =
@@ -213,15 +213,20 @@ struct protocol {
   static constexpr bool session_lock = false;
   static std::string try_lock_sql() { return "SELECT 't'"; }
   static std::string unlock_sql() { return "SELECT 't'"; }
-  // Inside BEGIN IMMEDIATE, which holds the database's write lock: the transaction's start time.
-  static std::string try_transaction_lock_sql() {
-    return "CREATE TEMP TABLE IF NOT EXISTS strata_clock (started REAL NOT NULL); DELETE FROM temp.strata_clock; "
-           "INSERT INTO temp.strata_clock VALUES (julianday('now')); SELECT 't'";
-  }
-  static constexpr const char* begin_sql = "BEGIN IMMEDIATE";
+  // BEGIN IMMEDIATE takes the database's write lock (or fails with SQLITE_BUSY), then the
+  // transaction's start time is kept for its history row (transaction_ms): the printed script
+  // holds both.
+  static std::string try_transaction_lock_sql() { return "SELECT 't'"; }
+  static constexpr const char* begin_sql =
+      "BEGIN IMMEDIATE; CREATE TEMP TABLE IF NOT EXISTS strata_clock (started REAL NOT NULL); "
+      "DELETE FROM temp.strata_clock; INSERT INTO temp.strata_clock VALUES (julianday('now'))";
   static constexpr const char* commit_sql = "COMMIT";
   static constexpr const char* rollback_sql = "ROLLBACK";
   static bool lock_taken(std::string_view cell) { return cell == "t"; }
+  // BEGIN IMMEDIATE waits up to the connection's busy timeout: each attempt waits at most what is
+  // left of strata's lock wait, and the connection's own timeout is put back after.
+  static std::string attempt_wait_now_sql() { return "PRAGMA busy_timeout"; }
+  static std::string attempt_wait_sql(long long ms) { return "PRAGMA busy_timeout = " + std::to_string(ms); }
   static std::string lock_holder_sql() { return "SELECT 1 WHERE 0"; }  // SQLite does not say who writes
   static constexpr std::string_view unknown_lock_holder = "another connection writing to the database";
   static constexpr std::string_view lock_note =
@@ -245,10 +250,11 @@ struct protocol {
   static std::string suspended_checks_sql() {
     return "SELECT 'PRAGMA foreign_keys = OFF', 'PRAGMA foreign_keys = ON' FROM pragma_foreign_keys WHERE foreign_keys";
   }
-  // Before each COMMIT of a run that turned them off: the rows breaking a foreign key (table,
-  // rowid, referenced table), at most 10.
-  static std::string violations_sql() {
-    return "SELECT \"table\", coalesce(CAST(rowid AS TEXT), ''), parent FROM pragma_foreign_key_check LIMIT 10";
+  // In a run that turned them off: the rows of this database breaking a foreign key (table, rowid,
+  // referenced table), read before a revision's statements and again before its COMMIT.
+  std::string violations_sql() const {
+    return "SELECT \"table\", coalesce(CAST(rowid AS TEXT), ''), parent FROM pragma_foreign_key_check(NULL, " +
+           quote_literal(database()) + ")";
   }
   static std::string violation_text(std::string_view table, std::string_view rowid, std::string_view parent) {
     return "a row of table " + std::string(table) + (rowid.empty() ? "" : " (rowid " + std::string(rowid) + ")") +

@@ -1,6 +1,6 @@
 #pragma once
 // What each statement of an SQL body is to SQLite, read on the lexer's tokens (lexer.hpp):
-// statements SQLite refuses in a transaction (VACUUM), and the safety lint (lint.hpp): what its
+// statements SQLite refuses in a transaction (VACUUM, PRAGMA journal_mode = ...), and the safety lint (lint.hpp): what its
 // ALTER TABLE cannot do, what a populated table refuses, PRAGMA foreign_keys, transaction
 // control, and the contractions. A table rebuild (CREATE TABLE new_t, copy, DROP TABLE t, ALTER
 // TABLE new_t RENAME TO t, or t renamed away first and created again) replaces the table: its
@@ -37,6 +37,42 @@ struct statement_class {
 
 constexpr void flag(statement_class& c, lint_rule rule) noexcept { c.rules |= rule_bit(rule_id(rule)); }
 
+// A parenthesised default at the reader (at its '('), left at its ')': whether SQLite reads it as a
+// value without evaluating anything (ALTER TABLE ... ADD COLUMN refuses any other default on a
+// table with rows): literals, NULL, TRUE, FALSE, a sign, CAST(... AS type) and parentheses.
+// An operator between two operands, a function call or a column is an expression.
+constexpr bool constant_expression(token_reader& r) noexcept {
+  int depth = 0;
+  bool operand_before = false;  // the last token ends an operand: a sign after it is an operator
+  bool type_name = false;       // after CAST's AS: the words of a type
+  while (!r.done()) {
+    const token t = r.current;
+    if (r.is_punct('(')) {
+      ++depth;
+      operand_before = false;
+    } else if (r.is_punct(')')) {
+      if (--depth == 0) return true;
+      operand_before = true;
+      type_name = false;
+    } else if (r.is_punct('+') || r.is_punct('-')) {
+      if (operand_before) return false;  // 1 + 1
+    } else if (t.kind == token_kind::string || t.kind == token_kind::number || r.is("null") || r.is("true") ||
+               r.is("false")) {
+      operand_before = true;
+    } else if (r.is("cast")) {
+      r.advance();
+      if (!r.is_punct('(')) return false;
+      continue;
+    } else if (r.is("as")) {
+      type_name = true;
+    } else if (!(type_name && t.kind == token_kind::word)) {
+      return false;  // a column, a function, CURRENT_TIMESTAMP, an operator word
+    }
+    r.advance();
+  }
+  return false;
+}
+
 // ADD [COLUMN] name type constraints...: what SQLite refuses on a table that holds rows (or on any).
 constexpr void classify_added_column(token_reader& r, statement_class& c) noexcept {
   if (r.is("constraint") || r.is("primary") || r.is("foreign") || r.is("unique") || r.is("check")) {
@@ -60,21 +96,9 @@ constexpr void classify_added_column(token_reader& r, statement_class& c) noexce
       r.advance();
       has_default = !r.is("null");  // DEFAULT NULL is none: SQLite refuses it with NOT NULL as well
       if (r.is("current_time") || r.is("current_date") || r.is("current_timestamp")) non_constant = true;
-      if (r.is_punct('(')) {  // an expression: a function call in it may not be constant
-        int inner = 0;
-        token previous{};
-        while (!r.done()) {
-          if (r.is_punct('(')) {
-            if (previous.kind == token_kind::word) non_constant = true;
-            ++inner;
-          } else if (r.is_punct(')') && --inner == 0) {
-            break;
-          } else if (r.is("current_time") || r.is("current_date") || r.is("current_timestamp")) {
-            non_constant = true;
-          }
-          previous = r.current;
-          r.advance();
-        }
+      if (r.is_punct('(')) {  // an expression: SQLite takes it only when it is a value as written
+        non_constant = !constant_expression(r);
+        if (r.is_punct(')')) r.advance();
       }
       continue;
     }
@@ -136,6 +160,9 @@ constexpr statement_class classify_statement(const char* s, std::size_t n) noexc
   if (r.take("pragma")) {
     const token name = r.take_name();
     if (keyword_at(s, name.begin, name.end, "foreign_keys")) flag(c, lint_rule::ban_foreign_keys_pragma);
+    // SQLite: "cannot change into wal mode from within a transaction"
+    if (keyword_at(s, name.begin, name.end, "journal_mode") && (r.is_punct('=') || r.is_punct('(')))
+      c.refused_in_transaction = true;
     return c;
   }
   if (r.is("vacuum")) {
@@ -181,15 +208,25 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
       }
     classes.push_back(c);
   }
-  // Whether statement k's table is new to this body at k (created before it), or replaced by it
-  // (created or renamed into place after it: a rebuild).
-  const auto created_or_replaced = [&](std::size_t k) {
+  // Whether statement k's table is new to this body at k (created, or renamed into its name,
+  // before it): it holds no rows yet, and no release uses it.
+  const auto named_before = [&](std::size_t k, token t) {
+    for (std::size_t j = 0; j < k; ++j)
+      if (same_name(text.data(), classes[j].created, t) || same_name(text.data(), classes[j].renamed_to, t)) return true;
+    return false;
+  };
+  // Whether statement k is a step of a table rebuild: a DROP of a table another one is renamed
+  // into after it, or a RENAME of a table that is created again after it under its name.
+  const auto replaced_after = [&](std::size_t k) {
     const token t = classes[k].table;
-    for (std::size_t j = 0; j < classes.size(); ++j)
-      if (j != k && (same_name(text.data(), classes[j].created, t) || same_name(text.data(), classes[j].renamed_to, t)))
+    const bool drop = (classes[k].rules & rule_bit(rule_id(lint_rule::ban_drop_table))) != 0;
+    for (std::size_t j = k + 1; j < classes.size(); ++j)
+      if (same_name(text.data(), classes[j].renamed_to, t) || (!drop && same_name(text.data(), classes[j].created, t)))
         return true;
     return false;
   };
+  constexpr lint_rules_mask rebuild_steps =
+      rule_bit(rule_id(lint_rule::ban_drop_table)) | rule_bit(rule_id(lint_rule::renaming_table));
   std::size_t previous_end = 0;
   for (std::size_t k = 0; k < spans.size(); ++k) {
     const statement_span sp = spans[k];
@@ -215,8 +252,9 @@ constexpr sql_analysis analyse_sql(std::string_view text, std::uint64_t& checksu
     if (down)
       for (std::uint8_t r = 0; r < lint_rule_count; ++r)
         if (lint_rules[r].destructive) hits &= ~rule_bit(r);
-    if ((hits & rules_for_existing_tables) && c.table.kind != token_kind::end && created_or_replaced(k))
+    if ((hits & rules_for_existing_tables) && c.table.kind != token_kind::end && named_before(k, c.table))
       hits &= ~rules_for_existing_tables;
+    if ((hits & rebuild_steps) && replaced_after(k)) hits &= ~rebuild_steps;
     for (std::uint8_t r = 0; r < lint_rule_count; ++r) {
       if (!(hits & rule_bit(r))) continue;
       if (a.first_rule == no_lint_rule) {

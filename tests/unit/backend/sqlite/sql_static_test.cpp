@@ -23,6 +23,10 @@ static_assert(sq::statement_count("CREATE TRIGGER t AFTER INSERT ON a BEGIN UPDA
                                   "DELETE FROM c; END; SELECT 1") == 2);
 static_assert(sq::statement_count("CREATE TEMP TRIGGER t BEFORE DELETE ON a BEGIN SELECT 1; SELECT 2; END; SELECT 3") == 2);
 static_assert(sq::statement_count("create temporary trigger t after update on a begin select case 1 when 1 then 2 end; end") == 1);
+// a column named end inside a trigger's body does not end it (new.end, or end followed by more)
+static_assert(sq::statement_count("CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO l (s, e) VALUES (new.start, new.end); "
+                                  "UPDATE l SET end = 1 WHERE end IS NULL; END; SELECT 1") == 2);
+static_assert(sq::statement_count("CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END /* done */ ; SELECT 2") == 2);
 // a table named begin, or an END outside a trigger, is nothing special
 static_assert(sq::statement_count("CREATE TABLE [begin] (x); SELECT 1; END; SELECT 2") == 4);
 
@@ -45,6 +49,8 @@ static_assert(sq::sql_checksum("SELECT 1", "") != sq::sql_checksum("SELECT 2", "
 // --- what SQLite refuses in a transaction -------------------------------------------------------
 static_assert(sq::refused_in_transaction("VACUUM"));
 static_assert(sq::refused_in_transaction("SELECT 1; vacuum"));
+static_assert(sq::refused_in_transaction("PRAGMA journal_mode = WAL"));
+static_assert(!sq::refused_in_transaction("PRAGMA journal_mode"));
 static_assert(!sq::refused_in_transaction("SELECT 'VACUUM'"));
 
 // --- the lint ---------------------------------------------------------------------------------
@@ -65,8 +71,16 @@ static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x TEXT UNIQUE") == rule
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN x INTEGER PRIMARY KEY") == rule::disallowed_unique_constraint);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN at TEXT DEFAULT CURRENT_TIMESTAMP") == rule::adding_field_with_default);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN at TEXT DEFAULT (datetime('now'))") == rule::adding_field_with_default);
-static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n INTEGER DEFAULT (1 + 2 * 3)") == rule::none);
+// SQLite takes a default only when it is a value as written: (1 + 1) and ('a' || 'b') it refuses
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n INTEGER DEFAULT (1 + 2 * 3)") == rule::adding_field_with_default);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n TEXT DEFAULT ('a' || 'b')") == rule::adding_field_with_default);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n INTEGER DEFAULT (abs(1))") == rule::adding_field_with_default);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n INTEGER DEFAULT (other_column)") == rule::adding_field_with_default);
 static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n INTEGER DEFAULT -1") == rule::none);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n INTEGER DEFAULT (-1)") == rule::none);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n INTEGER DEFAULT (CAST(1 AS INTEGER))") == rule::none);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN n TEXT DEFAULT ('x') UNIQUE") == rule::disallowed_unique_constraint);
+static_assert(sq::lint_rule_of("ALTER TABLE t ADD COLUMN b BLOB DEFAULT (x'00') NOT NULL") == rule::none);
 static_assert(sq::lint_rule_of("PRAGMA foreign_keys = OFF") == rule::ban_foreign_keys_pragma);
 static_assert(sq::lint_rule_of("PRAGMA main.foreign_keys=0") == rule::ban_foreign_keys_pragma);
 static_assert(sq::lint_rule_of("PRAGMA foreign_key_check") == rule::none);
@@ -99,8 +113,12 @@ static_assert(hits_of("CREATE TABLE t_new (id INTEGER); INSERT INTO t_new SELECT
 static_assert(hits_of("ALTER TABLE t RENAME TO t_old; CREATE TABLE t (id INTEGER); INSERT INTO t SELECT id FROM t_old; "
                       "DROP TABLE t_old") == 0);
 static_assert(hits_of("CREATE TABLE \"T_New\" (id INTEGER); DROP TABLE [t]; ALTER TABLE t_new RENAME TO T") == 0);
-// a drop that nothing replaces still is one
+// a drop that nothing replaces still is one, and so is a drop of a table created again empty
 static_assert(hits_of("CREATE TABLE t_new (id INTEGER); DROP TABLE t") == bit(rule::ban_drop_table));
+static_assert(hits_of("DROP TABLE t; CREATE TABLE t (id INTEGER)") == bit(rule::ban_drop_table));
+// a column added to the old table before a rebuild replaces it still meets the old table's rows
+static_assert(hits_of("ALTER TABLE t ADD COLUMN x TEXT NOT NULL; CREATE TABLE t_new (id INTEGER); DROP TABLE t; "
+                      "ALTER TABLE t_new RENAME TO t") == bit(rule::adding_not_nullable_field));
 // a down body may undo what its up made
 static_assert(hits_of("DROP TABLE t; ALTER TABLE u DROP COLUMN x", true) == 0);
 static_assert(hits_of("ALTER TABLE u ALTER COLUMN x TYPE int", true) == bit(rule::unsupported_alter_column));
